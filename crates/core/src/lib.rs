@@ -1,0 +1,26 @@
+//! Storyreel's pure logic: the board model (format v1), the Kling O3 rules,
+//! provider request mapping, mentions, cost and dialogue timing.
+//!
+//! Nothing here does I/O or touches the browser: the crate builds natively
+//! and for `wasm32-unknown-unknown`, and the app and the server both call it.
+
+pub mod board;
+pub mod cost;
+pub mod dialogue;
+pub mod edit;
+pub mod format;
+pub mod kling;
+pub mod limits;
+pub mod mention;
+pub mod problem;
+pub mod reference;
+pub mod request;
+pub mod rules;
+pub mod text;
+
+pub use board::{AspectRatio, Board, Mode, Provider, Shot};
+pub use format::BoardError;
+pub use problem::{Field, Location, Problem, Severity};
+pub use reference::{Reference, ReferenceKind, VideoUse};
+pub use request::{ProviderRequest, RequestError, RequestOptions};
+pub use rules::{check, Report};

@@ -1,0 +1,263 @@
+//! A structured problem: what is wrong, where, against which limit.
+
+use std::fmt;
+
+use serde::Serialize;
+use thiserror::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The request cannot be sent.
+    Error,
+    /// The request can be sent, but the result may not be what was meant.
+    Warning,
+}
+
+/// The part of the board a problem is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "at", content = "id")]
+pub enum Location {
+    Board,
+    /// A shot, by its 0-based position.
+    Shot(usize),
+    /// A reference, by name.
+    Reference(String),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Board => f.write_str("board"),
+            Location::Shot(i) => write!(f, "shot {}", i + 1),
+            Location::Reference(name) => write!(f, "reference '{name}'"),
+        }
+    }
+}
+
+/// The field of the board (or of a shot or reference) a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Shots,
+    Duration,
+    Prompt,
+    References,
+    Name,
+    Src,
+    ElementId,
+    Sound,
+    AspectRatio,
+    FirstFrame,
+    LastFrame,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Shots => "shots",
+            Field::Duration => "duration",
+            Field::Prompt => "prompt",
+            Field::References => "references",
+            Field::Name => "name",
+            Field::Src => "src",
+            Field::ElementId => "element_id",
+            Field::Sound => "sound",
+            Field::AspectRatio => "aspect_ratio",
+            Field::FirstFrame => "first_frame",
+            Field::LastFrame => "last_frame",
+        }
+    }
+}
+
+/// What is wrong. Each variant carries the numbers its message names.
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(rename_all = "snake_case", tag = "code")]
+pub enum ProblemKind {
+    #[error("the board has no shots; it needs 1 to 6")]
+    NoShots,
+    #[error("{count} shots; one video holds at most {max}")]
+    TooManyShots { count: usize, max: usize },
+    #[error("{duration} s is too short; a shot lasts at least {min} s")]
+    ShotTooShort { duration: u32, min: u32 },
+    #[error("the video is {total} s; it must be at least {min} s")]
+    TotalTooShort { total: u32, min: u32 },
+    #[error("the video is {total} s; the limit is {max} s{}", if *.with_video { " with a reference video" } else { "" })]
+    TotalTooLong {
+        total: u32,
+        max: u32,
+        with_video: bool,
+    },
+    #[error("the prompt is empty; say what happens in this shot")]
+    EmptyPrompt,
+    #[error("the prompt is {chars} characters; the limit is {max}")]
+    PromptTooLong { chars: usize, max: usize },
+    #[error("as sent to Kling (overall direction added, @-mentions written out) the prompt is {chars} characters; the limit is {max}")]
+    SentPromptTooLong { chars: usize, max: usize },
+    #[error("{reason}")]
+    BadName { name: String, reason: String },
+    #[error("the name '{name}' is used by {count} references; names must be unique")]
+    DuplicateName { name: String, count: usize },
+    #[error("@{name} is not in the cast")]
+    UnknownMention { name: String },
+    #[error("{reason}")]
+    BadSrc { reason: String },
+    #[error("element id 0 is not a Kling element; use the id from your element library")]
+    ZeroElementId,
+    #[error("{count} images and elements; the limit is {max}{}", if *.with_video { " with a reference video" } else { "" })]
+    TooManyImagesAndElements {
+        count: usize,
+        max: usize,
+        with_video: bool,
+    },
+    #[error("{count} reference videos; a board takes at most {max}")]
+    TooManyVideos { count: usize, max: usize },
+    #[error("sound must be off when a reference video ('{video}') is sent; turn sound off or remove the video")]
+    SoundWithVideo { video: String },
+    #[error("'{name}' is not in the cast")]
+    FrameUnknown { name: String },
+    #[error("'{name}' is {kind}; a frame must be an image")]
+    FrameNotImage { name: String, kind: String },
+    #[error("a last frame needs a first frame")]
+    LastFrameWithoutFirst,
+    #[error("{count} elements; with a first frame Kling takes at most {max}")]
+    TooManyElementsWithFrames { count: usize, max: usize },
+    #[error("{count} images; with a last frame Kling takes at most {max} (the two frames)")]
+    TooManyImagesWithEndFrame { count: usize, max: usize },
+    #[error("frames cannot be combined with editing a video ('{video}' is used as base)")]
+    FramesWithBaseVideo { video: String },
+    #[error("Kling's first-frame multi-shot route (kling-v3 image-to-video) takes no reference {kind} ('{name}'); remove it, use one shot, or remove the first frame")]
+    FirstFrameRouteRefused { name: String, kind: String },
+    #[error("@{name} cannot be cited on Kling's first-frame multi-shot route (kling-v3 image-to-video has no image list); describe it in words")]
+    FirstFrameRouteMention { name: String },
+    #[error(
+        "Kling documents no last frame for multi-shot video; use one shot or remove the last frame"
+    )]
+    LastFrameMultiShot,
+    #[error("the video edits '{video}', so its length follows that video rather than the shots' {total} s, and it is billed on the video's length")]
+    BaseVideoSetsLength { video: String, total: u32 },
+    #[error("the aspect ratio follows the first frame; the {chosen} setting is not sent")]
+    AspectFollowsFrame { chosen: String },
+    #[error("the quoted lines need about {} s at a natural pace; the shot is {duration} s", tenths(*.needed_tenths))]
+    DialogueTooLong { needed_tenths: u32, duration: u32 },
+}
+
+impl ProblemKind {
+    /// Problems of shot count and length, which the editor's own edits can
+    /// never cause (see `edit`).
+    pub fn breaks_timeline(&self) -> bool {
+        matches!(
+            self,
+            ProblemKind::NoShots
+                | ProblemKind::TooManyShots { .. }
+                | ProblemKind::ShotTooShort { .. }
+                | ProblemKind::TotalTooLong { .. }
+        )
+    }
+
+    /// The limit the message names, as text.
+    pub fn limit(&self) -> Option<String> {
+        use ProblemKind::*;
+        Some(match self {
+            NoShots => "1 to 6 shots".into(),
+            TooManyShots { max, .. } => max.to_string(),
+            ShotTooShort { min, .. } => format!("{min} s"),
+            TotalTooShort { min, .. } => format!("{min} s"),
+            TotalTooLong { max, .. } => format!("{max} s"),
+            PromptTooLong { max, .. } | SentPromptTooLong { max, .. } => {
+                format!("{max} characters")
+            }
+            DuplicateName { .. } => "unique".into(),
+            TooManyImagesAndElements { max, .. } => max.to_string(),
+            TooManyVideos { max, .. } => max.to_string(),
+            TooManyElementsWithFrames { max, .. } => max.to_string(),
+            TooManyImagesWithEndFrame { max, .. } => max.to_string(),
+            DialogueTooLong { duration, .. } => format!("{duration} s"),
+            BadName { .. } => "1 to 20 characters of a-z, 0-9, _ and -".into(),
+            _ => return None,
+        })
+    }
+
+    /// The actual value the message names, as text.
+    pub fn actual(&self) -> Option<String> {
+        use ProblemKind::*;
+        Some(match self {
+            NoShots => "0".into(),
+            TooManyShots { count, .. } => count.to_string(),
+            ShotTooShort { duration, .. } => format!("{duration} s"),
+            TotalTooShort { total, .. } | TotalTooLong { total, .. } => format!("{total} s"),
+            PromptTooLong { chars, .. } | SentPromptTooLong { chars, .. } => {
+                format!("{chars} characters")
+            }
+            BadName { name, .. } => name.clone(),
+            DuplicateName { count, .. } => format!("{count} references"),
+            UnknownMention { name } => format!("@{name}"),
+            TooManyImagesAndElements { count, .. }
+            | TooManyVideos { count, .. }
+            | TooManyElementsWithFrames { count, .. }
+            | TooManyImagesWithEndFrame { count, .. } => count.to_string(),
+            DialogueTooLong { needed_tenths, .. } => format!("{} s", tenths(*needed_tenths)),
+            _ => return None,
+        })
+    }
+}
+
+/// `32` tenths as `3.2`.
+pub fn tenths(t: u32) -> String {
+    format!("{}.{}", t / 10, t % 10)
+}
+
+/// One finding of the rules engine.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub location: Location,
+    pub field: Field,
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    pub fn error(location: Location, field: Field, kind: ProblemKind) -> Problem {
+        Problem {
+            severity: Severity::Error,
+            location,
+            field,
+            kind,
+        }
+    }
+
+    pub fn warning(location: Location, field: Field, kind: ProblemKind) -> Problem {
+        Problem {
+            severity: Severity::Warning,
+            location,
+            field,
+            kind,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The sentence shown to the user.
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
+}
+
+impl fmt::Display for Problem {
+    /// `error: shot 2 prompt: the prompt is 530 characters; the limit is 512`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{severity}: {} {}: {}",
+            self.location,
+            self.field.as_str(),
+            self.kind
+        )
+    }
+}

@@ -1,0 +1,155 @@
+//! The cast: images, Kling elements and one reference video.
+
+use serde::{Deserialize, Serialize};
+
+use crate::limits::MAX_NAME_CHARS;
+
+/// How a reference video is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VideoUse {
+    /// Learn motion and camera from it.
+    #[default]
+    Feature,
+    /// Edit this video.
+    Base,
+}
+
+impl VideoUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VideoUse::Feature => "feature",
+            VideoUse::Base => "base",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ReferenceKind {
+    Image {
+        src: String,
+    },
+    Element {
+        element_id: u64,
+    },
+    Video {
+        src: String,
+        #[serde(rename = "use", default)]
+        usage: VideoUse,
+        #[serde(default)]
+        keep_sound: bool,
+    },
+}
+
+impl ReferenceKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ReferenceKind::Image { .. } => "image",
+            ReferenceKind::Element { .. } => "element",
+            ReferenceKind::Video { .. } => "video",
+        }
+    }
+}
+
+/// A named member of the cast, cited in prompts as `@name`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    pub name: String,
+    #[serde(flatten)]
+    pub kind: ReferenceKind,
+}
+
+impl Reference {
+    pub fn image(name: impl Into<String>, src: impl Into<String>) -> Reference {
+        Reference {
+            name: name.into(),
+            kind: ReferenceKind::Image { src: src.into() },
+        }
+    }
+
+    pub fn element(name: impl Into<String>, element_id: u64) -> Reference {
+        Reference {
+            name: name.into(),
+            kind: ReferenceKind::Element { element_id },
+        }
+    }
+
+    pub fn video(name: impl Into<String>, src: impl Into<String>, usage: VideoUse) -> Reference {
+        Reference {
+            name: name.into(),
+            kind: ReferenceKind::Video {
+                src: src.into(),
+                usage,
+                keep_sound: false,
+            },
+        }
+    }
+
+    pub fn src(&self) -> Option<&str> {
+        match &self.kind {
+            ReferenceKind::Image { src } | ReferenceKind::Video { src, .. } => Some(src),
+            ReferenceKind::Element { .. } => None,
+        }
+    }
+}
+
+/// A character allowed in a reference name.
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
+}
+
+/// Why a name is not a valid reference name, if it is not.
+pub fn name_problem(name: &str) -> Option<String> {
+    let len = name.chars().count();
+    if len == 0 {
+        return Some("the name is empty; use 1 to 20 characters of a-z, 0-9, _ and -".into());
+    }
+    if len > MAX_NAME_CHARS {
+        return Some(format!(
+            "the name is {len} characters long; the limit is {MAX_NAME_CHARS}"
+        ));
+    }
+    if let Some(bad) = name.chars().find(|c| !is_name_char(*c)) {
+        let shown = if bad.is_whitespace() {
+            "a space".to_string()
+        } else {
+            format!("'{bad}'")
+        };
+        return Some(format!(
+            "the name contains {shown}; only a-z, 0-9, _ and - are allowed"
+        ));
+    }
+    None
+}
+
+/// Where a `src` may point: an https URL, or a file stored by the server.
+pub fn src_problem(src: &str) -> Option<String> {
+    if let Some(hash) = src.strip_prefix("upload:") {
+        let ok = hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        return (!ok).then(|| {
+            "an upload reference must be 'upload:' and 64 lowercase hex digits (sha-256)".into()
+        });
+    }
+    match src.strip_prefix("https://") {
+        Some(rest)
+            if !rest.is_empty() && !rest.starts_with('/') && !src.contains(char::is_whitespace) =>
+        {
+            None
+        }
+        _ => Some(format!(
+            "'{}' is not an https URL or an upload; providers fetch references over https",
+            truncate(src, 60)
+        )),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}

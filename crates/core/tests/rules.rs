@@ -1,0 +1,1101 @@
+//! Every rule of `rules/*.rs`, each limit just inside and just outside.
+//!
+//! Each test builds a board that is valid except for the one thing under
+//! test, so "just inside" asserts the whole report and "just outside"
+//! asserts the exact problem (severity, location, field, numbers).
+
+use storyreel_core::problem::ProblemKind;
+use storyreel_core::{
+    check, AspectRatio, Board, Field, Location, Problem, Reference, Severity, Shot, VideoUse,
+};
+
+fn board(shots: &[(&str, u32)]) -> Board {
+    Board {
+        shots: shots.iter().map(|(p, d)| Shot::new(*p, *d)).collect(),
+        ..Board::default()
+    }
+}
+
+fn image(name: &str) -> Reference {
+    Reference::image(name, format!("https://example.com/{name}.png"))
+}
+
+fn element(name: &str, id: u64) -> Reference {
+    Reference::element(name, id)
+}
+
+fn video(name: &str, usage: VideoUse) -> Reference {
+    Reference::video(name, format!("https://example.com/{name}.mp4"), usage)
+}
+
+fn problems(b: &Board) -> Vec<Problem> {
+    check(b).problems
+}
+
+fn assert_clean(b: &Board) {
+    assert_eq!(problems(b), vec![], "expected no problems for {b:#?}");
+}
+
+/// The board has exactly `expected`, whose kind reports `limit`/`actual`
+/// and whose message names every string of `names`.
+fn assert_only(
+    b: &Board,
+    expected: Problem,
+    limit: Option<&str>,
+    actual: Option<&str>,
+    names: &[&str],
+) {
+    let got = problems(b);
+    assert_eq!(got, vec![expected.clone()]);
+    assert_eq!(expected.kind.limit().as_deref(), limit, "limit()");
+    assert_eq!(expected.kind.actual().as_deref(), actual, "actual()");
+    let message = got[0].message();
+    for n in names {
+        assert!(message.contains(n), "message {message:?} should name {n:?}");
+    }
+}
+
+fn err(location: Location, field: Field, kind: ProblemKind) -> Problem {
+    Problem::error(location, field, kind)
+}
+
+fn warn(location: Location, field: Field, kind: ProblemKind) -> Problem {
+    Problem::warning(location, field, kind)
+}
+
+// ---------------------------------------------------------------- shots
+
+#[test]
+fn six_shots_ok_seven_refused() {
+    let six = board(&[("a", 2); 6]);
+    assert_clean(&six);
+    let seven = board(&[("a", 2); 7]);
+    assert_only(
+        &seven,
+        err(
+            Location::Board,
+            Field::Shots,
+            ProblemKind::TooManyShots { count: 7, max: 6 },
+        ),
+        Some("6"),
+        Some("7"),
+        &["7 shots", "at most 6"],
+    );
+}
+
+#[test]
+fn no_shots_refused() {
+    let b = board(&[]);
+    assert_only(
+        &b,
+        err(Location::Board, Field::Shots, ProblemKind::NoShots),
+        Some("1 to 6 shots"),
+        Some("0"),
+        &["no shots", "1 to 6"],
+    );
+}
+
+#[test]
+fn shot_of_one_second_ok_zero_refused() {
+    assert_clean(&board(&[("a", 1), ("b", 2)]));
+    let b = board(&[("a", 3), ("b", 0)]);
+    assert_only(
+        &b,
+        err(
+            Location::Shot(1),
+            Field::Duration,
+            ProblemKind::ShotTooShort {
+                duration: 0,
+                min: 1,
+            },
+        ),
+        Some("1 s"),
+        Some("0 s"),
+        &["0 s", "at least 1 s"],
+    );
+}
+
+#[test]
+fn total_three_ok_two_refused() {
+    assert_clean(&board(&[("a", 3)]));
+    assert_clean(&board(&[("a", 1), ("b", 1), ("c", 1)]));
+    let b = board(&[("a", 1), ("b", 1)]);
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::Duration,
+            ProblemKind::TotalTooShort { total: 2, min: 3 },
+        ),
+        Some("3 s"),
+        Some("2 s"),
+        &["2 s", "at least 3 s"],
+    );
+}
+
+#[test]
+fn total_fifteen_ok_sixteen_refused() {
+    assert_clean(&board(&[("a", 8), ("b", 7)]));
+    let b = board(&[("a", 8), ("b", 8)]);
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::Duration,
+            ProblemKind::TotalTooLong {
+                total: 16,
+                max: 15,
+                with_video: false,
+            },
+        ),
+        Some("15 s"),
+        Some("16 s"),
+        &["16 s", "limit is 15 s"],
+    );
+    assert!(!problems(&b)[0].message().contains("reference video"));
+}
+
+#[test]
+fn total_with_video_ten_ok_eleven_refused() {
+    let mut b = board(&[("a", 5), ("b", 5)]);
+    b.sound = false;
+    b.references.push(video("moves", VideoUse::Feature));
+    assert_clean(&b);
+    b.shots[1].duration = 6;
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::Duration,
+            ProblemKind::TotalTooLong {
+                total: 11,
+                max: 10,
+                with_video: true,
+            },
+        ),
+        Some("10 s"),
+        Some("11 s"),
+        &["11 s", "limit is 10 s", "with a reference video"],
+    );
+}
+
+#[test]
+fn huge_durations_do_not_wrap_around() {
+    // A hand-written file may hold any u32; the total must not overflow
+    // into a small number (or panic).
+    let b = board(&[("a", u32::MAX), ("b", 2)]);
+    let got = problems(&b);
+    assert!(
+        got.iter()
+            .any(|p| matches!(p.kind, ProblemKind::TotalTooLong { max: 15, .. })),
+        "{got:?}"
+    );
+    assert!(!got
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::TotalTooShort { .. })));
+}
+
+#[test]
+fn shot_prompt_512_chars_ok_513_refused_counting_chars() {
+    // Two-byte, three-byte and four-byte characters: the limit counts
+    // characters, not bytes.
+    for c in ['a', 'é', '海', '🎬'] {
+        let at_limit: String = std::iter::repeat_n(c, 512).collect();
+        let b = board(&[(&at_limit, 3), ("b", 2)]);
+        assert_clean(&b);
+        let over: String = std::iter::repeat_n(c, 513).collect();
+        let b = board(&[("a", 3), (&over, 2)]);
+        assert_only(
+            &b,
+            err(
+                Location::Shot(1),
+                Field::Prompt,
+                ProblemKind::PromptTooLong {
+                    chars: 513,
+                    max: 512,
+                },
+            ),
+            Some("512 characters"),
+            Some("513 characters"),
+            &["513 characters", "limit is 512"],
+        );
+    }
+}
+
+#[test]
+fn single_shot_prompt_limit_is_512_too() {
+    let over = "x".repeat(513);
+    assert_only(
+        &board(&[(&over, 5)]),
+        err(
+            Location::Shot(0),
+            Field::Prompt,
+            ProblemKind::PromptTooLong {
+                chars: 513,
+                max: 512,
+            },
+        ),
+        Some("512 characters"),
+        Some("513 characters"),
+        &["513", "512"],
+    );
+}
+
+#[test]
+fn empty_or_blank_shot_prompt_refused() {
+    for blank in ["", "  \n\t"] {
+        let b = board(&[("a", 2), (blank, 2)]);
+        assert_only(
+            &b,
+            err(Location::Shot(1), Field::Prompt, ProblemKind::EmptyPrompt),
+            None,
+            None,
+            &["empty"],
+        );
+    }
+}
+
+#[test]
+fn overall_prompt_2500_ok_2501_refused() {
+    // A 2500-character overall prompt is within its own limit; on a
+    // single shot it is sent in front of the shot's prompt, so only the
+    // sent prompt is over (2500 + space + 1).
+    let mut b = board(&[("a", 5)]);
+    b.prompt = "ü".repeat(2500);
+    assert_eq!(
+        problems(&b),
+        vec![err(
+            Location::Shot(0),
+            Field::Prompt,
+            ProblemKind::SentPromptTooLong {
+                chars: 2502,
+                max: 2500
+            }
+        )]
+    );
+    b.prompt = "ü".repeat(2501);
+    // Over its own limit: that one problem, not one more per shot.
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::Prompt,
+            ProblemKind::PromptTooLong {
+                chars: 2501,
+                max: 2500,
+            },
+        ),
+        Some("2500 characters"),
+        Some("2501 characters"),
+        &["2501 characters", "limit is 2500"],
+    );
+    // The same on a multi-shot board.
+    b.shots.push(Shot::new("b", 2));
+    assert_eq!(
+        problems(&b),
+        vec![err(
+            Location::Board,
+            Field::Prompt,
+            ProblemKind::PromptTooLong {
+                chars: 2501,
+                max: 2500
+            }
+        )]
+    );
+}
+
+#[test]
+fn overall_prompt_fits_a_single_shot_exactly() {
+    let mut b = board(&[("a", 5)]);
+    b.prompt = "o".repeat(2498);
+    assert_clean(&b);
+    b.prompt.push('o');
+    assert_only(
+        &b,
+        err(
+            Location::Shot(0),
+            Field::Prompt,
+            ProblemKind::SentPromptTooLong {
+                chars: 2501,
+                max: 2500,
+            },
+        ),
+        Some("2500 characters"),
+        Some("2501 characters"),
+        &["2501 characters", "limit is 2500", "as sent to Kling"],
+    );
+}
+
+// ---------------------------------------------------------------- sent prompts
+
+#[test]
+fn sent_prompt_with_overall_prompt_prepended() {
+    // Multi-shot: each shot is sent as "overall shot", at most 512.
+    let mut b = board(&[(&"s".repeat(256), 2), ("t", 2)]);
+    b.prompt = "o".repeat(255);
+    assert_clean(&b); // 255 + 1 + 256 = 512
+    b.shots[0].prompt.push('s');
+    assert_only(
+        &b,
+        err(
+            Location::Shot(0),
+            Field::Prompt,
+            ProblemKind::SentPromptTooLong {
+                chars: 513,
+                max: 512,
+            },
+        ),
+        Some("512 characters"),
+        Some("513 characters"),
+        &["513 characters", "limit is 512"],
+    );
+}
+
+#[test]
+fn sent_prompt_with_mentions_expanded() {
+    // "@mia" (4) becomes "<<<image_1>>>" (13): 9 more characters.
+    let mut b = board(&[("a", 2), ("b", 2)]);
+    b.references.push(image("mia"));
+    b.shots[1].prompt = format!("@mia {}", "x".repeat(498)); // 503 raw, 512 sent
+    assert_clean(&b);
+    b.shots[1].prompt.push('x'); // 504 raw, 513 sent
+    assert_only(
+        &b,
+        err(
+            Location::Shot(1),
+            Field::Prompt,
+            ProblemKind::SentPromptTooLong {
+                chars: 513,
+                max: 512,
+            },
+        ),
+        Some("512 characters"),
+        Some("513 characters"),
+        &["513", "512", "@-mentions written out"],
+    );
+}
+
+#[test]
+fn sent_prompt_of_every_shot_is_checked() {
+    let mut b = board(&[("a", 2), ("b", 2), ("c", 2)]);
+    b.prompt = "o".repeat(511);
+    let got = problems(&b);
+    assert_eq!(
+        got,
+        (0..3)
+            .map(|i| err(
+                Location::Shot(i),
+                Field::Prompt,
+                ProblemKind::SentPromptTooLong {
+                    chars: 513,
+                    max: 512
+                }
+            ))
+            .collect::<Vec<_>>()
+    );
+}
+
+// ---------------------------------------------------------------- names
+
+fn named(name: &str) -> Board {
+    let mut b = board(&[("a", 5)]);
+    b.references
+        .push(Reference::image(name, "https://example.com/cast.png"));
+    b
+}
+
+fn bad_name(name: &str, reason_has: &[&str]) {
+    let b = named(name);
+    let got = problems(&b);
+    assert_eq!(got.len(), 1, "{got:?}");
+    let p = &got[0];
+    assert_eq!(p.severity, Severity::Error);
+    assert_eq!(p.location, Location::Reference(name.to_string()));
+    assert_eq!(p.field, Field::Name);
+    assert!(
+        matches!(&p.kind, ProblemKind::BadName { name: n, .. } if n == name),
+        "{p:?}"
+    );
+    assert_eq!(
+        p.kind.limit().as_deref(),
+        Some("1 to 20 characters of a-z, 0-9, _ and -")
+    );
+    assert_eq!(p.kind.actual().as_deref(), Some(name));
+    for r in reason_has {
+        assert!(
+            p.message().contains(r),
+            "{:?} should contain {r:?}",
+            p.message()
+        );
+    }
+}
+
+#[test]
+fn name_of_20_chars_ok_21_refused() {
+    assert_clean(&named(&"m".repeat(20)));
+    assert_clean(&named("a_b-9"));
+    bad_name(&"m".repeat(21), &["21 characters", "limit is 20"]);
+}
+
+#[test]
+fn name_with_bad_characters_refused() {
+    bad_name("mia!", &["'!'", "a-z, 0-9, _ and -"]);
+    bad_name("mía", &["'í'"]);
+    bad_name("Mia", &["'M'"]);
+    bad_name("mia rose", &["a space"]);
+    bad_name("", &["empty", "1 to 20"]);
+}
+
+#[test]
+fn duplicate_names_refused_once() {
+    let mut b = board(&[("a", 5)]);
+    b.references.push(image("mia"));
+    b.references.push(element("mia", 7));
+    b.references.push(image("stall"));
+    assert_only(
+        &b,
+        err(
+            Location::Reference("mia".into()),
+            Field::Name,
+            ProblemKind::DuplicateName {
+                name: "mia".into(),
+                count: 2,
+            },
+        ),
+        Some("unique"),
+        Some("2 references"),
+        &["'mia'", "2 references", "unique"],
+    );
+}
+
+// ---------------------------------------------------------------- sources and ids
+
+#[test]
+fn sources_must_be_https_or_uploads() {
+    let good = [
+        "https://example.com/a.png",
+        &format!("upload:{}", "0123456789abcdef".repeat(4)),
+    ];
+    for src in good {
+        let mut b = board(&[("a", 5)]);
+        b.references.push(Reference::image("mia", src));
+        assert_clean(&b);
+    }
+    let bad = [
+        "http://example.com/a.png",
+        "https://",
+        "https:///a.png",
+        "https://example.com/a b.png",
+        "upload:abc",
+        &format!("upload:{}", "0123456789ABCDEF".repeat(4)),
+        "",
+    ];
+    for src in bad {
+        let mut b = board(&[("a", 5)]);
+        b.references.push(Reference::image("mia", src));
+        let got = problems(&b);
+        assert_eq!(got.len(), 1, "{src:?}: {got:?}");
+        assert_eq!(got[0].severity, Severity::Error);
+        assert_eq!(got[0].location, Location::Reference("mia".into()));
+        assert_eq!(got[0].field, Field::Src);
+        assert!(matches!(got[0].kind, ProblemKind::BadSrc { .. }));
+    }
+    // The same rule for a video's source.
+    let mut b = board(&[("a", 5)]);
+    b.sound = false;
+    b.references
+        .push(Reference::video("v", "ftp://x/v.mp4", VideoUse::Feature));
+    assert_eq!(problems(&b)[0].field, Field::Src);
+}
+
+#[test]
+fn element_id_zero_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.references.push(element("lantern", 1));
+    assert_clean(&b);
+    b.references[0] = element("lantern", 0);
+    assert_only(
+        &b,
+        err(
+            Location::Reference("lantern".into()),
+            Field::ElementId,
+            ProblemKind::ZeroElementId,
+        ),
+        None,
+        None,
+        &["element id 0"],
+    );
+}
+
+// ---------------------------------------------------------------- mentions
+
+#[test]
+fn unknown_mention_in_a_shot_refused() {
+    let mut b = board(&[
+        ("@mia waves.", 2),
+        ("@mia meets @bob, then @bob leaves.", 2),
+    ]);
+    b.references.push(image("mia"));
+    assert_only(
+        &b,
+        err(
+            Location::Shot(1),
+            Field::Prompt,
+            ProblemKind::UnknownMention { name: "bob".into() },
+        ),
+        None,
+        Some("@bob"),
+        &["@bob", "not in the cast"],
+    );
+    b.references.push(image("bob"));
+    assert_clean(&b);
+}
+
+#[test]
+fn unknown_mention_in_the_overall_prompt_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.prompt = "Style of @noir.".into();
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::Prompt,
+            ProblemKind::UnknownMention {
+                name: "noir".into(),
+            },
+        ),
+        None,
+        Some("@noir"),
+        &["@noir"],
+    );
+}
+
+#[test]
+fn email_addresses_and_lone_at_are_not_mentions() {
+    let mut b = board(&[("Write to mia@example.com, meet @ noon, a@@b.", 5)]);
+    b.prompt = "Contact: studio@example.org".into();
+    assert_clean(&b);
+    // ... but the same text with a real mention is checked.
+    b.shots[0].prompt.push_str(" @ghost");
+    assert_eq!(problems(&b).len(), 1);
+}
+
+// ---------------------------------------------------------------- cast counts
+
+fn cast(images: usize, elements: usize) -> Vec<Reference> {
+    (0..images)
+        .map(|i| image(&format!("img{i}")))
+        .chain((0..elements).map(|i| element(&format!("el{i}"), 100 + i as u64)))
+        .collect()
+}
+
+#[test]
+fn seven_images_and_elements_ok_eight_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.references = cast(4, 3);
+    assert_clean(&b);
+    b.references = cast(5, 3);
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::References,
+            ProblemKind::TooManyImagesAndElements {
+                count: 8,
+                max: 7,
+                with_video: false,
+            },
+        ),
+        Some("7"),
+        Some("8"),
+        &["8 images and elements", "limit is 7"],
+    );
+}
+
+#[test]
+fn four_images_and_elements_with_video_ok_five_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.sound = false;
+    b.references = cast(2, 2);
+    b.references.push(video("moves", VideoUse::Feature));
+    assert_clean(&b);
+    b.references.insert(0, image("extra"));
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::References,
+            ProblemKind::TooManyImagesAndElements {
+                count: 5,
+                max: 4,
+                with_video: true,
+            },
+        ),
+        Some("4"),
+        Some("5"),
+        &[
+            "5 images and elements",
+            "limit is 4",
+            "with a reference video",
+        ],
+    );
+}
+
+#[test]
+fn two_videos_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.sound = false;
+    b.references.push(video("one", VideoUse::Feature));
+    assert_clean(&b);
+    b.references.push(video("two", VideoUse::Feature));
+    assert_only(
+        &b,
+        err(
+            Location::Reference("two".into()),
+            Field::References,
+            ProblemKind::TooManyVideos { count: 2, max: 1 },
+        ),
+        Some("1"),
+        Some("2"),
+        &["2 reference videos", "at most 1"],
+    );
+}
+
+#[test]
+fn sound_with_a_video_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.references.push(video("moves", VideoUse::Feature));
+    assert!(b.sound);
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::Sound,
+            ProblemKind::SoundWithVideo {
+                video: "moves".into(),
+            },
+        ),
+        None,
+        None,
+        &["sound must be off", "'moves'"],
+    );
+    b.sound = false;
+    assert_clean(&b);
+}
+
+// ---------------------------------------------------------------- frames
+
+fn aspect_warning(chosen: &str) -> Problem {
+    warn(
+        Location::Board,
+        Field::AspectRatio,
+        ProblemKind::AspectFollowsFrame {
+            chosen: chosen.into(),
+        },
+    )
+}
+
+#[test]
+fn first_frame_warns_that_aspect_ratio_follows_it() {
+    let mut b = board(&[("a", 5)]);
+    b.aspect_ratio = AspectRatio::Portrait;
+    b.references.push(image("open"));
+    assert_clean(&b);
+    b.first_frame = Some("open".into());
+    let report = check(&b);
+    assert!(!report.has_errors());
+    assert_eq!(report.problems, vec![aspect_warning("9:16")]);
+    let p = &report.problems[0];
+    assert_eq!(p.severity, Severity::Warning);
+    assert!(p.message().contains("9:16"));
+    assert!(p.to_string().starts_with("warning: board aspect_ratio: "));
+}
+
+#[test]
+fn last_frame_without_first_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.references.push(image("close"));
+    b.last_frame = Some("close".into());
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::LastFrame,
+            ProblemKind::LastFrameWithoutFirst,
+        ),
+        None,
+        None,
+        &["last frame needs a first frame"],
+    );
+}
+
+#[test]
+fn first_and_last_frame_on_one_shot_ok() {
+    let mut b = board(&[("a", 5)]);
+    b.references.push(image("open"));
+    b.references.push(image("close"));
+    b.first_frame = Some("open".into());
+    b.last_frame = Some("close".into());
+    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+}
+
+#[test]
+fn frame_naming_an_unknown_reference_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.first_frame = Some("ghost".into());
+    assert_eq!(
+        problems(&b),
+        vec![
+            err(
+                Location::Board,
+                Field::FirstFrame,
+                ProblemKind::FrameUnknown {
+                    name: "ghost".into()
+                }
+            ),
+            aspect_warning("16:9"),
+        ]
+    );
+    assert!(problems(&b)[0].message().contains("'ghost'"));
+}
+
+#[test]
+fn frame_naming_a_non_image_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.references.push(image("open"));
+    b.references.push(element("lantern", 5));
+    b.first_frame = Some("open".into());
+    b.last_frame = Some("lantern".into());
+    let got = problems(&b);
+    assert_eq!(
+        got,
+        vec![
+            err(
+                Location::Board,
+                Field::LastFrame,
+                ProblemKind::FrameNotImage {
+                    name: "lantern".into(),
+                    kind: "an element".into()
+                }
+            ),
+            aspect_warning("16:9"),
+        ]
+    );
+    assert_eq!(
+        got[0].message(),
+        "'lantern' is an element; a frame must be an image"
+    );
+
+    let mut b = board(&[("a", 5)]);
+    b.sound = false;
+    b.references.push(video("moves", VideoUse::Feature));
+    b.first_frame = Some("moves".into());
+    let got = problems(&b);
+    assert_eq!(got[0].field, Field::FirstFrame);
+    assert_eq!(
+        got[0].message(),
+        "'moves' is a video; a frame must be an image"
+    );
+}
+
+#[test]
+fn three_elements_with_frames_ok_four_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.references = cast(1, 3);
+    b.first_frame = Some("img0".into());
+    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+    b.references.push(element("el3", 9));
+    assert_eq!(
+        problems(&b),
+        vec![
+            err(
+                Location::Board,
+                Field::References,
+                ProblemKind::TooManyElementsWithFrames { count: 4, max: 3 }
+            ),
+            aspect_warning("16:9"),
+        ]
+    );
+    let k = ProblemKind::TooManyElementsWithFrames { count: 4, max: 3 };
+    assert_eq!(
+        (k.limit(), k.actual()),
+        (Some("3".into()), Some("4".into()))
+    );
+    assert!(k.to_string().contains("4 elements") && k.to_string().contains("at most 3"));
+    // Four elements without a frame are fine.
+    b.first_frame = None;
+    assert_clean(&b);
+}
+
+#[test]
+fn two_images_with_last_frame_ok_three_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.references = cast(2, 0);
+    b.first_frame = Some("img0".into());
+    b.last_frame = Some("img1".into());
+    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+    b.references.push(image("img2"));
+    assert_eq!(
+        problems(&b),
+        vec![
+            err(
+                Location::Board,
+                Field::LastFrame,
+                ProblemKind::TooManyImagesWithEndFrame { count: 3, max: 2 }
+            ),
+            aspect_warning("16:9"),
+        ]
+    );
+    let k = ProblemKind::TooManyImagesWithEndFrame { count: 3, max: 2 };
+    assert_eq!(
+        (k.limit(), k.actual()),
+        (Some("2".into()), Some("3".into()))
+    );
+    assert!(k.to_string().contains("3 images") && k.to_string().contains("at most 2"));
+    // Three images with only a first frame are fine.
+    b.last_frame = None;
+    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+}
+
+fn base_video_warning(video: &str, total: u32) -> Problem {
+    warn(
+        Location::Board,
+        Field::Duration,
+        ProblemKind::BaseVideoSetsLength {
+            video: video.into(),
+            total,
+        },
+    )
+}
+
+#[test]
+fn frames_with_a_base_video_refused() {
+    let mut b = board(&[("a", 5)]);
+    b.sound = false;
+    b.references.push(image("open"));
+    b.references.push(video("clip", VideoUse::Base));
+    b.first_frame = Some("open".into());
+    let got = problems(&b);
+    assert_eq!(
+        got,
+        vec![
+            err(
+                Location::Board,
+                Field::FirstFrame,
+                ProblemKind::FramesWithBaseVideo {
+                    video: "clip".into()
+                }
+            ),
+            aspect_warning("16:9"),
+            base_video_warning("clip", 5),
+        ]
+    );
+    assert!(got[0].message().contains("'clip'"));
+    // A feature video with a frame is allowed.
+    b.references[1] = video("clip", VideoUse::Feature);
+    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+}
+
+#[test]
+fn base_video_warns_that_it_sets_the_length() {
+    let mut b = board(&[("Make it night.", 7)]);
+    b.sound = false;
+    b.references.push(video("clip", VideoUse::Base));
+    let report = check(&b);
+    assert!(!report.has_errors());
+    assert_eq!(report.problems, vec![base_video_warning("clip", 7)]);
+    let m = report.problems[0].message();
+    assert!(m.contains("'clip'") && m.contains("7 s"), "{m}");
+    b.references[0] = video("clip", VideoUse::Feature);
+    assert_clean(&b);
+}
+
+// ---------------------------------------------------------------- first-frame route
+
+fn first_frame_board() -> Board {
+    let mut b = board(&[("The door opens.", 3), ("@lamp flickers.", 3)]);
+    b.references.push(image("open"));
+    b.references.push(element("lamp", 42));
+    b.first_frame = Some("open".into());
+    b
+}
+
+#[test]
+fn first_frame_multi_shot_route_allows_elements() {
+    let b = first_frame_board();
+    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+}
+
+#[test]
+fn first_frame_route_refuses_extra_images() {
+    let mut b = first_frame_board();
+    b.references.push(image("mia"));
+    let got = problems(&b);
+    assert_eq!(
+        got,
+        vec![
+            err(
+                Location::Reference("mia".into()),
+                Field::References,
+                ProblemKind::FirstFrameRouteRefused {
+                    name: "mia".into(),
+                    kind: "image".into()
+                }
+            ),
+            aspect_warning("16:9"),
+        ]
+    );
+    assert!(got[0].message().contains("reference image ('mia')"));
+}
+
+#[test]
+fn first_frame_route_refuses_videos() {
+    let mut b = first_frame_board();
+    b.sound = false;
+    b.references.push(video("moves", VideoUse::Feature));
+    assert_eq!(
+        problems(&b),
+        vec![
+            err(
+                Location::Reference("moves".into()),
+                Field::References,
+                ProblemKind::FirstFrameRouteRefused {
+                    name: "moves".into(),
+                    kind: "video".into()
+                }
+            ),
+            aspect_warning("16:9"),
+        ]
+    );
+}
+
+#[test]
+fn first_frame_route_refuses_a_last_frame() {
+    let mut b = first_frame_board();
+    b.references.push(image("close"));
+    b.last_frame = Some("close".into());
+    // The last frame is both an image the route cannot take and a frame
+    // it does not document.
+    assert_eq!(
+        problems(&b),
+        vec![
+            err(
+                Location::Reference("close".into()),
+                Field::References,
+                ProblemKind::FirstFrameRouteRefused {
+                    name: "close".into(),
+                    kind: "image".into()
+                }
+            ),
+            err(
+                Location::Board,
+                Field::LastFrame,
+                ProblemKind::LastFrameMultiShot
+            ),
+            aspect_warning("16:9"),
+        ]
+    );
+    assert!(problems(&b)[1]
+        .message()
+        .contains("no last frame for multi-shot"));
+    // The same frames on one shot go to Omni, which takes them.
+    b.shots.truncate(1);
+    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+}
+
+#[test]
+fn first_frame_route_refuses_image_mentions() {
+    let mut b = first_frame_board();
+    b.prompt = "Shot on film, @open at dawn.".into();
+    b.shots[1].prompt = "Back to @open, @lamp flickers, @open again.".into();
+    assert_eq!(
+        problems(&b),
+        vec![
+            err(
+                Location::Board,
+                Field::Prompt,
+                ProblemKind::FirstFrameRouteMention {
+                    name: "open".into()
+                }
+            ),
+            err(
+                Location::Shot(1),
+                Field::Prompt,
+                ProblemKind::FirstFrameRouteMention {
+                    name: "open".into()
+                }
+            ),
+            aspect_warning("16:9"),
+        ]
+    );
+    // On one shot the same mention is fine (Omni sends an image list).
+    b.shots.truncate(1);
+    b.shots[0].duration = 5;
+    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+}
+
+// ---------------------------------------------------------------- dialogue
+
+fn dialogue_warning(shot: usize, needed_tenths: u32, duration: u32) -> Problem {
+    warn(
+        Location::Shot(shot),
+        Field::Prompt,
+        ProblemKind::DialogueTooLong {
+            needed_tenths,
+            duration,
+        },
+    )
+}
+
+#[test]
+fn dialogue_that_fits_is_fine_one_word_more_warns() {
+    // 5 words at 2.5 words a second: 2.0 s, in a 2 s shot.
+    let b = board(&[("a", 1), ("She says: \"one two three four five\"", 2)]);
+    assert_clean(&b);
+    let b = board(&[("a", 1), ("She says: \"one two three four five six\"", 2)]);
+    let report = check(&b);
+    assert!(!report.has_errors());
+    assert_eq!(report.problems, vec![dialogue_warning(1, 24, 2)]);
+    let p = &report.problems[0];
+    assert_eq!(p.kind.limit().as_deref(), Some("2 s"));
+    assert_eq!(p.kind.actual().as_deref(), Some("2.4 s"));
+    assert!(p.message().contains("2.4 s") && p.message().contains("shot is 2 s"));
+}
+
+#[test]
+fn dialogue_in_cjk_counts_characters() {
+    // 8 characters at 4 a second: 2.0 s; 9: 2.3 s (2.25 rounded up).
+    let b = board(&[("a", 1), ("她说：「你见过我的弟弟吗」", 2)]);
+    assert_clean(&b);
+    let b = board(&[("a", 1), ("她说：「你见过我的小弟弟吗」", 2)]);
+    assert_eq!(problems(&b), vec![dialogue_warning(1, 23, 2)]);
+}
+
+#[test]
+fn problems_are_errors_first() {
+    let mut b = board(&[("She says: \"one two three four five six seven eight\"", 2)]);
+    b.references.push(image("open"));
+    b.first_frame = Some("open".into());
+    let got = problems(&b);
+    let severities: Vec<Severity> = got.iter().map(|p| p.severity).collect();
+    assert_eq!(
+        severities,
+        vec![Severity::Error, Severity::Warning, Severity::Warning]
+    );
+    assert!(matches!(got[0].kind, ProblemKind::TotalTooShort { .. }));
+}
+
+#[test]
+fn display_names_severity_place_and_field() {
+    let b = board(&[("a", 3), (&"x".repeat(530), 2)]);
+    assert_eq!(
+        problems(&b)[0].to_string(),
+        "error: shot 2 prompt: the prompt is 530 characters; the limit is 512"
+    );
+    let mut b = board(&[("a", 5)]);
+    b.references.push(image("Mia"));
+    assert_eq!(
+        problems(&b)[0].to_string(),
+        "error: reference 'Mia' name: the name contains 'M'; only a-z, 0-9, _ and - are allowed"
+    );
+}

@@ -1,0 +1,201 @@
+//! `request` and `check`: a board file's provider request or its problems.
+//!
+//! Each command is computed as an [`Output`] (what goes to stdout and
+//! stderr, and the exit status) and only then written, so the text can be
+//! tested without a process. Nothing here knows a secret: the request is
+//! printed as the core maps it, without authentication.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use storyreel_core::request::{self, RequestError, RequestOptions};
+use storyreel_core::{check as check_rules, Board, Provider};
+
+/// Exit status for a usage mistake (an unknown provider name).
+pub const USAGE: u8 = 2;
+
+/// What a command prints, and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: u8,
+}
+
+impl Output {
+    fn ok(stdout: String) -> Output {
+        Output {
+            stdout,
+            ..Output::default()
+        }
+    }
+
+    fn fail(status: u8, stderr: String) -> Output {
+        Output {
+            stderr,
+            status,
+            ..Output::default()
+        }
+    }
+
+    /// Writes the output (a closed pipe is not an error) and returns the
+    /// exit status.
+    pub fn emit(self) -> ExitCode {
+        let _ = std::io::stdout().lock().write_all(self.stdout.as_bytes());
+        let _ = std::io::stderr().lock().write_all(self.stderr.as_bytes());
+        ExitCode::from(self.status)
+    }
+}
+
+/// `storyreel-server request --provider P FILE`
+pub fn request(provider: &str, file: &Path) -> ExitCode {
+    request_output(provider, file, &RequestOptions::default()).emit()
+}
+
+/// `request` with settings that are not part of the board: the Kling host
+/// (`--kling-base-url`) and where uploads are published
+/// (`--upload-base-url`).
+pub fn request_with(provider: &str, file: &Path, opts: &RequestOptions) -> ExitCode {
+    request_output(provider, file, opts).emit()
+}
+
+/// `storyreel-server check FILE`
+pub fn check(file: &Path) -> ExitCode {
+    check_output(file).emit()
+}
+
+/// The board in `file`, or the output that explains why there is none.
+/// Only syntax, format tag and shape are checked here.
+fn load(file: &Path) -> Result<Board, Output> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Output::fail(1, format!("cannot read {}: {e}\n", file.display())))?;
+    Board::from_json_unchecked(&text)
+        .map_err(|e| Output::fail(1, format!("{}: {e}\n", file.display())))
+}
+
+/// The exact request `file` maps to for `provider`, as pretty JSON
+/// `{"method", "url", "body"}`; or the board's errors, one a line.
+pub fn request_output(provider: &str, file: &Path, opts: &RequestOptions) -> Output {
+    let Some(provider) = Provider::parse(&provider.to_ascii_lowercase()) else {
+        let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+        return Output::fail(
+            USAGE,
+            format!(
+                "unknown provider '{provider}'; use one of {}\n",
+                names.join("|")
+            ),
+        );
+    };
+    let board = match load(file) {
+        Ok(board) => board,
+        Err(output) => return output,
+    };
+    match request::for_provider(provider, &board, opts) {
+        Ok(req) => match serde_json::to_string_pretty(&req) {
+            Ok(json) => Output::ok(json + "\n"),
+            Err(e) => Output::fail(1, format!("cannot print the request: {e}\n")),
+        },
+        Err(RequestError::Invalid(problems)) => {
+            Output::fail(1, problems.iter().map(|p| format!("{p}\n")).collect())
+        }
+        Err(other) => Output::fail(1, format!("{}: {other}\n", file.display())),
+    }
+}
+
+/// Every problem of the board in `file`, one a line, and a summary line;
+/// status 1 if any is an error.
+pub fn check_output(file: &Path) -> Output {
+    let board = match load(file) {
+        Ok(board) => board,
+        Err(output) => return output,
+    };
+    let report = check_rules(&board);
+    let mut stdout: String = report.problems.iter().map(|p| format!("{p}\n")).collect();
+    let errors = report.error_count();
+    let warnings = report.problems.len() - errors;
+    if report.problems.is_empty() {
+        stdout.push_str("ok: no problems\n");
+    } else {
+        stdout.push_str(&format!(
+            "{}, {}\n",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ));
+    }
+    Output {
+        stdout,
+        stderr: String::new(),
+        status: u8::from(errors > 0),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    const GOOD: &str =
+        r#"{"format": "storyreel/1", "shots": [{"prompt": "A fox runs.", "duration": 5}]}"#;
+
+    #[test]
+    fn request_prints_the_mapped_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = request_output(
+            "kling",
+            &file(&dir, "b.json", GOOD),
+            &RequestOptions::default(),
+        );
+        assert_eq!((out.status, out.stderr.as_str()), (0, ""));
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(v["body"]["prompt"], "A fox runs.");
+        assert!(out.stdout.ends_with("}\n"));
+    }
+
+    #[test]
+    fn request_uses_the_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = RequestOptions {
+            kling_base_url: "http://127.0.0.1:9/".into(),
+            ..RequestOptions::default()
+        };
+        let out = request_output("Kling", &file(&dir, "b.json", GOOD), &opts);
+        assert!(out
+            .stdout
+            .contains("\"url\": \"http://127.0.0.1:9/v1/videos/omni-video\""));
+    }
+
+    #[test]
+    fn unknown_provider_is_a_usage_error() {
+        let out = request_output(
+            "openai",
+            Path::new("/nonexistent"),
+            &RequestOptions::default(),
+        );
+        assert_eq!(out.status, USAGE);
+        assert_eq!(
+            out.stderr,
+            "unknown provider 'openai'; use one of kling|fal|replicate\n"
+        );
+    }
+
+    #[test]
+    fn summary_counts() {
+        assert_eq!(plural(1, "error"), "1 error");
+        assert_eq!(plural(0, "warning"), "0 warnings");
+        assert_eq!(plural(2, "warning"), "2 warnings");
+    }
+}

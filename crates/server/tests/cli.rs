@@ -1,0 +1,301 @@
+//! `storyreel-server request` and `check`, run as the real binary on board
+//! files in a temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_storyreel-server");
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("run the binary");
+    Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code().expect("exit code"),
+    }
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+const GOOD: &str = r#"{
+  "format": "storyreel/1",
+  "title": "Three places",
+  "prompt": "Night, rain.",
+  "references": [
+    {"name": "mia", "kind": "image", "src": "https://example.com/mia.png"}
+  ],
+  "shots": [
+    {"prompt": "@mia under a streetlight.", "duration": 4},
+    {"prompt": "A runner in a forest.", "duration": 5},
+    {"prompt": "A sunset over mountains.", "duration": 6}
+  ]
+}"#;
+
+const GOOD_REQUEST: &str = r#"{
+  "method": "POST",
+  "url": "https://api-singapore.klingai.com/v1/videos/omni-video",
+  "body": {
+    "model_name": "kling-v3-omni",
+    "multi_shot": true,
+    "shot_type": "customize",
+    "multi_prompt": [
+      {
+        "index": 1,
+        "prompt": "Night, rain. <<<image_1>>> under a streetlight.",
+        "duration": "4"
+      },
+      {
+        "index": 2,
+        "prompt": "Night, rain. A runner in a forest.",
+        "duration": "5"
+      },
+      {
+        "index": 3,
+        "prompt": "Night, rain. A sunset over mountains.",
+        "duration": "6"
+      }
+    ],
+    "image_list": [
+      {
+        "image_url": "https://example.com/mia.png"
+      }
+    ],
+    "sound": "on",
+    "mode": "pro",
+    "aspect_ratio": "16:9",
+    "duration": "15"
+  }
+}
+"#;
+
+/// Sound with a reference video, 12 s with a video, an unknown mention, and
+/// a line too long for its shot.
+const BAD: &str = r#"{
+  "format": "storyreel/1",
+  "references": [
+    {"name": "moves", "kind": "video", "src": "https://example.com/dance.mp4"}
+  ],
+  "shots": [
+    {"prompt": "@ghost dances.", "duration": 6},
+    {"prompt": "She says: \"one two three four five six seven eight nine ten\"", "duration": 2},
+    {"prompt": "End.", "duration": 4}
+  ]
+}"#;
+
+const BAD_PROBLEMS: &str = "\
+error: board duration: the video is 12 s; the limit is 10 s with a reference video
+error: board sound: sound must be off when a reference video ('moves') is sent; turn sound off or remove the video
+error: shot 1 prompt: @ghost is not in the cast
+warning: shot 2 prompt: the quoted lines need about 4.0 s at a natural pace; the shot is 2 s
+";
+
+const MALFORMED: &str =
+    "{\n  \"format\": \"storyreel/1\",\n  \"shots\": [\n    {\"prompt\": \"a\", \"duration\": 5,}\n  ]\n}\n";
+
+#[test]
+fn request_prints_the_exact_kling_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let r = run(&["request", "--provider", "kling", s(&file)]);
+    assert_eq!(r.stderr, "");
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, GOOD_REQUEST);
+}
+
+#[test]
+fn request_defaults_to_kling() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let r = run(&["request", s(&file)]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, GOOD_REQUEST));
+}
+
+#[test]
+fn request_refuses_a_board_with_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "bad.board.json", BAD);
+    let r = run(&["request", "--provider", "kling", s(&file)]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    // The errors, one a line; warnings are not why it is refused.
+    let errors: String = BAD_PROBLEMS
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(r.stderr, errors);
+}
+
+#[test]
+fn request_names_the_unmapped_providers() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    for (provider, label) in [("fal", "fal"), ("replicate", "Replicate")] {
+        let r = run(&["request", "--provider", provider, s(&file)]);
+        assert_eq!(r.code, 1, "{provider}");
+        assert_eq!(r.stdout, "");
+        assert_eq!(
+            r.stderr,
+            format!(
+                "{}: request mapping for {label} is not available in this version\n",
+                file.display()
+            )
+        );
+    }
+}
+
+#[test]
+fn request_refuses_an_unknown_provider_listing_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let r = run(&["request", "--provider", "openai", s(&file)]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "unknown provider 'openai'; use one of kling|fal|replicate\n"
+    );
+}
+
+#[test]
+fn request_with_an_upload_needs_a_public_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let board = GOOD.replace(
+        "https://example.com/mia.png",
+        "upload:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    );
+    let file = write(&dir, "upload.board.json", &board);
+    let r = run(&["request", s(&file)]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .contains("reference 'mia' is stored on this server"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn check_lists_problems_and_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "bad.board.json", BAD);
+    let r = run(&["check", s(&file)]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, "");
+    assert_eq!(r.stdout, format!("{BAD_PROBLEMS}3 errors, 1 warning\n"));
+}
+
+#[test]
+fn check_passes_a_good_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let r = run(&["check", s(&file)]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (0, "ok: no problems\n", "")
+    );
+}
+
+#[test]
+fn check_with_warnings_only_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let board = r#"{"format": "storyreel/1", "sound": false,
+        "references": [{"name": "clip", "kind": "video", "src": "https://example.com/c.mp4", "use": "base"}],
+        "shots": [{"prompt": "Make it snow.", "duration": 5}]}"#;
+    let file = write(&dir, "warn.board.json", board);
+    let r = run(&["check", s(&file)]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stdout,
+        "warning: board duration: the video edits 'clip', so its length follows that video rather than the shots' 5 s, and it is billed on the video's length\n0 errors, 1 warning\n"
+    );
+    // And the request goes through.
+    let r = run(&["request", s(&file)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn malformed_json_reports_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "broken.board.json", MALFORMED);
+    let expected = format!(
+        "{}: not valid JSON at line 4, column 35: trailing comma\n",
+        file.display()
+    );
+    for args in [vec!["check", s(&file)], vec!["request", s(&file)]] {
+        let r = run(&args);
+        assert_eq!(r.code, 1, "{args:?}");
+        assert_eq!(r.stdout, "", "{args:?}");
+        assert_eq!(r.stderr, expected, "{args:?}");
+    }
+}
+
+#[test]
+fn wrong_shape_reports_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = MALFORMED.replace("5,}", "\"5\"}");
+    let file = write(&dir, "shape.board.json", &text);
+    let r = run(&["check", s(&file)]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("line 4, column 35") && r.stderr.contains("invalid type: string \"5\""),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn unknown_format_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "v2.board.json",
+        r#"{"format": "storyreel/2", "shots": []}"#,
+    );
+    for args in [vec!["check", s(&file)], vec!["request", s(&file)]] {
+        let r = run(&args);
+        assert_eq!(r.code, 1);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "{}: unknown board format 'storyreel/2'; this version of Storyreel reads 'storyreel/1'\n",
+                file.display()
+            )
+        );
+    }
+}
+
+#[test]
+fn missing_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nowhere.board.json");
+    for args in [vec!["check", s(&file)], vec!["request", s(&file)]] {
+        let r = run(&args);
+        assert_eq!(r.code, 1);
+        assert_eq!(r.stdout, "");
+        assert!(
+            r.stderr
+                .starts_with(&format!("cannot read {}: ", file.display())),
+            "{}",
+            r.stderr
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Title and generation settings, the cost estimate, import and export.
+
+use leptos::prelude::*;
+use storyreel_core::kling::Route;
+use storyreel_core::{cost, AspectRatio, Mode, Provider};
+
+use crate::file_io::{ExportButton, ImportButton};
+use crate::state::Editor;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let editor = Editor::expect();
+    let board = editor.board;
+    let estimate = Memo::new(move |_| board.with(cost::estimate));
+    let has_video = Memo::new(move |_| board.with(|b| b.has_video()));
+
+    view! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"▮▮▮"</span>
+                <h1>"Storyreel"</h1>
+            </div>
+            <label class="title-field">
+                <span class="visually-hidden">"Board title"</span>
+                <input
+                    id="board-title"
+                    type="text"
+                    placeholder="Untitled board"
+                    maxlength="120"
+                    prop:value=move || board.with(|b| b.title.clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        board.update(|b| b.title = v);
+                    }
+                />
+            </label>
+            <div class="settings" role="group" aria-label="Generation settings">
+                <label>
+                    <span>"Provider"</span>
+                    <select
+                        id="setting-provider"
+                        on:change=move |ev| {
+                            if let Some(p) = Provider::parse(&event_target_value(&ev)) {
+                                board.update(|b| b.provider = p);
+                            }
+                        }
+                    >
+                        {Provider::ALL
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <option
+                                        value=p.as_str()
+                                        selected=move || board.with(|b| b.provider == p)
+                                    >
+                                        {p.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>"Mode"</span>
+                    <select
+                        id="setting-mode"
+                        on:change=move |ev| {
+                            if let Some(m) = Mode::parse(&event_target_value(&ev)) {
+                                board.update(|b| b.mode = m);
+                            }
+                        }
+                    >
+                        {Mode::ALL
+                            .into_iter()
+                            .map(|m| {
+                                view! {
+                                    <option
+                                        value=m.as_str()
+                                        selected=move || board.with(|b| b.mode == m)
+                                    >
+                                        {m.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>"Aspect"</span>
+                    <select
+                        id="setting-aspect"
+                        on:change=move |ev| {
+                            if let Some(a) = AspectRatio::parse(&event_target_value(&ev)) {
+                                board.update(|b| b.aspect_ratio = a);
+                            }
+                        }
+                    >
+                        {AspectRatio::ALL
+                            .into_iter()
+                            .map(|a| {
+                                view! {
+                                    <option
+                                        value=a.as_str()
+                                        selected=move || board.with(|b| b.aspect_ratio == a)
+                                    >
+                                        {a.as_str()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="check" title=move || { if has_video.get() { "Sound must be off while the cast has a reference video" } else { "" } }>
+                    <input
+                        id="setting-sound"
+                        type="checkbox"
+                        prop:checked=move || board.with(|b| b.sound)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            board.update(|b| b.sound = on);
+                        }
+                    />
+                    <span>"Sound"</span>
+                </label>
+            </div>
+            <div class="cost" id="cost" aria-live="polite">
+                <span class="cost-label">"Estimated"</span>
+                <strong>{move || estimate.with(|e| e.usd_text())}</strong>
+                <span class="cost-detail">
+                    {move || {
+                        estimate
+                            .with(|e| {
+                                let units = e.units_text().map(|u| format!(" · {u}")).unwrap_or_default();
+                                format!("{} s{units}", e.seconds)
+                            })
+                    }}
+                </span>
+                <span class="route" title=move || estimate.with(|e| e.note.to_string())>
+                    {move || board.with(|b| Route::of(b).describe())}
+                </span>
+            </div>
+            <div class="file-actions">
+                <ImportButton />
+                <ExportButton />
+            </div>
+        </header>
+    }
+}

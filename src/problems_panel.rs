@@ -1,0 +1,95 @@
+//! Every problem of the board, live; each one focuses its field.
+
+use leptos::prelude::*;
+use storyreel_core::{Field, Location, Problem};
+
+use crate::dom;
+use crate::state::Editor;
+
+/// The DOM id of the control a problem is about.
+fn target_id(p: &Problem) -> String {
+    match (&p.location, p.field) {
+        (Location::Shot(i), Field::Duration) => format!("shot-{i}-duration"),
+        (Location::Shot(i), _) => format!("shot-{i}-prompt"),
+        (Location::Reference(name), _) => format!("ref-{name}"),
+        (Location::Board, Field::Prompt) => "board-prompt".into(),
+        (Location::Board, Field::Sound) => "setting-sound".into(),
+        (Location::Board, Field::AspectRatio) => "setting-aspect".into(),
+        (Location::Board, Field::Duration | Field::Shots) => "timeline".into(),
+        (Location::Board, _) => "cast".into(),
+    }
+}
+
+fn place(p: &Problem) -> String {
+    match &p.location {
+        Location::Board => match p.field {
+            Field::Prompt => "Overall prompt".into(),
+            Field::Sound => "Sound".into(),
+            Field::AspectRatio => "Aspect".into(),
+            Field::FirstFrame => "First frame".into(),
+            Field::LastFrame => "Last frame".into(),
+            Field::References => "Cast".into(),
+            _ => "Timeline".into(),
+        },
+        Location::Shot(i) => format!("Shot {}", i + 1),
+        Location::Reference(n) => format!("@{n}"),
+    }
+}
+
+#[component]
+pub fn ProblemsPanel() -> impl IntoView {
+    let editor = Editor::expect();
+    let report = editor.report;
+    let errors = Memo::new(move |_| report.with(|r| r.error_count()));
+    let warnings = Memo::new(move |_| report.with(|r| r.warnings().count()));
+
+    view! {
+        <section class="problems" id="problems" aria-labelledby="problems-heading">
+            <h2 id="problems-heading">
+                "Problems "
+                <span class="badge error" class:zero=move || errors.get() == 0 id="error-count">
+                    {move || format!("{} error{}", errors.get(), if errors.get() == 1 { "" } else { "s" })}
+                </span>
+                " "
+                <span class="badge warning" class:zero=move || warnings.get() == 0>
+                    {move || format!("{} warning{}", warnings.get(), if warnings.get() == 1 { "" } else { "s" })}
+                </span>
+            </h2>
+            <Show
+                when=move || report.with(|r| !r.problems.is_empty())
+                fallback=|| view! { <p class="all-good">"No problems: this board can be sent as it is."</p> }
+            >
+                <ul class="problem-list">
+                    {move || {
+                        report
+                            .get()
+                            .problems
+                            .into_iter()
+                            .map(|p| {
+                                let target = target_id(&p);
+                                let is_error = p.is_error();
+                                let label = place(&p);
+                                let message = p.message();
+                                view! {
+                                    <li>
+                                        <button
+                                            class="problem"
+                                            class:error=is_error
+                                            class:warning=!is_error
+                                            data-target=target.clone()
+                                            on:click=move |_| dom::focus_id(&target)
+                                        >
+                                            <span class="problem-kind">{if is_error { "Error" } else { "Warning" }}</span>
+                                            <span class="problem-place">{label}</span>
+                                            <span class="problem-message">{message}</span>
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,158 @@
+//! One panel per shot: its prompt, duration stepper and actions.
+
+use leptos::prelude::*;
+use storyreel_core::limits::MAX_SHOT_PROMPT_CHARS;
+use storyreel_core::{dialogue, edit, problem::tenths, Location};
+
+use crate::dom;
+use crate::prompt_field::PromptField;
+use crate::state::Editor;
+
+#[component]
+pub fn ShotPanels() -> impl IntoView {
+    let editor = Editor::expect();
+    view! {
+        <section class="shots" aria-labelledby="shots-heading">
+            <h2 id="shots-heading" class="visually-hidden">"Shots"</h2>
+            <ol class="shot-list">
+                <For each=move || editor.keys.get() key=|k| *k let:key>
+                    <ShotPanel key=key />
+                </For>
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn ShotPanel(key: u32) -> impl IntoView {
+    let editor = Editor::expect();
+    let board = editor.board;
+    let index = Memo::new(move |_| editor.index_of(key).unwrap_or(0));
+    let count = Memo::new(move |_| editor.keys.with(Vec::len));
+    let prompt = Memo::new(move |_| {
+        let i = index.get();
+        board
+            .with(|b| b.shots.get(i).map(|s| s.prompt.clone()))
+            .unwrap_or_default()
+    });
+    let duration = Memo::new(move |_| {
+        let i = index.get();
+        board.with(|b| b.shots.get(i).map_or(0, |s| s.duration))
+    });
+    let max_here = Memo::new(move |_| {
+        let i = index.get();
+        board.with(|b| edit::max_duration(b, i))
+    });
+    let speech = Memo::new(move |_| prompt.with(|p| dialogue::tenths_needed(p)));
+    let problems = Memo::new(move |_| {
+        let i = index.get();
+        editor.report.with(|r| {
+            r.at(&Location::Shot(i))
+                .map(|p| (p.is_error(), p.message()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let on_prompt = Callback::new(move |text: String| editor.set_shot_prompt(key, text));
+    let step = move |delta: i32| {
+        let next = (duration.get_untracked() as i32 + delta).max(0) as u32;
+        editor.set_duration(key, next);
+    };
+
+    view! {
+        <li class="shot-panel" id=move || format!("shot-{}", index.get())>
+            <div class="shot-head">
+                <h3>{move || format!("Shot {}", index.get() + 1)}</h3>
+                <div class="stepper" role="group" aria-label=move || format!("Length of shot {}", index.get() + 1)>
+                    <button
+                        id=move || format!("shot-{}-shorter", index.get())
+                        aria-label="One second shorter"
+                        disabled=move || { duration.get() <= 1 }
+                        on:click=move |_| step(-1)
+                    >
+                        "−"
+                    </button>
+                    <output id=move || format!("shot-{}-duration", index.get()) tabindex="-1" aria-live="polite">
+                        {move || format!("{} s", duration.get())}
+                    </output>
+                    <button
+                        id=move || format!("shot-{}-longer", index.get())
+                        aria-label="One second longer"
+                        aria-disabled=move || { if duration.get() >= max_here.get() { "true" } else { "false" } }
+                        class:looks-disabled=move || { duration.get() >= max_here.get() }
+                        on:click=move |_| step(1)
+                    >
+                        "+"
+                    </button>
+                </div>
+                <div class="shot-actions">
+                    <button
+                        aria-label=move || format!("Move shot {} earlier", index.get() + 1)
+                        disabled=move || index.get() == 0
+                        on:click=move |_| {
+                            editor.move_shot(key, index.get_untracked().saturating_sub(1));
+                        }
+                    >
+                        "←"
+                    </button>
+                    <button
+                        aria-label=move || format!("Move shot {} later", index.get() + 1)
+                        disabled=move || { index.get() + 1 >= count.get() }
+                        on:click=move |_| editor.move_shot(key, index.get_untracked() + 1)
+                    >
+                        "→"
+                    </button>
+                    <button
+                        class="shot-duplicate"
+                        aria-label=move || format!("Duplicate shot {}", index.get() + 1)
+                        on:click=move |_| {
+                            if let Some(k) = editor.duplicate_shot(key) {
+                                if let Some(i) = editor.index_of(k) {
+                                    dom::focus_id_later(format!("shot-{i}-prompt"));
+                                }
+                            }
+                        }
+                    >
+                        "Duplicate"
+                    </button>
+                    <button
+                        class="shot-delete danger"
+                        aria-label=move || format!("Delete shot {}", index.get() + 1)
+                        disabled=move || { count.get() <= 1 }
+                        on:click=move |_| editor.delete_shot(key)
+                    >
+                        "Delete"
+                    </button>
+                </div>
+            </div>
+            {move || {
+                let i = index.get();
+                view! {
+                    <PromptField
+                        dom_id=format!("shot-{i}-prompt")
+                        label=format!("Shot {} prompt", i + 1)
+                        placeholder="What happens? Cite the cast with @name; put dialogue in quotes.".to_string()
+                        value=prompt
+                        max=MAX_SHOT_PROMPT_CHARS
+                        on_change=on_prompt
+                    />
+                }
+            }}
+            <Show when=move || { speech.get() > 0 && speech.get() <= duration.get() * 10 }>
+                <p class="speech-fit">
+                    {move || format!("Dialogue needs about {} s of this shot's {} s", tenths(speech.get()), duration.get())}
+                </p>
+            </Show>
+            <ul class="shot-problems">
+                {move || {
+                    problems
+                        .get()
+                        .into_iter()
+                        .map(|(is_error, msg)| {
+                            view! { <li class:error=is_error class:warning=!is_error>{msg}</li> }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </li>
+    }
+}

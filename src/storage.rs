@@ -1,0 +1,47 @@
+//! Autosave: the current board in the browser's local storage.
+
+use leptos::prelude::*;
+use storyreel_core::Board;
+
+const KEY: &str = "storyreel.board";
+const UNREADABLE_KEY: &str = "storyreel.board.unreadable";
+
+fn local() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// What was found at start-up.
+pub enum Restored {
+    Board(Board),
+    Nothing,
+    /// A saved board that could not be read; it is kept under another key.
+    Unreadable(String),
+}
+
+pub fn load() -> Restored {
+    let Some(store) = local() else {
+        return Restored::Nothing;
+    };
+    let Ok(Some(text)) = store.get_item(KEY) else {
+        return Restored::Nothing;
+    };
+    match Board::from_json_draft(&text) {
+        Ok(board) => Restored::Board(board),
+        Err(e) => {
+            let _ = store.set_item(UNREADABLE_KEY, &text);
+            Restored::Unreadable(format!(
+                "The saved board could not be read ({e}). It is kept in browser storage as '{UNREADABLE_KEY}'; a new board was started."
+            ))
+        }
+    }
+}
+
+/// Saves the board; the error says why it could not be kept.
+pub fn save(board: &Board) -> Result<(), String> {
+    let store = local().ok_or_else(|| {
+        "browser storage is not available (private mode?); export the board to keep it".to_string()
+    })?;
+    store.set_item(KEY, &board.to_json()).map_err(|_| {
+        "browser storage refused the board (storage full?); export the board to keep it".to_string()
+    })
+}

@@ -1,0 +1,220 @@
+//! The end-to-end harness: the real `storyreel-server` serving the release
+//! build, ChromeDriver, and a headless Chromium session. Everything runs on
+//! loopback; every wait is bounded.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// How long any single wait may take.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+pub struct Harness {
+    pub client: Client,
+    pub base: String,
+    server: Child,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Harness {
+    /// Starts server, driver and browser at 1280×800.
+    pub async fn start() -> Harness {
+        let bin = std::env::var_os("STORYREEL_SERVER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace().join("target/debug/storyreel-server"));
+        let dist = std::env::var_os("STORYREEL_DIST")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace().join("dist"));
+        assert!(
+            dist.join("index.html").is_file(),
+            "no release build at {} (run `cargo xtask test`)",
+            dist.display()
+        );
+        let mut server = Command::new(&bin)
+            .args(["serve", "--addr", "127.0.0.1", "--port", "0", "--dist"])
+            .arg(&dist)
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let stdout = server.stdout.take().expect("server stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(WAIT, lines.next_line())
+            .await
+            .expect("the server printed its address in time")
+            .expect("server stdout readable")
+            .expect("server printed a line");
+        let base = line
+            .rsplit(' ')
+            .next()
+            .filter(|u| u.starts_with("http://127.0.0.1:"))
+            .unwrap_or_else(|| panic!("unexpected first line from the server: {line}"))
+            .to_string();
+        // Keep draining the server's stdout so it never blocks.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver on PATH (cargo xtask test installs it)");
+        let profile = tempfile::tempdir().expect("profile dir");
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--window-size=1280,800",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let caps = match caps {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut attempt = 0;
+        let client = loop {
+            attempt += 1;
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if attempt < 60 => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => panic!("cannot open a Chromium session via chromedriver: {e}"),
+            }
+        };
+        Harness {
+            client,
+            base,
+            server,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("navigation");
+    }
+
+    /// Opens the editor and waits until it is interactive.
+    pub async fn open_editor(&self) {
+        self.goto("/").await;
+        self.wait_for("body[data-ready] #timeline").await;
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element matching `{css}` within {WAIT:?}: {e}"))
+    }
+
+    pub async fn find_all(&self, css: &str) -> Vec<Element> {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Runs JavaScript in the page; `arguments[0..]` are `args`.
+    pub async fn eval(&self, js: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(js, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{js}"))
+    }
+
+    /// Waits until `js` (an expression) is truthy; returns its last value.
+    pub async fn wait_until(&self, what: &str, js: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let v = self.eval(&format!("return ({js});"), vec![]).await;
+            let truthy = match &v {
+                Value::Null => false,
+                Value::Bool(b) => *b,
+                Value::Number(n) => n.as_f64() != Some(0.0),
+                Value::String(s) => !s.is_empty(),
+                _ => true,
+            };
+            if truthy {
+                return v;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("timed out waiting for {what}: `{js}` is {v}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap_or_default()
+    }
+
+    pub async fn set_window_size(&self, w: u32, h: u32) {
+        self.client
+            .set_window_size(w, h)
+            .await
+            .expect("window size");
+    }
+
+    /// Saves a PNG of the page to `target/screens/NAME.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = workspace().join("target/screens");
+        std::fs::create_dir_all(&dir).expect("screens dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Ends the browser session and stops the processes.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
+        let _ = self.server.kill().await;
+    }
+}
+
+/// Types `text` into a textarea or input the way a user does, then lets the
+/// app react.
+pub async fn type_into(el: &Element, text: &str) {
+    el.send_keys(text).await.expect("typing");
+}

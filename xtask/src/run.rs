@@ -1,0 +1,255 @@
+//! The three commands, and running programs with their output echoed.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use crate::ensure;
+use crate::summary::Summary;
+
+/// The repository root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub struct Cmd {
+    inner: Command,
+    shown: String,
+}
+
+pub fn cmd(program: &str, args: &[&str]) -> Cmd {
+    let mut inner = Command::new(program);
+    inner.args(args).current_dir(root());
+    Cmd {
+        inner,
+        shown: format!("{program} {}", args.join(" ")),
+    }
+}
+
+impl Cmd {
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Cmd {
+        self.inner.env(key, value);
+        self
+    }
+
+    /// Runs to completion; an error names the command.
+    pub fn run(mut self) -> Result<(), String> {
+        eprintln!("$ {}", self.shown);
+        let status = self
+            .inner
+            .status()
+            .map_err(|e| format!("cannot start `{}`: {e}", self.shown))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{}` failed ({status})", self.shown))
+        }
+    }
+
+    /// Runs, echoing stdout while keeping a copy; returns (success, stdout).
+    pub fn run_captured(mut self) -> (bool, String) {
+        eprintln!("$ {}", self.shown);
+        let mut child = match self.inner.stdout(Stdio::piped()).spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("cannot start `{}`: {e}", self.shown);
+                return (false, String::new());
+            }
+        };
+        let mut copy = String::new();
+        if let Some(out) = child.stdout.take() {
+            let mut stdout = std::io::stdout();
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = writeln!(stdout, "{line}");
+                copy.push_str(&line);
+                copy.push('\n');
+            }
+        }
+        let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+        (ok, copy)
+    }
+}
+
+fn trunk_build() -> Result<(), String> {
+    cmd("trunk", &["build", "--release", "--offline"]).run()?;
+    crate::precompress::dist(&root().join("dist"))
+}
+
+pub fn serve(args: &[String]) -> Result<ExitCode, String> {
+    let mut addr = "127.0.0.1".to_string();
+    let mut port = "8080".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--addr" => addr = it.next().cloned().ok_or("--addr needs a value")?,
+            "--port" => port = it.next().cloned().ok_or("--port needs a value")?,
+            other => return Err(format!("unknown option {other}; use --addr and --port")),
+        }
+    }
+    ensure::build_tools()?;
+    trunk_build()?;
+    cmd("cargo", &["build", "--release", "-p", "storyreel-server"]).run()?;
+    let server = root().join("target/release/storyreel-server");
+    let dist = root().join("dist");
+    cmd(
+        &server.to_string_lossy(),
+        &[
+            "serve",
+            "--addr",
+            &addr,
+            "--port",
+            &port,
+            "--dist",
+            &dist.to_string_lossy(),
+        ],
+    )
+    .run()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn test() -> Result<ExitCode, String> {
+    ensure::build_tools()?;
+    ensure::browser()?;
+    let mut summary = Summary::default();
+
+    let (ok, _) = cmd("cargo", &["fmt", "--all", "--", "--check"]).run_captured();
+    summary.check("cargo fmt --check", ok);
+
+    let (ok, _) = cmd(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "storyreel",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run_captured();
+    summary.check("clippy (native crates)", ok);
+    let (ok, _) = cmd(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "storyreel",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run_captured();
+    summary.check("clippy (app, wasm)", ok);
+
+    let (ok, out) = cmd(
+        "cargo",
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            "storyreel",
+            "--exclude",
+            "storyreel-e2e",
+        ],
+    )
+    .run_captured();
+    if !summary.add_test_output(&out) || !ok {
+        summary.step_failed("native tests");
+        if !ok && summary.failed == 0 {
+            summary.failed += 1;
+        }
+    }
+
+    let (ok, out) = cmd(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "storyreel-core",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "wasm",
+        ],
+    )
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+    .run_captured();
+    if !summary.add_test_output(&out) || !ok {
+        summary.step_failed("wasm tests in Chromium");
+        if !ok {
+            summary.failed += 1;
+        }
+    }
+
+    let built = trunk_build();
+    if let Err(e) = &built {
+        eprintln!("{e}");
+    }
+    summary.check("trunk build --release", built.is_ok());
+    let server = cmd("cargo", &["build", "-p", "storyreel-server"]).run();
+    summary.check("build storyreel-server", server.is_ok());
+
+    if built.is_ok() && server.is_ok() {
+        let (ok, out) = cmd(
+            "cargo",
+            &["test", "-p", "storyreel-e2e", "--", "--test-threads=1"],
+        )
+        .env(
+            "STORYREEL_SERVER_BIN",
+            root().join("target/debug/storyreel-server"),
+        )
+        .env("STORYREEL_DIST", root().join("dist"))
+        .run_captured();
+        if !summary.add_test_output(&out) || !ok {
+            summary.step_failed("end-to-end tests");
+            if !ok {
+                summary.failed += 1;
+            }
+        }
+    } else {
+        summary.step_failed("end-to-end tests (not run: build failed)");
+        summary.failed += 1;
+    }
+
+    if !summary.failed_steps.is_empty() {
+        eprintln!("failed: {}", summary.failed_steps.join(", "));
+    }
+    println!("{} passed, {} failed", summary.passed, summary.failed);
+    Ok(if summary.failed == 0 && summary.failed_steps.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub fn bench() -> Result<ExitCode, String> {
+    ensure::build_tools()?;
+    ensure::browser()?;
+    trunk_build()?;
+    cmd("cargo", &["build", "--release", "-p", "storyreel-server"]).run()?;
+    cmd(
+        "cargo",
+        &["run", "--release", "-p", "storyreel-e2e", "--bin", "bench"],
+    )
+    .env(
+        "STORYREEL_SERVER_BIN",
+        root().join("target/release/storyreel-server"),
+    )
+    .env("STORYREEL_DIST", root().join("dist"))
+    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
+    .run()?;
+    Ok(ExitCode::SUCCESS)
+}
