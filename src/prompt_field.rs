@@ -105,7 +105,7 @@ pub fn PromptField(
                     .map(str::to_string)
                     .collect()
             });
-            (!found.is_empty()).then(|| Completion {
+            (!found.is_empty()).then_some(Completion {
                 start: p.start,
                 caret,
                 names: found,
