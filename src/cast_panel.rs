@@ -90,27 +90,24 @@ pub fn CastPanel() -> impl IntoView {
             <h2 id="cast-heading">"Cast"</h2>
             <ul class="cast-list">
                 <For
-                    each=move || board.with(|b| b.references.iter().map(|r| r.name.clone()).collect::<Vec<_>>())
+                    each=move || editor.names.get()
                     key=|n| n.clone()
                     let:ref_name
                 >
                     {
                         let shown = ref_name.clone();
                         let for_remove = ref_name.clone();
-                        let detail = {
-                            let n = ref_name.clone();
-                            move || {
-                                board.with(|b| {
-                                    b.reference(&n)
-                                        .map(|r| match &r.kind {
-                                            ReferenceKind::Image { src } => format!("image · {src}"),
-                                            ReferenceKind::Element { element_id } => format!("element · {element_id}"),
-                                            ReferenceKind::Video { src, .. } => format!("video · {src}"),
-                                        })
-                                        .unwrap_or_default()
+                        // A reference is added whole and never edited in place,
+                        // so its detail is read once.
+                        let detail = board.with_untracked(|b| {
+                            b.reference(&ref_name)
+                                .map(|r| match &r.kind {
+                                    ReferenceKind::Image { src } => format!("image · {src}"),
+                                    ReferenceKind::Element { element_id } => format!("element · {element_id}"),
+                                    ReferenceKind::Video { src, .. } => format!("video · {src}"),
                                 })
-                            }
-                        };
+                                .unwrap_or_default()
+                        });
                         view! {
                             <li class="cast-item" id=format!("ref-{ref_name}") tabindex="-1">
                                 <span class="cast-name">"@" {shown}</span>

@@ -13,6 +13,14 @@ pub fn Header() -> impl IntoView {
     let board = editor.board;
     let estimate = Memo::new(move |_| board.with(cost::estimate));
     let has_video = Memo::new(move |_| board.with(|b| b.has_video()));
+    // Narrow views of the board, so typing in a prompt re-runs none of the
+    // controls below.
+    let title = Memo::new(move |_| board.with(|b| b.title.clone()));
+    let provider = Memo::new(move |_| board.with(|b| b.provider));
+    let mode = Memo::new(move |_| board.with(|b| b.mode));
+    let aspect = Memo::new(move |_| board.with(|b| b.aspect_ratio));
+    let sound = Memo::new(move |_| board.with(|b| b.sound));
+    let route = Memo::new(move |_| board.with(Route::of));
 
     view! {
         <header class="topbar">
@@ -27,7 +35,7 @@ pub fn Header() -> impl IntoView {
                     type="text"
                     placeholder="Untitled board"
                     maxlength="120"
-                    prop:value=move || board.with(|b| b.title.clone())
+                    prop:value=title
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
                         board.update(|b| b.title = v);
@@ -51,7 +59,7 @@ pub fn Header() -> impl IntoView {
                                 view! {
                                     <option
                                         value=p.as_str()
-                                        selected=move || board.with(|b| b.provider == p)
+                                        selected=move || provider.get() == p
                                     >
                                         {p.label()}
                                     </option>
@@ -76,7 +84,7 @@ pub fn Header() -> impl IntoView {
                                 view! {
                                     <option
                                         value=m.as_str()
-                                        selected=move || board.with(|b| b.mode == m)
+                                        selected=move || mode.get() == m
                                     >
                                         {m.label()}
                                     </option>
@@ -101,7 +109,7 @@ pub fn Header() -> impl IntoView {
                                 view! {
                                     <option
                                         value=a.as_str()
-                                        selected=move || board.with(|b| b.aspect_ratio == a)
+                                        selected=move || aspect.get() == a
                                     >
                                         {a.as_str()}
                                     </option>
@@ -114,7 +122,7 @@ pub fn Header() -> impl IntoView {
                     <input
                         id="setting-sound"
                         type="checkbox"
-                        prop:checked=move || board.with(|b| b.sound)
+                        prop:checked=sound
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             board.update(|b| b.sound = on);
@@ -136,7 +144,7 @@ pub fn Header() -> impl IntoView {
                     }}
                 </span>
                 <span class="route" title=move || estimate.with(|e| e.note.to_string())>
-                    {move || board.with(|b| Route::of(b).describe())}
+                    {move || route.get().describe()}
                 </span>
             </div>
             <div class="file-actions">

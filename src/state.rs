@@ -22,6 +22,8 @@ pub struct Editor {
     pub keys: RwSignal<Vec<u32>>,
     next_key: StoredValue<u32>,
     pub report: Memo<Report>,
+    /// The cast's names, in order; changes only when the cast does.
+    pub names: Memo<Vec<String>>,
     pub status: RwSignal<Option<Status>>,
 }
 
@@ -34,6 +36,9 @@ impl Editor {
             keys: RwSignal::new((0..count).collect()),
             next_key: StoredValue::new(count),
             report: Memo::new(move |_| board.with(rules::check)),
+            names: Memo::new(move |_| {
+                board.with(|b| b.reference_names().map(str::to_string).collect())
+            }),
             status: RwSignal::new(None),
         }
     }

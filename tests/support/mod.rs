@@ -206,10 +206,25 @@ impl Harness {
     }
 
     /// Ends the browser session and stops the processes.
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill().await;
-        let _ = self.server.kill().await;
+        // Drop stops the rest.
+    }
+}
+
+impl Drop for Harness {
+    /// Also runs when a test panics: the browser would otherwise outlive a
+    /// killed ChromeDriver, so it is found by its own profile directory.
+    fn drop(&mut self) {
+        let _ = self.driver.start_kill();
+        let _ = self.server.start_kill();
+        let _ = std::process::Command::new("pkill")
+            .args(["-f", "--"])
+            .arg(format!(
+                "--user-data-dir={}",
+                self._profile.path().display()
+            ))
+            .status();
     }
 }
 
