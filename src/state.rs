@@ -58,11 +58,23 @@ impl Editor {
         self.keys.with(|k| k.iter().position(|x| *x == key))
     }
 
+    /// An informational message; it clears itself after a few seconds
+    /// unless another message has replaced it.
     pub fn say(&self, text: impl Into<String>) {
-        self.status.set(Some(Status {
+        let shown = Status {
             text: text.into(),
             is_error: false,
-        }));
+        };
+        self.status.set(Some(shown.clone()));
+        let status = self.status;
+        set_timeout(
+            move || {
+                if status.with_untracked(|s| s.as_ref() == Some(&shown)) {
+                    status.set(None);
+                }
+            },
+            std::time::Duration::from_secs(4),
+        );
     }
 
     pub fn refuse(&self, err: &EditError) {

@@ -82,6 +82,13 @@ async fn six_shots_fit_and_a_seventh_is_refused() {
     // A click on the disabled button changes nothing.
     let _ = add.click().await;
     assert_eq!(shot_durations(&h).await.len(), 6);
+    // "Shot 6 added." clears itself, so it does not cover the page.
+    assert!(status(&h).await.contains("Shot 6 added"));
+    h.wait_until(
+        "the message to clear",
+        "document.getElementById('status').innerText.trim() === ''",
+    )
+    .await;
     h.screenshot("six-shots").await;
     h.close().await;
 }
