@@ -394,6 +394,20 @@ async fn looks_right_on_a_phone() {
         )
         .await;
     assert_eq!(overflow, json!(0), "no sideways scrolling at 390 px");
+    // The price stays in view when scrolled to the end.
+    let cost_visible = h
+        .eval(
+            "window.scrollTo(0, document.body.scrollHeight);
+             const r = document.getElementById('cost').getBoundingClientRect();
+             return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        cost_visible,
+        json!(true),
+        "the estimated cost is visible on a phone"
+    );
     h.screenshot("phone").await;
     h.close().await;
 }
