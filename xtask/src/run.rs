@@ -168,29 +168,44 @@ pub fn test() -> Result<ExitCode, String> {
         }
     }
 
-    let (ok, out) = cmd(
-        "cargo",
-        &[
-            "test",
-            "-p",
-            "storyreel-core",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--test",
-            "wasm",
-        ],
-    )
-    .env(
-        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-        "wasm-bindgen-test-runner",
-    )
-    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-    .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-    .run_captured();
-    if !summary.add_test_output(&out) || !ok {
-        summary.step_failed("wasm tests in Chromium");
-        if !ok {
-            summary.failed += 1;
+    let wasm_suites: [(&str, &[&str]); 2] = [
+        (
+            "core wasm tests in Chromium",
+            &[
+                "test",
+                "-p",
+                "storyreel-core",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "wasm",
+            ],
+        ),
+        (
+            "app wasm tests in Chromium",
+            &[
+                "test",
+                "-p",
+                "storyreel",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        ),
+    ];
+    for (name, args) in wasm_suites {
+        let (ok, out) = cmd("cargo", args)
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .run_captured();
+        if !summary.add_test_output(&out) || !ok {
+            summary.step_failed(name);
+            if !ok {
+                summary.failed += 1;
+            }
         }
     }
 
