@@ -1,7 +1,6 @@
 //! Title and generation settings, the cost estimate, import and export.
 
 use leptos::prelude::*;
-use storyreel_core::kling::Route;
 use storyreel_core::{cost, AspectRatio, Mode, Provider};
 
 use crate::file_io::{ExportButton, ImportButton};
@@ -20,7 +19,7 @@ pub fn Header() -> impl IntoView {
     let mode = Memo::new(move |_| board.with(|b| b.mode));
     let aspect = Memo::new(move |_| board.with(|b| b.aspect_ratio));
     let sound = Memo::new(move |_| board.with(|b| b.sound));
-    let route = Memo::new(move |_| board.with(Route::of));
+    let destination = Memo::new(move |_| board.with(storyreel_core::request::destination));
 
     view! {
         <header class="topbar">
@@ -144,7 +143,7 @@ pub fn Header() -> impl IntoView {
                     }}
                 </span>
                 <span class="route" title=move || estimate.with(|e| e.note.to_string())>
-                    {move || route.get().describe()}
+                    {destination}
                 </span>
             </div>
             <div class="file-actions">

@@ -92,6 +92,11 @@ pub fn unit_tenths_per_second(board: &Board) -> Option<u32> {
         Route::FirstFrameMultiShot => Model::V3,
         _ => Model::Omni,
     };
+    model_tenths_per_second(model, board)
+}
+
+/// Units per second (tenths) for a board on `model`, if published.
+fn model_tenths_per_second(model: Model, board: &Board) -> Option<u32> {
     let row = row(model, board.mode);
     if board.has_video() {
         row.with_video
@@ -129,10 +134,12 @@ pub fn estimate(board: &Board) -> Estimate {
             }
         }
         Provider::Fal => {
-            // fal's O3 per-second prices equal Kling's list prices; fal
-            // publishes no O3 price with a reference video.
+            // fal's O3 per-second prices equal Kling's Omni list prices; fal
+            // publishes no O3 price with a reference video. Every fal
+            // endpoint is O3 (a first frame with several shots does not go
+            // to kling-v3 there), so the Omni row applies.
             let per_second = (!board.has_video())
-                .then(|| unit_tenths_per_second(board))
+                .then(|| model_tenths_per_second(Model::Omni, board))
                 .flatten();
             Estimate {
                 seconds,
@@ -198,6 +205,17 @@ mod tests {
         b.references.push(Reference::image("f", "https://x/f.png"));
         b.first_frame = Some("f".into());
         assert_eq!(estimate(&b).unit_tenths, Some(120));
+    }
+
+    #[test]
+    fn fal_first_frame_multi_shot_is_priced_as_o3() {
+        // On Kling this board goes to kling-v3 (1.2 units a second, pro with
+        // sound); on fal it stays on O3: $0.14 a second.
+        let mut b = board(Mode::Pro, true, &[5, 5]);
+        b.references.push(Reference::image("f", "https://x/f.png"));
+        b.first_frame = Some("f".into());
+        b.provider = Provider::Fal;
+        assert_eq!(estimate(&b).milli_usd, Some(1400));
     }
 
     #[test]

@@ -14,10 +14,12 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::board::Board;
+use crate::board::{Board, Provider};
+use crate::mention;
 use crate::reference::{Reference, ReferenceKind};
-use crate::request::{ProviderRequest, RequestError, RequestOptions};
-use crate::{mention, rules};
+use crate::request::{
+    self, joined, public_url as url_of, ProviderRequest, RequestError, RequestOptions,
+};
 
 pub const DEFAULT_BASE_URL: &str = "https://api-singapore.klingai.com";
 pub const OMNI_MODEL: &str = "kling-v3-omni";
@@ -115,14 +117,6 @@ fn spelled(board: &Board, route: Route, text: &str) -> String {
     mention::rewrite(text, &known, &|n| tag_for(board, route, n))
 }
 
-fn joined(overall: &str, shot: &str) -> String {
-    match (overall.trim(), shot.trim()) {
-        ("", s) => s.to_string(),
-        (o, "") => o.to_string(),
-        (o, s) => format!("{o} {s}"),
-    }
-}
-
 /// The prompt text of each shot as Kling receives it (one entry for a
 /// single-shot board).
 pub fn sent_prompts(board: &Board) -> Vec<String> {
@@ -135,24 +129,10 @@ pub fn sent_prompts(board: &Board) -> Vec<String> {
         .collect()
 }
 
-fn url_of(reference: &Reference, src: &str, opts: &RequestOptions) -> Result<String, RequestError> {
-    match src.strip_prefix("upload:") {
-        Some(hash) => match &opts.upload_base_url {
-            Some(base) => Ok(format!("{}/{hash}", base.trim_end_matches('/'))),
-            None => Err(RequestError::UploadNeedsPublicUrl {
-                name: reference.name.clone(),
-            }),
-        },
-        None => Ok(src.to_string()),
-    }
-}
-
-/// The request for `board` on Kling's API; refused if the board has errors.
+/// The request for `board` on Kling's API; refused if the board has errors
+/// under Kling's rules (whatever provider the board names).
 pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, RequestError> {
-    let report = rules::check(board);
-    if report.has_errors() {
-        return Err(RequestError::Invalid(report.errors().cloned().collect()));
-    }
+    request::refuse_errors(board, Provider::Kling, opts)?;
     let route = Route::of(board);
     let prompts = sent_prompts(board);
     let mut body = Map::new();

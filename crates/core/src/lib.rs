@@ -1,5 +1,6 @@
-//! Storyreel's pure logic: the board model (format v1), the Kling O3 rules,
-//! provider request mapping, mentions, cost and dialogue timing.
+//! Storyreel's pure logic: the board model (format v1), the Kling O3 rules
+//! and each provider's own, request mapping for Kling, fal and Replicate,
+//! mentions, cost and dialogue timing.
 //!
 //! Nothing here does I/O or touches the browser: the crate builds natively
 //! and for `wasm32-unknown-unknown`, and the app and the server both call it.
@@ -8,12 +9,14 @@ pub mod board;
 pub mod cost;
 pub mod dialogue;
 pub mod edit;
+pub mod fal;
 pub mod format;
 pub mod kling;
 pub mod limits;
 pub mod mention;
 pub mod problem;
 pub mod reference;
+pub mod replicate;
 pub mod request;
 pub mod rules;
 pub mod text;
@@ -23,4 +26,4 @@ pub use format::BoardError;
 pub use problem::{Field, Location, Problem, Severity};
 pub use reference::{Reference, ReferenceKind, VideoUse};
 pub use request::{ProviderRequest, RequestError, RequestOptions};
-pub use rules::{check, Report};
+pub use rules::{check, check_for, check_with, Report};

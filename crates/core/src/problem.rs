@@ -5,6 +5,8 @@ use std::fmt;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::board::Provider;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -140,6 +142,41 @@ pub enum ProblemKind {
     AspectFollowsFrame { chosen: String },
     #[error("the quoted lines need about {} s at a natural pace; the shot is {duration} s", tenths(*.needed_tenths))]
     DialogueTooLong { needed_tenths: u32, duration: u32 },
+
+    // ------------------------------------------------ fal and Replicate
+    #[error("as sent to {} (overall direction added, @-mentions written out) the prompt is {chars} characters; the limit is {max}", .provider.label())]
+    SentPromptTooLongOn {
+        provider: Provider,
+        chars: usize,
+        max: usize,
+    },
+    #[error("'{name}' is a Kling element (element library id {element_id}) and cannot be sent to {}: {}; remove it or send the board to Kling", .provider.label(), element_reason(*.provider))]
+    ElementNotOnProvider {
+        provider: Provider,
+        name: String,
+        element_id: u64,
+    },
+    #[error("{}: a start or end frame with {shots} shots is unconfirmed (Kling's Omni multi-shot takes no frames); use one shot or remove the frame, or turn on allow_frames_with_multi_shot for {}", .provider.label(), .provider.label())]
+    FramesWithMultiShotUnconfirmed { provider: Provider, shots: usize },
+    #[error("{duration} s is shorter than fal's minimum of {min} s a shot; fal's per-shot range ('3'–'15' or '1'–'15') is unconfirmed, so this minimum is configurable (fal min_shot_seconds)")]
+    FalShotTooShort { duration: u32, min: u32 },
+    #[error("fal takes a reference video ('{video}') only on video-to-video/reference, which documents no multi_prompt; this board has {shots} shots, so use one shot or send it to Kling")]
+    FalVideoMultiShot { video: String, shots: usize },
+    #[error("fal's video edit endpoint (o3/video-to-video/edit) is not verified, so '{video}' cannot be edited (use: base) on fal; use it as a feature reference or send the board to Kling")]
+    FalBaseVideo { video: String },
+    #[error("fal's video-to-video/reference endpoint, which takes the reference video ('{video}'), has no start or end frame; remove the frame or send the board to Kling")]
+    FalVideoWithFrames { video: String },
+    #[error("on Replicate the video edits '{video}', so duration is ignored and the length follows that video rather than the shots' {total} s")]
+    ReplicateBaseVideoSetsLength { video: String, total: u32 },
+}
+
+/// Why a provider other than Kling cannot take a Kling element.
+fn element_reason(provider: Provider) -> &'static str {
+    match provider {
+        Provider::Kling => "Kling takes it as element_list",
+        Provider::Fal => "fal's elements are image sets (a frontal image and reference images), not Kling library ids",
+        Provider::Replicate => "Replicate's kling-v3-omni-video takes no elements",
+    }
 }
 
 impl ProblemKind {
@@ -173,6 +210,9 @@ impl ProblemKind {
             TooManyElementsWithFrames { max, .. } => max.to_string(),
             TooManyImagesWithEndFrame { max, .. } => max.to_string(),
             DialogueTooLong { duration, .. } => format!("{duration} s"),
+            SentPromptTooLongOn { max, .. } => format!("{max} characters"),
+            FalShotTooShort { min, .. } => format!("{min} s"),
+            FramesWithMultiShotUnconfirmed { .. } | FalVideoMultiShot { .. } => "1 shot".into(),
             BadName { .. } => "1 to 20 characters of a-z, 0-9, _ and -".into(),
             _ => return None,
         })
@@ -197,6 +237,12 @@ impl ProblemKind {
             | TooManyElementsWithFrames { count, .. }
             | TooManyImagesWithEndFrame { count, .. } => count.to_string(),
             DialogueTooLong { needed_tenths, .. } => format!("{} s", tenths(*needed_tenths)),
+            SentPromptTooLongOn { chars, .. } => format!("{chars} characters"),
+            ElementNotOnProvider { element_id, .. } => format!("element {element_id}"),
+            FalShotTooShort { duration, .. } => format!("{duration} s"),
+            FramesWithMultiShotUnconfirmed { shots, .. } | FalVideoMultiShot { shots, .. } => {
+                format!("{shots} shots")
+            }
             _ => return None,
         })
     }

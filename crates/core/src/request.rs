@@ -4,8 +4,13 @@ use serde::Serialize;
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::board::Provider;
+use crate::board::{Board, Provider};
+use crate::mention;
 use crate::problem::Problem;
+use crate::reference::Reference;
+
+pub use crate::fal::FalOptions;
+pub use crate::replicate::ReplicateOptions;
 
 /// What would be sent: method, full URL and JSON body. Holds no secrets;
 /// the server adds authentication when it relays the request.
@@ -27,6 +32,10 @@ pub struct RequestOptions {
     /// Our own id for the task, unique per account (makes retries safe).
     pub external_task_id: Option<String>,
     pub callback_url: Option<String>,
+    /// What fal accepts where providers.md marks it UNCONFIRMED.
+    pub fal: FalOptions,
+    /// What Replicate accepts where providers.md marks it UNCONFIRMED.
+    pub replicate: ReplicateOptions,
 }
 
 impl Default for RequestOptions {
@@ -36,6 +45,8 @@ impl Default for RequestOptions {
             upload_base_url: None,
             external_task_id: None,
             callback_url: None,
+            fal: FalOptions::default(),
+            replicate: ReplicateOptions::default(),
         }
     }
 }
@@ -46,26 +57,137 @@ pub enum RequestError {
     Invalid(Vec<Problem>),
     #[error("reference '{name}' is stored on this server; set a public upload URL so the provider can fetch it")]
     UploadNeedsPublicUrl { name: String },
-    #[error("request mapping for {} is not available in this version", .0.label())]
-    ProviderNotMapped(Provider),
+}
+
+/// A sentence for the editor: where the board's request goes on its provider.
+pub fn destination(board: &Board) -> &'static str {
+    match board.provider {
+        Provider::Kling => crate::kling::Route::of(board).describe(),
+        Provider::Fal => crate::fal::Endpoint::of(board).describe(),
+        Provider::Replicate => "Replicate kwaivgi/kling-v3-omni-video",
+    }
 }
 
 /// The request for the board's own provider.
-pub fn for_board(
-    board: &crate::Board,
-    opts: &RequestOptions,
-) -> Result<ProviderRequest, RequestError> {
+pub fn for_board(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, RequestError> {
     for_provider(board.provider, board, opts)
 }
 
-/// The request a board maps to for `provider`.
+/// The request a board maps to for `provider` (checked against that
+/// provider's rules, whatever `board.provider` says).
 pub fn for_provider(
     provider: Provider,
-    board: &crate::Board,
+    board: &Board,
     opts: &RequestOptions,
 ) -> Result<ProviderRequest, RequestError> {
     match provider {
         Provider::Kling => crate::kling::request(board, opts),
-        other => Err(RequestError::ProviderNotMapped(other)),
+        Provider::Fal => crate::fal::request(board, opts),
+        Provider::Replicate => crate::replicate::request(board, opts),
+    }
+}
+
+/// The errors of `board` on `provider`, as the mappers refuse it.
+pub(crate) fn refuse_errors(
+    board: &Board,
+    provider: Provider,
+    opts: &RequestOptions,
+) -> Result<(), RequestError> {
+    let report = crate::rules::check_for(board, provider, opts);
+    if report.has_errors() {
+        return Err(RequestError::Invalid(report.errors().cloned().collect()));
+    }
+    Ok(())
+}
+
+/// The URL a provider fetches `src` from: `upload:<sha256>` becomes
+/// `<upload_base_url>/<sha256>`, anything else is sent as written.
+pub(crate) fn public_url(
+    reference: &Reference,
+    src: &str,
+    opts: &RequestOptions,
+) -> Result<String, RequestError> {
+    match src.strip_prefix("upload:") {
+        Some(hash) => match &opts.upload_base_url {
+            Some(base) => Ok(format!("{}/{hash}", base.trim_end_matches('/'))),
+            None => Err(RequestError::UploadNeedsPublicUrl {
+                name: reference.name.clone(),
+            }),
+        },
+        None => Ok(src.to_string()),
+    }
+}
+
+/// Every image and video of the cast has a URL the provider can fetch; the
+/// first upload without one (in cast order) is named.
+pub(crate) fn uploads_reachable(board: &Board, opts: &RequestOptions) -> Result<(), RequestError> {
+    for r in &board.references {
+        if let Some(src) = r.src() {
+            public_url(r, src, opts)?;
+        }
+    }
+    Ok(())
+}
+
+/// The overall direction in front of a shot's prompt, both trimmed.
+pub(crate) fn joined(overall: &str, shot: &str) -> String {
+    match (overall.trim(), shot.trim()) {
+        ("", s) => s.to_string(),
+        (o, "") => o.to_string(),
+        (o, s) => format!("{o} {s}"),
+    }
+}
+
+/// Whether `@name` appears in the overall prompt or in any shot prompt.
+pub fn is_mentioned(board: &Board, name: &str) -> bool {
+    let known = |n: &str| board.reference(n).is_some();
+    std::iter::once(board.prompt.as_str())
+        .chain(board.shots.iter().map(|s| s.prompt.as_str()))
+        .any(|text| {
+            mention::find(text, &known)
+                .iter()
+                .any(|m| m.known && m.name == name)
+        })
+}
+
+/// The images fal (`image_urls`) and Replicate (`reference_images`) receive
+/// as references, in cast order: every image except one that is only a
+/// frame. A first or last frame goes in its own field (`start_image_url` /
+/// `start_image` …); it is also sent as a reference image when a prompt
+/// mentions it, so that the mention has an entry to point at.
+pub fn reference_images(board: &Board) -> Vec<&Reference> {
+    let is_frame = |name: &str| {
+        board.first_frame.as_deref() == Some(name) || board.last_frame.as_deref() == Some(name)
+    };
+    board
+        .images()
+        .filter(|r| !is_frame(&r.name) || is_mentioned(board, &r.name))
+        .collect()
+}
+
+/// The image a frame field names, if it names one.
+pub(crate) fn frame<'b>(board: &'b Board, name: &Option<String>) -> Option<&'b Reference> {
+    name.as_deref().and_then(|n| board.reference(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::Shot;
+
+    #[test]
+    fn destination_follows_the_provider_and_the_board() {
+        let mut b = Board {
+            shots: vec![Shot::new("a", 3), Shot::new("b", 3)],
+            ..Board::default()
+        };
+        assert_eq!(destination(&b), "Kling 3.0 Omni, multi-shot");
+        b.provider = Provider::Fal;
+        assert_eq!(destination(&b), "fal Kling O3 text-to-video");
+        b.references
+            .push(Reference::image("mia", "https://example.com/mia.png"));
+        assert_eq!(destination(&b), "fal Kling O3 reference-to-video");
+        b.provider = Provider::Replicate;
+        assert!(destination(&b).starts_with("Replicate"));
     }
 }

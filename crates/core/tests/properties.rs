@@ -5,11 +5,14 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 use storyreel_core::edit::{self, EditError};
+use storyreel_core::fal::FalOptions;
 use storyreel_core::limits::{MAX_SHOTS, MIN_SHOT_SECONDS, MIN_TOTAL_SECONDS};
-use storyreel_core::request::RequestOptions;
+use storyreel_core::problem::ProblemKind;
+use storyreel_core::replicate::ReplicateOptions;
+use storyreel_core::request::{self, RequestOptions};
 use storyreel_core::{
-    check, kling, mention, AspectRatio, Board, Mode, Provider, Reference, ReferenceKind, Shot,
-    VideoUse,
+    check, check_for, kling, mention, AspectRatio, Board, Mode, Provider, Reference, ReferenceKind,
+    RequestError, Shot, VideoUse,
 };
 
 fn config() -> ProptestConfig {
@@ -53,6 +56,139 @@ fn valid_cast() -> impl Strategy<Value = Vec<Reference>> {
             }
             cast
         })
+}
+
+/// A valid cast of images only: no elements, no video.
+fn image_cast() -> impl Strategy<Value = Vec<Reference>> {
+    prop::collection::btree_set("[a-z][a-z0-9_-]{0,7}", 0..5).prop_map(|names| {
+        names
+            .into_iter()
+            .map(|n| Reference::image(n.clone(), format!("https://example.com/{n}.png")))
+            .collect()
+    })
+}
+
+/// Any provider options.
+fn any_options() -> impl Strategy<Value = RequestOptions> {
+    (0u32..6, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(min_shot_seconds, send_total_duration, fal_frames, replicate_frames)| RequestOptions {
+            fal: FalOptions {
+                min_shot_seconds,
+                send_total_duration,
+                allow_frames_with_multi_shot: fal_frames,
+            },
+            replicate: ReplicateOptions {
+                allow_frames_with_multi_shot: replicate_frames,
+            },
+            ..RequestOptions::default()
+        },
+    )
+}
+
+/// No known `@name` is left in a sent prompt.
+fn all_spelled(board: &Board, sent: &str) -> bool {
+    let known = |n: &str| board.reference(n).is_some();
+    mention::find(sent, &known).iter().all(|m| !m.known)
+}
+
+/// A fal request for an editor-built board without elements, frames or
+/// videos: the endpoint, and durations as strings adding up.
+fn assert_fal_request(
+    board: &Board,
+    req: &storyreel_core::ProviderRequest,
+    opts: &RequestOptions,
+) -> Result<(), TestCaseError> {
+    let tier = match board.mode {
+        Mode::Std => "standard",
+        Mode::Pro => "pro",
+    };
+    let endpoint = if board.references.is_empty() {
+        "text-to-video"
+    } else {
+        "reference-to-video"
+    };
+    prop_assert_eq!(
+        &req.url,
+        &format!("https://queue.fal.run/fal-ai/kling-video/o3/{tier}/{endpoint}")
+    );
+    let body = &req.body;
+    prop_assert_eq!(body["generate_audio"].as_bool(), Some(board.sound));
+    prop_assert_eq!(
+        body["aspect_ratio"].as_str(),
+        Some(board.aspect_ratio.as_str())
+    );
+    let total = board.total_seconds().to_string();
+    if board.shots.len() == 1 {
+        prop_assert!(body.get("multi_prompt").is_none());
+        prop_assert_eq!(body["duration"].as_str(), Some(total.as_str()));
+        let sent = body["prompt"].as_str().expect("prompt");
+        prop_assert!(all_spelled(board, sent), "unexpanded mention in {:?}", sent);
+    } else {
+        prop_assert!(body.get("prompt").is_none());
+        prop_assert_eq!(body["shot_type"].as_str(), Some("customize"));
+        let shots = body["multi_prompt"].as_array().expect("multi_prompt");
+        prop_assert_eq!(shots.len(), board.shots.len());
+        let mut sum = 0u32;
+        for (entry, shot) in shots.iter().zip(&board.shots) {
+            prop_assert!(entry.get("index").is_none());
+            let d = entry["duration"]
+                .as_str()
+                .expect("shot duration is a string");
+            prop_assert_eq!(d, shot.duration.to_string());
+            sum += d.parse::<u32>().expect("whole seconds");
+            let sent = entry["prompt"].as_str().expect("prompt");
+            prop_assert!(all_spelled(board, sent), "unexpanded mention in {:?}", sent);
+        }
+        prop_assert_eq!(sum.to_string(), total.clone());
+        if opts.fal.send_total_duration {
+            prop_assert_eq!(body["duration"].as_str(), Some(total.as_str()));
+        } else {
+            prop_assert!(body.get("duration").is_none());
+        }
+    }
+    Ok(())
+}
+
+/// A Replicate request: `multi_prompt` parsed back from its text, integer
+/// durations adding up to the integer `duration`.
+fn assert_replicate_request(
+    board: &Board,
+    req: &storyreel_core::ProviderRequest,
+) -> Result<(), TestCaseError> {
+    let input = &req.body["input"];
+    let prompt = input["prompt"].as_str().expect("prompt is required");
+    prop_assert!(!prompt.trim().is_empty());
+    prop_assert!(
+        all_spelled(board, prompt),
+        "unexpanded mention in {:?}",
+        prompt
+    );
+    prop_assert_eq!(
+        input["duration"].as_u64(),
+        Some(u64::from(board.total_seconds()))
+    );
+    prop_assert_eq!(input["generate_audio"].as_bool(), Some(board.sound));
+    if board.shots.len() == 1 {
+        prop_assert!(input.get("multi_prompt").is_none());
+    } else {
+        let text = input["multi_prompt"]
+            .as_str()
+            .expect("multi_prompt is a string");
+        let parsed: Value =
+            serde_json::from_str(text).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+        let shots = parsed.as_array().expect("an array");
+        prop_assert_eq!(shots.len(), board.shots.len());
+        let mut sum = 0u64;
+        for (entry, shot) in shots.iter().zip(&board.shots) {
+            let d = entry["duration"].as_u64().expect("integer duration");
+            prop_assert_eq!(d, u64::from(shot.duration));
+            sum += d;
+            let sent = entry["prompt"].as_str().expect("prompt");
+            prop_assert!(all_spelled(board, sent), "unexpanded mention in {:?}", sent);
+        }
+        prop_assert_eq!(Some(sum), input["duration"].as_u64());
+    }
+    Ok(())
 }
 
 /// Free text without `@`, which is where mentions come from.
@@ -290,6 +426,82 @@ proptest! {
         }
     }
 
+    #[test]
+    fn editor_boards_without_elements_frames_or_videos_map_for_every_provider(
+        cast in image_cast(),
+        first in prompt_spec(2, 45),
+        overall in prop::option::of(prompt_spec(1, 60)),
+        ops in prop::collection::vec(op(), 0..40),
+        mode in prop::sample::select(Mode::ALL.to_vec()),
+        aspect_ratio in prop::sample::select(AspectRatio::ALL.to_vec()),
+        sound in any::<bool>(),
+        send_total_duration in any::<bool>(),
+    ) {
+        let mut board = Board {
+            mode,
+            aspect_ratio,
+            sound,
+            prompt: overall.map(|p| p.render(&cast)).unwrap_or_default(),
+            references: cast,
+            ..Board::default()
+        };
+        board.shots[0].prompt = first.render(&board.references);
+        for op in &ops {
+            let _ = apply(&mut board, op);
+        }
+        if board.total_seconds() < MIN_TOTAL_SECONDS {
+            for p in Provider::ALL {
+                prop_assert!(request::for_provider(p, &board, &RequestOptions::default()).is_err());
+            }
+            return Ok(());
+        }
+
+        // Kling: the durations add up (the first property checks the rest).
+        let opts = RequestOptions::default();
+        let kling_body = request::for_provider(Provider::Kling, &board, &opts)
+            .map_err(|e| TestCaseError::fail(format!("kling: {e}: {}", board.to_json())))?
+            .body;
+        let total = board.total_seconds().to_string();
+        prop_assert_eq!(kling_body["duration"].as_str(), Some(total.as_str()));
+
+        // fal with the defaults: refused exactly when a shot of several is
+        // under 3 s, and then only for that.
+        let short: Vec<usize> = if board.shots.len() > 1 {
+            (0..board.shots.len()).filter(|i| board.shots[*i].duration < 3).collect()
+        } else {
+            Vec::new()
+        };
+        match request::for_provider(Provider::Fal, &board, &opts) {
+            Ok(req) => {
+                prop_assert!(short.is_empty(), "shots {:?} under 3 s were sent", short);
+                assert_fal_request(&board, &req, &opts)?;
+            }
+            Err(RequestError::Invalid(problems)) => {
+                prop_assert_eq!(problems.len(), short.len(), "{:?}", problems);
+                for p in &problems {
+                    prop_assert!(
+                        matches!(p.kind, ProblemKind::FalShotTooShort { min: 3, .. }),
+                        "{}", p
+                    );
+                }
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("fal: {e}"))),
+        }
+        // ... and with 1 s allowed, every such board maps.
+        let one_second = RequestOptions {
+            fal: FalOptions { min_shot_seconds: 1, send_total_duration, ..FalOptions::default() },
+            ..RequestOptions::default()
+        };
+        let req = request::for_provider(Provider::Fal, &board, &one_second)
+            .map_err(|e| TestCaseError::fail(format!("fal: {e}: {}", board.to_json())))?;
+        assert_fal_request(&board, &req, &one_second)?;
+
+        // Replicate.
+        let req = request::for_provider(Provider::Replicate, &board, &opts)
+            .map_err(|e| TestCaseError::fail(format!("replicate: {e}: {}", board.to_json())))?;
+        assert_replicate_request(&board, &req)?;
+    }
+
     // ------------------------------------------------------------ (b) round trip
 
     #[test]
@@ -301,19 +513,28 @@ proptest! {
     }
 
     #[test]
-    fn rules_and_mapping_never_panic(board in any_board()) {
-        let report = check(&board);
-        let mapped = kling::request(&board, &RequestOptions::default());
-        // The mapping refuses exactly the boards the rules refuse (an
-        // upload without a public URL aside).
-        match mapped {
-            Ok(_) => prop_assert!(!report.has_errors()),
-            Err(storyreel_core::RequestError::Invalid(problems)) => {
-                prop_assert!(!problems.is_empty());
-                prop_assert_eq!(problems, report.errors().cloned().collect::<Vec<_>>());
+    fn rules_and_mapping_never_panic(board in any_board(), opts in any_options()) {
+        let _ = check(&board);
+        // For every provider, with any options, the mapping refuses exactly
+        // the boards that provider's rules refuse (an upload without a public
+        // URL aside), whatever provider the board names.
+        for provider in Provider::ALL {
+            for opts in [RequestOptions::default(), opts.clone()] {
+                let report = check_for(&board, provider, &opts);
+                match request::for_provider(provider, &board, &opts) {
+                    Ok(_) => prop_assert!(!report.has_errors()),
+                    Err(RequestError::Invalid(problems)) => {
+                        prop_assert!(!problems.is_empty());
+                        prop_assert_eq!(problems, report.errors().cloned().collect::<Vec<_>>());
+                    }
+                    Err(other) => prop_assert!(!report.has_errors(), "{}", other),
+                }
             }
-            Err(other) => prop_assert!(!report.has_errors(), "{}", other),
         }
+        prop_assert_eq!(
+            kling::request(&board, &RequestOptions::default()),
+            request::for_provider(Provider::Kling, &board, &RequestOptions::default())
+        );
         let _ = storyreel_core::cost::estimate(&board);
     }
 

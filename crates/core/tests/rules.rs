@@ -4,9 +4,13 @@
 //! test, so "just inside" asserts the whole report and "just outside"
 //! asserts the exact problem (severity, location, field, numbers).
 
+use storyreel_core::fal::FalOptions;
 use storyreel_core::problem::ProblemKind;
+use storyreel_core::replicate::ReplicateOptions;
+use storyreel_core::request::RequestOptions;
 use storyreel_core::{
-    check, AspectRatio, Board, Field, Location, Problem, Reference, Severity, Shot, VideoUse,
+    check, check_for, check_with, AspectRatio, Board, Field, Location, Problem, Provider,
+    Reference, Severity, Shot, VideoUse,
 };
 
 fn board(shots: &[(&str, u32)]) -> Board {
@@ -1098,4 +1102,377 @@ fn display_names_severity_place_and_field() {
         problems(&b)[0].to_string(),
         "error: reference 'Mia' name: the name contains 'M'; only a-z, 0-9, _ and - are allowed"
     );
+}
+
+// ---------------------------------------------------------------- providers
+//
+// `check` applies the rules of `board.provider`; fal and Replicate have their
+// own (rules/fal.rs, rules/replicate.rs) and Kling's route rules apply only
+// on Kling.
+
+fn on(provider: Provider, mut b: Board) -> Board {
+    b.provider = provider;
+    b
+}
+
+const OTHERS: [Provider; 2] = [Provider::Fal, Provider::Replicate];
+
+#[test]
+fn elements_refused_on_fal_and_replicate_only() {
+    let mut b = board(&[("@mia holds a lantern.", 5)]);
+    b.references.push(image("mia"));
+    for p in OTHERS {
+        assert_clean(&on(p, b.clone()));
+    }
+    b.references.push(element("lantern", 7));
+    assert_clean(&on(Provider::Kling, b.clone()));
+    for (p, reason) in [
+        (Provider::Fal, "fal's elements are image sets"),
+        (Provider::Replicate, "takes no elements"),
+    ] {
+        assert_only(
+            &on(p, b.clone()),
+            err(
+                Location::Reference("lantern".into()),
+                Field::References,
+                ProblemKind::ElementNotOnProvider {
+                    provider: p,
+                    name: "lantern".into(),
+                    element_id: 7,
+                },
+            ),
+            None,
+            Some("element 7"),
+            &[
+                "'lantern'",
+                "element library id 7",
+                &format!("cannot be sent to {}", p.label()),
+                reason,
+            ],
+        );
+    }
+}
+
+#[test]
+fn fal_shots_of_three_seconds_ok_two_refused_by_default() {
+    let fal = |shots: &[(&str, u32)]| on(Provider::Fal, board(shots));
+    assert_clean(&fal(&[("a", 3), ("b", 3)]));
+    // One shot of 3 s has no per-shot duration to check.
+    assert_clean(&fal(&[("a", 3)]));
+    let b = fal(&[("a", 3), ("b", 2)]);
+    assert_only(
+        &b,
+        err(
+            Location::Shot(1),
+            Field::Duration,
+            ProblemKind::FalShotTooShort {
+                duration: 2,
+                min: 3,
+            },
+        ),
+        Some("3 s"),
+        Some("2 s"),
+        &[
+            "2 s",
+            "fal's minimum of 3 s",
+            "configurable",
+            "min_shot_seconds",
+        ],
+    );
+    // Kling and Replicate take 1 s shots.
+    for p in [Provider::Kling, Provider::Replicate] {
+        assert_clean(&on(p, board(&[("a", 1), ("b", 2)])));
+    }
+}
+
+#[test]
+fn fal_shot_minimum_follows_the_options() {
+    let b = on(Provider::Fal, board(&[("a", 2), ("b", 1)]));
+    let with_min = |min| RequestOptions {
+        fal: FalOptions {
+            min_shot_seconds: min,
+            ..FalOptions::default()
+        },
+        ..RequestOptions::default()
+    };
+    assert_eq!(check_with(&b, &with_min(1)).problems, vec![]);
+    assert_eq!(
+        check_with(&b, &with_min(2)).problems,
+        vec![err(
+            Location::Shot(1),
+            Field::Duration,
+            ProblemKind::FalShotTooShort {
+                duration: 1,
+                min: 2
+            }
+        )]
+    );
+    // `check` is `check_with` the defaults.
+    assert_eq!(check(&b), check_with(&b, &RequestOptions::default()));
+    assert_eq!(check(&b).error_count(), 2);
+    // A 0 s shot is the format's problem, reported once.
+    let b = on(Provider::Fal, board(&[("a", 3), ("b", 0)]));
+    assert_eq!(
+        problems(&b),
+        vec![err(
+            Location::Shot(1),
+            Field::Duration,
+            ProblemKind::ShotTooShort {
+                duration: 0,
+                min: 1
+            }
+        )]
+    );
+}
+
+fn frame_board(shots: &[(&str, u32)]) -> Board {
+    let mut b = board(shots);
+    b.references.push(image("open"));
+    b.first_frame = Some("open".into());
+    b
+}
+
+#[test]
+fn frames_with_one_shot_ok_two_refused_on_fal_and_replicate() {
+    for p in OTHERS {
+        // No aspect-ratio warning either: fal and Replicate are sent it.
+        assert_clean(&on(p, frame_board(&[("a", 5)])));
+        let b = on(p, frame_board(&[("a", 3), ("b", 3)]));
+        assert_only(
+            &b,
+            err(
+                Location::Board,
+                Field::FirstFrame,
+                ProblemKind::FramesWithMultiShotUnconfirmed {
+                    provider: p,
+                    shots: 2,
+                },
+            ),
+            Some("1 shot"),
+            Some("2 shots"),
+            &[
+                p.label(),
+                "2 shots",
+                "unconfirmed",
+                "allow_frames_with_multi_shot",
+            ],
+        );
+    }
+}
+
+#[test]
+fn frames_with_several_shots_allowed_by_the_options() {
+    let opts = RequestOptions {
+        fal: FalOptions {
+            allow_frames_with_multi_shot: true,
+            ..FalOptions::default()
+        },
+        replicate: ReplicateOptions {
+            allow_frames_with_multi_shot: true,
+        },
+        ..RequestOptions::default()
+    };
+    let mut b = frame_board(&[("a", 3), ("@mia b", 3)]);
+    b.references.push(image("mia"));
+    for p in OTHERS {
+        assert_eq!(check_with(&on(p, b.clone()), &opts).problems, vec![]);
+        assert_eq!(check_for(&b, p, &opts).problems, vec![]);
+    }
+    // Kling's own route rules still apply on Kling, whatever the options.
+    assert!(check_for(&b, Provider::Kling, &opts).has_errors());
+}
+
+#[test]
+fn kling_route_rules_apply_only_on_kling() {
+    // The first-frame route refuses an extra image and its mention, and
+    // warns that the aspect ratio is not sent: on Kling only.
+    let mut b = frame_board(&[("a", 3), ("@mia b", 3)]);
+    b.references.push(image("mia"));
+    let kling = check_for(&b, Provider::Kling, &RequestOptions::default());
+    assert!(kling
+        .problems
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::FirstFrameRouteRefused { .. })));
+    assert!(kling
+        .problems
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::AspectFollowsFrame { .. })));
+    for p in OTHERS {
+        let got = check_for(&b, p, &RequestOptions::default()).problems;
+        assert!(
+            got.iter()
+                .all(|x| matches!(x.kind, ProblemKind::FramesWithMultiShotUnconfirmed { .. })),
+            "{p:?}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn fal_refuses_a_base_video_replicate_warns() {
+    let mut b = board(&[("Make it night.", 5)]);
+    b.sound = false;
+    b.references.push(video("clip", VideoUse::Feature));
+    for p in Provider::ALL {
+        assert_clean(&on(p, b.clone()));
+    }
+    b.references[0] = video("clip", VideoUse::Base);
+    assert_only(
+        &on(Provider::Fal, b.clone()),
+        err(
+            Location::Reference("clip".into()),
+            Field::References,
+            ProblemKind::FalBaseVideo {
+                video: "clip".into(),
+            },
+        ),
+        None,
+        None,
+        &["fal", "'clip'", "use: base", "not verified"],
+    );
+    let got = problems(&on(Provider::Replicate, b.clone()));
+    assert_eq!(
+        got,
+        vec![warn(
+            Location::Board,
+            Field::Duration,
+            ProblemKind::ReplicateBaseVideoSetsLength {
+                video: "clip".into(),
+                total: 5
+            }
+        )]
+    );
+    assert!(got[0].message().contains("Replicate") && got[0].message().contains("5 s"));
+    assert_eq!(problems(&b), vec![base_video_warning("clip", 5)]);
+}
+
+#[test]
+fn fal_video_with_one_shot_ok_two_refused() {
+    let mut b = on(Provider::Fal, board(&[("a", 5)]));
+    b.sound = false;
+    b.references.push(video("moves", VideoUse::Feature));
+    assert_clean(&b);
+    b.shots.push(Shot::new("b", 3));
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::Shots,
+            ProblemKind::FalVideoMultiShot {
+                video: "moves".into(),
+                shots: 2,
+            },
+        ),
+        Some("1 shot"),
+        Some("2 shots"),
+        &["fal", "'moves'", "2 shots", "multi_prompt"],
+    );
+    // Replicate and Kling take a video with several shots.
+    b.provider = Provider::Replicate;
+    assert_clean(&b);
+    b.provider = Provider::Kling;
+    assert_clean(&b);
+}
+
+#[test]
+fn fal_video_without_frame_ok_with_frame_refused() {
+    let mut b = on(Provider::Fal, board(&[("a", 5)]));
+    b.sound = false;
+    b.references.push(image("open"));
+    b.references.push(video("moves", VideoUse::Feature));
+    assert_clean(&b);
+    b.first_frame = Some("open".into());
+    assert_only(
+        &b,
+        err(
+            Location::Board,
+            Field::FirstFrame,
+            ProblemKind::FalVideoWithFrames {
+                video: "moves".into(),
+            },
+        ),
+        None,
+        None,
+        &["fal", "'moves'", "start or end frame"],
+    );
+    b.provider = Provider::Replicate;
+    assert_clean(&b);
+}
+
+#[test]
+fn sent_prompt_limits_use_each_providers_spelling() {
+    // Shot 2 is "@mia " + x*n. Sent: Kling and Replicate "<<<image_1>>> "
+    // (14), fal "@Image1 " (8).
+    let with = |provider, n: usize| {
+        let mut b = board(&[("a", 3), (&format!("@mia {}", "x".repeat(n)), 3)]);
+        b.references.push(image("mia"));
+        b.provider = provider;
+        b
+    };
+    let over = |provider, chars| {
+        let kind = match provider {
+            Provider::Kling => ProblemKind::SentPromptTooLong { chars, max: 512 },
+            p => ProblemKind::SentPromptTooLongOn {
+                provider: p,
+                chars,
+                max: 512,
+            },
+        };
+        err(Location::Shot(1), Field::Prompt, kind)
+    };
+    assert_clean(&with(Provider::Fal, 504));
+    assert_only(
+        &with(Provider::Fal, 505),
+        over(Provider::Fal, 513),
+        Some("512 characters"),
+        Some("513 characters"),
+        &["as sent to fal", "513 characters", "limit is 512"],
+    );
+    assert_clean(&with(Provider::Replicate, 498));
+    assert_only(
+        &with(Provider::Replicate, 499),
+        over(Provider::Replicate, 513),
+        Some("512 characters"),
+        Some("513 characters"),
+        &["as sent to Replicate", "513", "512"],
+    );
+    // The fal-clean board is over on Kling, which spells the mention longer.
+    assert_eq!(
+        problems(&with(Provider::Kling, 504)),
+        vec![over(Provider::Kling, 518)]
+    );
+}
+
+#[test]
+fn single_shot_sent_prompt_2500_on_fal_and_replicate() {
+    for p in OTHERS {
+        let mut b = on(p, board(&[("a", 5)]));
+        b.prompt = "o".repeat(2498);
+        assert_clean(&b);
+        b.prompt.push('o');
+        assert_only(
+            &b,
+            err(
+                Location::Shot(0),
+                Field::Prompt,
+                ProblemKind::SentPromptTooLongOn {
+                    provider: p,
+                    chars: 2501,
+                    max: 2500,
+                },
+            ),
+            Some("2500 characters"),
+            Some("2501 characters"),
+            &[p.label(), "2501 characters", "limit is 2500"],
+        );
+    }
+}
+
+#[test]
+fn check_for_ignores_the_boards_provider() {
+    let b = on(Provider::Kling, board(&[("a", 2), ("b", 2)]));
+    assert!(!check(&b).has_errors());
+    assert!(check_for(&b, Provider::Fal, &RequestOptions::default()).has_errors());
+    let b = on(Provider::Fal, b);
+    assert!(check(&b).has_errors());
+    assert!(!check_for(&b, Provider::Kling, &RequestOptions::default()).has_errors());
 }

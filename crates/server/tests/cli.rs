@@ -143,19 +143,128 @@ fn request_refuses_a_board_with_errors() {
     assert_eq!(r.stderr, errors);
 }
 
+/// `GOOD` on fal (providers.md §2): reference-to-video for the image, no
+/// `index`, durations as strings, `@Image1` for `@mia`.
+const GOOD_FAL_REQUEST: &str = r#"{
+  "method": "POST",
+  "url": "https://queue.fal.run/fal-ai/kling-video/o3/pro/reference-to-video",
+  "body": {
+    "multi_prompt": [
+      {
+        "prompt": "Night, rain. @Image1 under a streetlight.",
+        "duration": "4"
+      },
+      {
+        "prompt": "Night, rain. A runner in a forest.",
+        "duration": "5"
+      },
+      {
+        "prompt": "Night, rain. A sunset over mountains.",
+        "duration": "6"
+      }
+    ],
+    "shot_type": "customize",
+    "image_urls": [
+      "https://example.com/mia.png"
+    ],
+    "duration": "15",
+    "aspect_ratio": "16:9",
+    "generate_audio": true
+  }
+}
+"#;
+
+/// `GOOD` on Replicate (providers.md §3): `multi_prompt` as JSON text with
+/// integer durations; `prompt` is the overall direction.
+const GOOD_REPLICATE_REQUEST: &str = r#"{
+  "method": "POST",
+  "url": "https://api.replicate.com/v1/models/kwaivgi/kling-v3-omni-video/predictions",
+  "body": {
+    "input": {
+      "prompt": "Night, rain.",
+      "multi_prompt": "[{\"prompt\":\"Night, rain. <<<image_1>>> under a streetlight.\",\"duration\":4},{\"prompt\":\"Night, rain. A runner in a forest.\",\"duration\":5},{\"prompt\":\"Night, rain. A sunset over mountains.\",\"duration\":6}]",
+      "duration": 15,
+      "mode": "pro",
+      "aspect_ratio": "16:9",
+      "generate_audio": true,
+      "reference_images": [
+        "https://example.com/mia.png"
+      ]
+    }
+  }
+}
+"#;
+
 #[test]
-fn request_names_the_unmapped_providers() {
+fn request_prints_the_exact_fal_request() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(&dir, "good.board.json", GOOD);
-    for (provider, label) in [("fal", "fal"), ("replicate", "Replicate")] {
+    let r = run(&["request", "--provider", "fal", s(&file)]);
+    assert_eq!(r.stderr, "");
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, GOOD_FAL_REQUEST);
+}
+
+#[test]
+fn request_prints_the_exact_replicate_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let r = run(&["request", "--provider", "Replicate", s(&file)]);
+    assert_eq!(r.stderr, "");
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, GOOD_REPLICATE_REQUEST);
+}
+
+#[test]
+fn request_follows_the_provider_flag_check_the_boards_provider() {
+    // `request` maps for --provider (default kling) whatever the board says;
+    // `check` checks the board for its own provider.
+    let dir = tempfile::tempdir().unwrap();
+    let board = GOOD
+        .replace("\"title\"", "\"provider\": \"fal\",\n  \"title\"")
+        .replace("\"duration\": 4", "\"duration\": 2");
+    let file = write(&dir, "fal.board.json", &board);
+    let r = run(&["request", s(&file)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("api-singapore.klingai.com"));
+    let expected = "error: shot 1 duration: 2 s is shorter than fal's minimum of 3 s a shot; fal's per-shot range ('3'–'15' or '1'–'15') is unconfirmed, so this minimum is configurable (fal min_shot_seconds)\n";
+    let r = run(&["request", "--provider", "fal", s(&file)]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert_eq!(r.stderr, expected);
+    let r = run(&["check", s(&file)]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, format!("{expected}1 error, 0 warnings\n"));
+}
+
+#[test]
+fn request_refuses_what_a_provider_cannot_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let board = GOOD.replace(
+        r#"{"name": "mia", "kind": "image", "src": "https://example.com/mia.png"}"#,
+        r#"{"name": "mia", "kind": "element", "element_id": 831204}"#,
+    );
+    let file = write(&dir, "element.board.json", &board);
+    let r = run(&["request", "--provider", "kling", s(&file)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (provider, label, reason) in [
+        (
+            "fal",
+            "fal",
+            "fal's elements are image sets (a frontal image and reference images), not Kling library ids",
+        ),
+        (
+            "replicate",
+            "Replicate",
+            "Replicate's kling-v3-omni-video takes no elements",
+        ),
+    ] {
         let r = run(&["request", "--provider", provider, s(&file)]);
         assert_eq!(r.code, 1, "{provider}");
         assert_eq!(r.stdout, "");
         assert_eq!(
             r.stderr,
             format!(
-                "{}: request mapping for {label} is not available in this version\n",
-                file.display()
+                "error: reference 'mia' references: 'mia' is a Kling element (element library id 831204) and cannot be sent to {label}: {reason}; remove it or send the board to Kling\n"
             )
         );
     }

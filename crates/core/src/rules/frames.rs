@@ -83,11 +83,4 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
             ));
         }
     }
-    out.push(Problem::warning(
-        Location::Board,
-        Field::AspectRatio,
-        ProblemKind::AspectFollowsFrame {
-            chosen: board.aspect_ratio.as_str().to_string(),
-        },
-    ));
 }

@@ -1,15 +1,29 @@
-//! The rules engine: every rule of the board format and of Kling O3, as a
-//! list of structured problems.
+//! The rules engine: every rule of the board format, and the rules of the
+//! provider the board goes to (Kling, fal or Replicate), as a list of
+//! structured problems.
+//!
+//! The format's own rules (shots, cast, mentions, frames, dialogue) apply to
+//! every board; `kling`, `fal` and `replicate` apply only when the board goes
+//! to that provider. Where a provider's limits are UNCONFIRMED in
+//! providers.md, the fal and Replicate rules follow [`RequestOptions`]
+//! ([`check`] uses the defaults, which are the safe choices).
 
 mod cast;
 mod dialogue;
+mod fal;
 mod frames;
+mod kling;
 mod mentions;
-mod route;
+mod replicate;
 mod shots;
 
-use crate::board::Board;
-use crate::problem::{Location, Problem, Severity};
+use crate::board::{Board, Provider};
+use crate::fal::FalOptions;
+use crate::limits::{MAX_BOARD_PROMPT_CHARS, MAX_SHOT_PROMPT_CHARS};
+use crate::problem::{Field, Location, Problem, ProblemKind, Severity};
+use crate::replicate::ReplicateOptions;
+use crate::request::RequestOptions;
+use crate::text::char_len;
 
 /// The problems of one board, errors first.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -42,15 +56,118 @@ impl Report {
     }
 }
 
-/// Checks a board against every rule.
+/// Checks a board against every rule, for the board's own provider, with
+/// the default options.
 pub fn check(board: &Board) -> Report {
+    run(
+        board,
+        board.provider,
+        &FalOptions::default(),
+        &ReplicateOptions::default(),
+    )
+}
+
+/// [`check`] with the provider options the request would be mapped with.
+pub fn check_with(board: &Board, opts: &RequestOptions) -> Report {
+    check_for(board, board.provider, opts)
+}
+
+/// Checks a board as it would go to `provider`, whatever `board.provider`
+/// says (`storyreel-server request --provider` maps any board anywhere).
+pub fn check_for(board: &Board, provider: Provider, opts: &RequestOptions) -> Report {
+    run(board, provider, &opts.fal, &opts.replicate)
+}
+
+fn run(
+    board: &Board,
+    provider: Provider,
+    fal_opts: &FalOptions,
+    replicate_opts: &ReplicateOptions,
+) -> Report {
     let mut problems = Vec::new();
     shots::check(board, &mut problems);
     cast::check(board, &mut problems);
     mentions::check(board, &mut problems);
     frames::check(board, &mut problems);
-    route::check(board, &mut problems);
+    match provider {
+        Provider::Kling => kling::check(board, &mut problems),
+        Provider::Fal => fal::check(board, fal_opts, &mut problems),
+        Provider::Replicate => replicate::check(board, replicate_opts, &mut problems),
+    }
     dialogue::check(board, &mut problems);
     problems.sort_by_key(|p| p.severity == Severity::Warning);
     Report { problems }
+}
+
+/// Prompt lengths as the provider receives them (`sent`, one per shot):
+/// at most 2500 characters for a single shot, 512 for each shot of several.
+/// Only checked where the board's own texts are within their limits
+/// (otherwise that problem is already reported).
+fn sent_prompt_lengths(
+    board: &Board,
+    sent: &[String],
+    out: &mut Vec<Problem>,
+    kind: impl Fn(usize, usize) -> ProblemKind,
+) {
+    if char_len(&board.prompt) > MAX_BOARD_PROMPT_CHARS {
+        return;
+    }
+    let max = if board.shots.len() <= 1 {
+        MAX_BOARD_PROMPT_CHARS
+    } else {
+        MAX_SHOT_PROMPT_CHARS
+    };
+    for (i, (text, shot)) in sent.iter().zip(&board.shots).enumerate() {
+        let chars = char_len(text);
+        if chars > max && char_len(&shot.prompt) <= MAX_SHOT_PROMPT_CHARS {
+            out.push(Problem::error(
+                Location::Shot(i),
+                Field::Prompt,
+                kind(chars, max),
+            ));
+        }
+    }
+}
+
+/// fal and Replicate take no Kling element-library ids.
+fn elements_refused(board: &Board, provider: Provider, out: &mut Vec<Problem>) {
+    for r in board.elements() {
+        if let crate::reference::ReferenceKind::Element { element_id } = r.kind {
+            out.push(Problem::error(
+                Location::Reference(r.name.clone()),
+                Field::References,
+                ProblemKind::ElementNotOnProvider {
+                    provider,
+                    name: r.name.clone(),
+                    element_id,
+                },
+            ));
+        }
+    }
+}
+
+/// A start or end frame with several shots, where the provider's support
+/// for it is UNCONFIRMED (unless the options allow it).
+fn frames_with_multi_shot(
+    board: &Board,
+    provider: Provider,
+    allowed: bool,
+    out: &mut Vec<Problem>,
+) {
+    let shots = board.shots.len();
+    if allowed || shots < 2 {
+        return;
+    }
+    let field = if board.first_frame.is_some() {
+        Field::FirstFrame
+    } else if board.last_frame.is_some() {
+        Field::LastFrame
+    } else {
+        return;
+    };
+    out.push(Problem::error(
+        Location::Board,
+        field,
+        ProblemKind::FramesWithMultiShotUnconfirmed { provider, shots },
+    ));
 }

@@ -1,15 +1,25 @@
-//! Rules of the Kling route a board takes: what the first-frame multi-shot
-//! route cannot carry, and prompt lengths as sent.
+//! Rules of Kling's own API, applied only when the board goes to Kling:
+//! what the first-frame multi-shot route cannot carry, that the aspect ratio
+//! is not sent with a first frame, that an edited video sets the length, and
+//! prompt lengths as Kling receives them.
 
 use crate::board::Board;
 use crate::kling::{self, Route};
-use crate::limits::*;
 use crate::mention;
 use crate::problem::{Field, Location, Problem, ProblemKind};
 use crate::reference::{ReferenceKind, VideoUse};
-use crate::text::char_len;
 
 pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
+    if board.first_frame.is_some() {
+        out.push(Problem::warning(
+            Location::Board,
+            Field::AspectRatio,
+            ProblemKind::AspectFollowsFrame {
+                chosen: board.aspect_ratio.as_str().to_string(),
+            },
+        ));
+    }
+
     let route = Route::of(board);
     if route == Route::FirstFrameMultiShot {
         first_frame_route(board, out);
@@ -34,26 +44,10 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
         }
     }
 
-    // Lengths as sent, only where the board's own texts are within their
-    // limits (otherwise that problem is already reported).
-    if char_len(&board.prompt) > MAX_BOARD_PROMPT_CHARS {
-        return;
-    }
     let sent = kling::sent_prompts(board);
-    let max = match route {
-        Route::OmniSingleShot => MAX_BOARD_PROMPT_CHARS,
-        _ => MAX_SHOT_PROMPT_CHARS,
-    };
-    for (i, (text, shot)) in sent.iter().zip(&board.shots).enumerate() {
-        let chars = char_len(text);
-        if chars > max && char_len(&shot.prompt) <= MAX_SHOT_PROMPT_CHARS {
-            out.push(Problem::error(
-                Location::Shot(i),
-                Field::Prompt,
-                ProblemKind::SentPromptTooLong { chars, max },
-            ));
-        }
-    }
+    super::sent_prompt_lengths(board, &sent, out, |chars, max| {
+        ProblemKind::SentPromptTooLong { chars, max }
+    });
 }
 
 fn first_frame_route(board: &Board, out: &mut Vec<Problem>) {

@@ -1,0 +1,226 @@
+//! fal's queue API for Kling O3: which endpoint a board takes, and the exact
+//! model input (providers.md §2).
+//!
+//! The request is `POST https://queue.fal.run/<endpoint id>` with the model
+//! input as the JSON body. The tier is the board's mode: std → `standard`,
+//! pro → `pro`.
+//!
+//! - No references and no frames: `fal-ai/kling-video/o3/{tier}/text-to-video`.
+//! - Images and/or frames: `…/o3/{tier}/reference-to-video`. A first or last
+//!   frame goes in `start_image_url` / `end_image_url`; `image_urls` holds
+//!   the images in cast order except one that is only a frame (see
+//!   [`request::reference_images`]): a frame that a prompt mentions is sent
+//!   in both places, so that its `@ImageN` has an entry to point at.
+//! - A reference video (`use: feature`): `…/o3/{tier}/video-to-video/reference`
+//!   with `video_url`, `keep_audio` and `image_urls` (providers.md: M).
+//!
+//! What fal cannot take is refused by the rules (`rules/fal.rs`), never
+//! dropped: Kling elements (fal's `elements` are image sets, not library
+//! ids), an edited video (`use: base`; the edit endpoint's schema is not
+//! verified), a reference video with several shots (no `multi_prompt` is
+//! documented on video-to-video/reference) or with frames, and what
+//! [`FalOptions`] does not allow.
+//!
+//! Several shots are sent as `multi_prompt: [{prompt, duration: "n"}]` (no
+//! `index`) with `shot_type: "customize"` and, unless
+//! [`FalOptions::send_total_duration`] is off, `duration` = their sum as a
+//! string. The overall prompt is direction for every shot: as on Kling, it is
+//! put in front of each shot's prompt (fal takes `prompt` or `multi_prompt`,
+//! not both). Mentions are spelled `@Image1`… (the position in `image_urls`)
+//! and `@Video1`.
+
+use serde_json::{json, Map, Value};
+
+use crate::board::{Board, Mode, Provider};
+use crate::mention;
+use crate::reference::{Reference, ReferenceKind};
+use crate::request::{
+    self, frame, joined, public_url, ProviderRequest, RequestError, RequestOptions,
+};
+
+/// fal's queue host; the endpoint id follows it.
+pub const QUEUE_BASE_URL: &str = "https://queue.fal.run";
+
+/// What fal accepts where providers.md marks it UNCONFIRMED (§2.4, §6 items
+/// 7 and 8). The defaults are the safe choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FalOptions {
+    /// The shortest shot in `multi_prompt`, in seconds. fal's per-shot
+    /// `duration` enum is `'3'…'15'` in one schema snapshot and `'1'…'15'`
+    /// in another; the default, 3, is accepted by both.
+    pub min_shot_seconds: u32,
+    /// Whether a multi-shot request carries the top-level `duration` (the
+    /// sum of the shots, as a string). Whether fal requires it to equal the
+    /// sum is unconfirmed; sending the sum is the safe choice.
+    pub send_total_duration: bool,
+    /// Whether a start or end frame may be sent with several shots. Kling's
+    /// Omni multi-shot takes no frames, and what fal does with both is
+    /// unconfirmed, so such a board is refused unless this is on.
+    pub allow_frames_with_multi_shot: bool,
+}
+
+impl Default for FalOptions {
+    fn default() -> FalOptions {
+        FalOptions {
+            min_shot_seconds: 3,
+            send_total_duration: true,
+            allow_frames_with_multi_shot: false,
+        }
+    }
+}
+
+/// fal's quality tier for a mode.
+pub fn tier(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Std => "standard",
+        Mode::Pro => "pro",
+    }
+}
+
+/// Which O3 endpoint a board goes to on fal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    TextToVideo,
+    ReferenceToVideo,
+    VideoReference,
+}
+
+impl Endpoint {
+    pub fn of(board: &Board) -> Endpoint {
+        if board.has_video() {
+            Endpoint::VideoReference
+        } else if board.references.is_empty()
+            && board.first_frame.is_none()
+            && board.last_frame.is_none()
+        {
+            Endpoint::TextToVideo
+        } else {
+            Endpoint::ReferenceToVideo
+        }
+    }
+
+    /// The part of the endpoint id after the tier.
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::TextToVideo => "text-to-video",
+            Endpoint::ReferenceToVideo => "reference-to-video",
+            Endpoint::VideoReference => "video-to-video/reference",
+        }
+    }
+
+    /// The endpoint id, e.g. `fal-ai/kling-video/o3/pro/text-to-video`.
+    pub fn id(self, mode: Mode) -> String {
+        format!("fal-ai/kling-video/o3/{}/{}", tier(mode), self.path())
+    }
+
+    /// A sentence for the editor: where this board's request goes.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Endpoint::TextToVideo => "fal Kling O3 text-to-video",
+            Endpoint::ReferenceToVideo => "fal Kling O3 reference-to-video",
+            Endpoint::VideoReference => "fal Kling O3 video-to-video (reference video)",
+        }
+    }
+}
+
+/// How each known mention is spelled in a fal prompt. Elements are refused
+/// by the rules, so they are left as written.
+fn tag_for(board: &Board, images: &[&Reference], name: &str) -> Option<String> {
+    match board.reference(name)?.kind {
+        ReferenceKind::Image { .. } => images
+            .iter()
+            .position(|r| r.name == name)
+            .map(|i| format!("@Image{}", i + 1)),
+        ReferenceKind::Element { .. } => None,
+        ReferenceKind::Video { .. } => Some("@Video1".into()),
+    }
+}
+
+fn spelled(board: &Board, images: &[&Reference], text: &str) -> String {
+    let known = |n: &str| board.reference(n).is_some();
+    mention::rewrite(text, &known, &|n| tag_for(board, images, n))
+}
+
+/// The prompt text of each shot as fal receives it (one entry for a
+/// single-shot board): the overall direction in front, mentions written out.
+pub fn sent_prompts(board: &Board) -> Vec<String> {
+    let images = request::reference_images(board);
+    let overall = spelled(board, &images, &board.prompt);
+    board
+        .shots
+        .iter()
+        .map(|s| joined(&overall, &spelled(board, &images, &s.prompt)))
+        .collect()
+}
+
+fn src_url(r: &Reference, opts: &RequestOptions) -> Result<String, RequestError> {
+    public_url(r, r.src().unwrap_or_default(), opts)
+}
+
+/// The request for `board` on fal's queue; refused if the board has errors
+/// under fal's rules (whatever provider the board names).
+pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, RequestError> {
+    request::refuse_errors(board, Provider::Fal, opts)?;
+    request::uploads_reachable(board, opts)?;
+    let endpoint = Endpoint::of(board);
+    let prompts = sent_prompts(board);
+    let multi = board.shots.len() > 1;
+    let mut input = Map::new();
+
+    if multi {
+        let shots: Vec<Value> = board
+            .shots
+            .iter()
+            .zip(&prompts)
+            .map(|(shot, prompt)| json!({"prompt": prompt, "duration": shot.duration.to_string()}))
+            .collect();
+        input.insert("multi_prompt".into(), Value::Array(shots));
+        input.insert("shot_type".into(), json!("customize"));
+    } else {
+        input.insert("prompt".into(), json!(prompts[0]));
+    }
+
+    match endpoint {
+        Endpoint::TextToVideo => {}
+        Endpoint::ReferenceToVideo => {
+            if let Some(r) = frame(board, &board.first_frame) {
+                input.insert("start_image_url".into(), json!(src_url(r, opts)?));
+            }
+            if let Some(r) = frame(board, &board.last_frame) {
+                input.insert("end_image_url".into(), json!(src_url(r, opts)?));
+            }
+        }
+        Endpoint::VideoReference => {
+            if let Some(video) = board.video() {
+                if let ReferenceKind::Video { keep_sound, .. } = video.kind {
+                    input.insert("video_url".into(), json!(src_url(video, opts)?));
+                    input.insert("keep_audio".into(), json!(keep_sound));
+                }
+            }
+        }
+    }
+
+    let images = request::reference_images(board)
+        .into_iter()
+        .map(|r| src_url(r, opts).map(Value::String))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !images.is_empty() {
+        input.insert("image_urls".into(), Value::Array(images));
+    }
+
+    if !multi || opts.fal.send_total_duration {
+        input.insert("duration".into(), json!(board.total_seconds().to_string()));
+    }
+    input.insert("aspect_ratio".into(), json!(board.aspect_ratio.as_str()));
+    // video-to-video/reference has no `generate_audio` (and the rules keep
+    // sound off with a reference video).
+    if endpoint != Endpoint::VideoReference {
+        input.insert("generate_audio".into(), json!(board.sound));
+    }
+
+    Ok(ProviderRequest {
+        method: "POST".into(),
+        url: format!("{QUEUE_BASE_URL}/{}", endpoint.id(board.mode)),
+        body: Value::Object(input),
+    })
+}

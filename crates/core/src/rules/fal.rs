@@ -1,0 +1,86 @@
+//! Rules of fal's Kling O3 endpoints, applied only when the board goes to
+//! fal: what fal cannot take (Kling elements, an edited video, a reference
+//! video with several shots or with frames), what providers.md leaves
+//! UNCONFIRMED (frames with several shots, shots shorter than 3 s; see
+//! [`FalOptions`]), and prompt lengths as fal receives them.
+
+use crate::board::{Board, Provider};
+use crate::fal::{self, FalOptions};
+use crate::limits::MIN_SHOT_SECONDS;
+use crate::problem::{Field, Location, Problem, ProblemKind};
+use crate::reference::{ReferenceKind, VideoUse};
+
+pub(super) fn check(board: &Board, opts: &FalOptions, out: &mut Vec<Problem>) {
+    super::elements_refused(board, Provider::Fal, out);
+
+    let shots = board.shots.len();
+    if let Some(video) = board.video() {
+        if let ReferenceKind::Video {
+            usage: VideoUse::Base,
+            ..
+        } = video.kind
+        {
+            out.push(Problem::error(
+                Location::Reference(video.name.clone()),
+                Field::References,
+                ProblemKind::FalBaseVideo {
+                    video: video.name.clone(),
+                },
+            ));
+        }
+        if shots > 1 {
+            out.push(Problem::error(
+                Location::Board,
+                Field::Shots,
+                ProblemKind::FalVideoMultiShot {
+                    video: video.name.clone(),
+                    shots,
+                },
+            ));
+        }
+        let frame_field = if board.first_frame.is_some() {
+            Some(Field::FirstFrame)
+        } else if board.last_frame.is_some() {
+            Some(Field::LastFrame)
+        } else {
+            None
+        };
+        if let Some(field) = frame_field {
+            out.push(Problem::error(
+                Location::Board,
+                field,
+                ProblemKind::FalVideoWithFrames {
+                    video: video.name.clone(),
+                },
+            ));
+        }
+    } else {
+        super::frames_with_multi_shot(board, Provider::Fal, opts.allow_frames_with_multi_shot, out);
+    }
+
+    // fal's per-shot `duration` enum: only `multi_prompt` entries have one.
+    // Shots under the format's own minimum are already reported.
+    if shots > 1 {
+        for (i, shot) in board.shots.iter().enumerate() {
+            if shot.duration >= MIN_SHOT_SECONDS && shot.duration < opts.min_shot_seconds {
+                out.push(Problem::error(
+                    Location::Shot(i),
+                    Field::Duration,
+                    ProblemKind::FalShotTooShort {
+                        duration: shot.duration,
+                        min: opts.min_shot_seconds,
+                    },
+                ));
+            }
+        }
+    }
+
+    let sent = fal::sent_prompts(board);
+    super::sent_prompt_lengths(board, &sent, out, |chars, max| {
+        ProblemKind::SentPromptTooLongOn {
+            provider: Provider::Fal,
+            chars,
+            max,
+        }
+    });
+}
