@@ -142,7 +142,7 @@ pub fn Header() -> impl IntoView {
                             })
                     }}
                 </span>
-                <span class="route" title=move || estimate.with(|e| e.note.to_string())>
+                <span class="route" title=move || format!("{}. {}.", destination.get(), estimate.with(|e| e.note))>
                     {destination}
                 </span>
             </div>
