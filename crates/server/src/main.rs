@@ -4,7 +4,6 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use storyreel_core::RequestOptions;
 use storyreel_server::cli::{Cli, Command};
 use storyreel_server::{board_cli, static_files};
 
@@ -12,20 +11,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => static_files::run(args),
-        Command::Request {
-            provider,
-            upload_base_url,
-            kling_base_url,
-            external_task_id,
-            file,
-        } => {
-            let opts = RequestOptions {
-                kling_base_url,
-                upload_base_url,
-                external_task_id,
-                ..RequestOptions::default()
-            };
-            board_cli::request_with(&provider, &file, &opts)
+        Command::Request(args) => {
+            board_cli::request_with(&args.provider, &args.file, &args.options())
         }
         Command::Check { file } => board_cli::check(&file),
     }

@@ -408,3 +408,55 @@ fn missing_file_is_named() {
         );
     }
 }
+
+#[test]
+fn fal_options_on_the_command_line_change_the_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let board = write(
+        &dir,
+        "quick.json",
+        r#"{"format": "storyreel/1", "sound": false, "shots": [
+            {"prompt": "A bell rings.", "duration": 2},
+            {"prompt": "A crowd turns.", "duration": 1},
+            {"prompt": "Silence in the square.", "duration": 3}]}"#,
+    );
+    // fal's per-shot minimum is unconfirmed; the safe default is 3 s.
+    let refused = run(&["request", "--provider", "fal", s(&board)]);
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("shot 1") && refused.stderr.contains("3 s"),
+        "{}",
+        refused.stderr
+    );
+
+    let mapped = run(&[
+        "request",
+        "--provider",
+        "fal",
+        "--fal-min-shot-seconds",
+        "1",
+        s(&board),
+    ]);
+    assert_eq!(mapped.code, 0, "{}", mapped.stderr);
+    let request: serde_json::Value = serde_json::from_str(&mapped.stdout).unwrap();
+    assert_eq!(request["body"]["duration"], "6");
+    let durations: Vec<&str> = request["body"]["multi_prompt"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["duration"].as_str().unwrap())
+        .collect();
+    assert_eq!(durations, vec!["2", "1", "3"]);
+
+    let no_total = run(&[
+        "request",
+        "--provider",
+        "fal",
+        "--fal-min-shot-seconds",
+        "1",
+        "--fal-omit-total-duration",
+        s(&board),
+    ]);
+    let request: serde_json::Value = serde_json::from_str(&no_total.stdout).unwrap();
+    assert!(request["body"].get("duration").is_none());
+}
