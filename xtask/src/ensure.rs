@@ -80,8 +80,10 @@ pub fn build_tools() -> Result<(), String> {
             ))
         }
     }
+    // Both come from wasm-bindgen-cli; the runner drives the wasm tests.
     let have = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
-    if have != format!("wasm-bindgen {wb}") {
+    let runner = output_of("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    if have != format!("wasm-bindgen {wb}") || runner != format!("wasm-bindgen-test-runner {wb}") {
         step(&format!("installing wasm-bindgen-cli {wb}"));
         cmd(
             "cargo",

@@ -3,6 +3,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
 
 use crate::ensure;
 use crate::summary::Summary;
@@ -110,63 +111,79 @@ pub fn serve(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Runs `f`, recording its wall time and outcome under `name`.
+fn timed<T>(summary: &mut Summary, name: &str, f: impl FnOnce() -> (bool, T)) -> (bool, T) {
+    eprintln!("xtask: == {name}");
+    let started = Instant::now();
+    let (ok, value) = f();
+    summary.time(name, started.elapsed(), ok);
+    (ok, value)
+}
+
 pub fn test() -> Result<ExitCode, String> {
-    ensure::build_tools()?;
-    ensure::browser()?;
     let mut summary = Summary::default();
-
-    let (ok, _) = cmd("cargo", &["fmt", "--all", "--", "--check"]).run_captured();
-    summary.check("cargo fmt --check", ok);
-
-    let (ok, _) = cmd(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--exclude",
-            "storyreel",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )
-    .run_captured();
-    summary.check("clippy (native crates)", ok);
-    let (ok, _) = cmd(
-        "cargo",
-        &[
-            "clippy",
-            "-p",
-            "storyreel",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )
-    .run_captured();
-    summary.check("clippy (app, wasm)", ok);
-
-    let (ok, out) = cmd(
-        "cargo",
-        &[
-            "test",
-            "--workspace",
-            "--exclude",
-            "storyreel",
-            "--exclude",
-            "storyreel-e2e",
-        ],
-    )
-    .run_captured();
-    if !summary.add_test_output(&out) || !ok {
-        summary.step_failed("native tests");
-        if !ok && summary.failed == 0 {
-            summary.failed += 1;
-        }
+    let name = "ensure tools";
+    let (ok, ensured) = timed(&mut summary, name, || {
+        let r = ensure::build_tools().and_then(|()| ensure::browser());
+        (r.is_ok(), r)
+    });
+    if let Err(e) = ensured {
+        // Counted only when it fails; the steps that do not need the
+        // missing tool still run.
+        eprintln!("xtask: {e}");
+        summary.check(name, ok);
     }
+
+    let checks: [(&str, &[&str]); 3] = [
+        ("cargo fmt --check", &["fmt", "--all", "--", "--check"]),
+        (
+            "clippy (native crates)",
+            &[
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "storyreel",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        (
+            "clippy (app, wasm)",
+            &[
+                "clippy",
+                "-p",
+                "storyreel",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    ];
+    for (name, args) in checks {
+        let (ok, _) = timed(&mut summary, name, || cmd("cargo", args).run_captured());
+        summary.check(name, ok);
+    }
+
+    let name = "native tests";
+    let (ok, out) = timed(&mut summary, name, || {
+        cmd(
+            "cargo",
+            &[
+                "test",
+                "--workspace",
+                "--exclude",
+                "storyreel",
+                "--exclude",
+                "storyreel-e2e",
+            ],
+        )
+        .run_captured()
+    });
+    summary.tests(name, ok, &out);
 
     let wasm_suites: [(&str, &[&str]); 2] = [
         (
@@ -193,52 +210,61 @@ pub fn test() -> Result<ExitCode, String> {
         ),
     ];
     for (name, args) in wasm_suites {
-        let (ok, out) = cmd("cargo", args)
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                "wasm-bindgen-test-runner",
+        let (ok, out) = timed(&mut summary, name, || {
+            cmd("cargo", args)
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    "wasm-bindgen-test-runner",
+                )
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+                .run_captured()
+        });
+        summary.tests(name, ok, &out);
+    }
+
+    let name = "trunk build --release";
+    let (built, _) = timed(&mut summary, name, || match trunk_build() {
+        Ok(()) => (true, ()),
+        Err(e) => {
+            eprintln!("{e}");
+            (false, ())
+        }
+    });
+    summary.check(name, built);
+    let name = "build storyreel-server";
+    let (server, _) = timed(&mut summary, name, || {
+        (
+            cmd("cargo", &["build", "-p", "storyreel-server"])
+                .run()
+                .is_ok(),
+            (),
+        )
+    });
+    summary.check(name, server);
+
+    if built && server {
+        let name = "end-to-end tests";
+        let (ok, out) = timed(&mut summary, name, || {
+            cmd(
+                "cargo",
+                &["test", "-p", "storyreel-e2e", "--", "--test-threads=1"],
             )
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-            .run_captured();
-        if !summary.add_test_output(&out) || !ok {
-            summary.step_failed(name);
-            if !ok {
-                summary.failed += 1;
-            }
-        }
-    }
-
-    let built = trunk_build();
-    if let Err(e) = &built {
-        eprintln!("{e}");
-    }
-    summary.check("trunk build --release", built.is_ok());
-    let server = cmd("cargo", &["build", "-p", "storyreel-server"]).run();
-    summary.check("build storyreel-server", server.is_ok());
-
-    if built.is_ok() && server.is_ok() {
-        let (ok, out) = cmd(
-            "cargo",
-            &["test", "-p", "storyreel-e2e", "--", "--test-threads=1"],
-        )
-        .env(
-            "STORYREEL_SERVER_BIN",
-            root().join("target/debug/storyreel-server"),
-        )
-        .env("STORYREEL_DIST", root().join("dist"))
-        .run_captured();
-        if !summary.add_test_output(&out) || !ok {
-            summary.step_failed("end-to-end tests");
-            if !ok {
-                summary.failed += 1;
-            }
-        }
+            .env(
+                "STORYREEL_SERVER_BIN",
+                root().join("target/debug/storyreel-server"),
+            )
+            .env("STORYREEL_DIST", root().join("dist"))
+            .run_captured()
+        });
+        summary.tests(name, ok, &out);
     } else {
         summary.step_failed("end-to-end tests (not run: build failed)");
         summary.failed += 1;
     }
 
+    eprintln!("xtask: step times");
+    eprint!("{}", summary.timing_report());
     if !summary.failed_steps.is_empty() {
         eprintln!("failed: {}", summary.failed_steps.join(", "));
     }

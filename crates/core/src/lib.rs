@@ -11,6 +11,7 @@ pub mod dialogue;
 pub mod edit;
 pub mod fal;
 pub mod format;
+pub mod job;
 pub mod kling;
 pub mod limits;
 pub mod mention;
@@ -18,6 +19,7 @@ pub mod problem;
 pub mod reference;
 pub mod replicate;
 pub mod request;
+pub mod response;
 pub mod rules;
 pub mod text;
 

@@ -5,12 +5,15 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use std::convert::Infallible;
+
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -29,6 +32,15 @@ pub fn is_hashed_asset(path: &str) -> bool {
     }
 }
 
+/// True when the last path segment names a file (has a dot). Such a path
+/// that is not in dist gets a 404, never the app's HTML: a stale `.js` or
+/// `.wasm` must not be answered with a page (and cached as that asset).
+pub fn looks_like_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.'))
+}
+
 async fn cache_headers(req: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(req.uri().path());
     let mut res = next.run(req).await;
@@ -44,15 +56,23 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 
 /// The app router for a dist directory.
 pub fn router(dist: &Path) -> Router {
-    let index = dist.join("index.html");
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    // Unknown app routes get index.html; unknown files get 404.
+    let spa = tower::service_fn(move |req: Request| {
+        let index = index.clone();
+        async move {
+            if looks_like_file(req.uri().path()) {
+                return Ok::<_, Infallible>(StatusCode::NOT_FOUND.into_response());
+            }
+            Ok(index.oneshot(req).await?.into_response())
+        }
+    });
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(
-            ServeFile::new(index)
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
+        .fallback(spa);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .fallback_service(files)
@@ -137,7 +157,16 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{is_hashed_asset, looks_like_file};
+
+    #[test]
+    fn file_like_paths() {
+        assert!(looks_like_file("/storyreel-0123456789abcdef.js"));
+        assert!(looks_like_file("/a/b/favicon.ico"));
+        assert!(looks_like_file("/.."));
+        assert!(!looks_like_file("/"));
+        assert!(!looks_like_file("/boards/42"));
+    }
 
     #[test]
     fn hashed_names() {

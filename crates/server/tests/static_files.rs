@@ -100,6 +100,21 @@ async fn unknown_paths_fall_back_to_the_app() {
 }
 
 #[tokio::test]
+async fn missing_files_are_404_not_the_app() {
+    let d = dist();
+    for path in [
+        "/storyreel-fedcba9876543210_bg.wasm",
+        "/storyreel-fedcba9876543210.js",
+        "/favicon.ico",
+        "/assets/missing.png",
+    ] {
+        let res = get(&d, path, &[]).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(header_of(&res, header::CACHE_CONTROL), "no-cache", "{path}");
+    }
+}
+
+#[tokio::test]
 async fn traversal_never_leaves_dist() {
     let d = dist();
     let secret = d.path().parent().unwrap().join("storyreel-secret.txt");

@@ -1,0 +1,194 @@
+//! Properties of the response parsers and the job journal: no body panics
+//! a parser, and no sequence of moves lets a job be submitted twice.
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use storyreel_core::job::Job;
+use storyreel_core::response::{
+    fal, kling, replicate, Charged, Failure, FailureCategory, JobState, Scope,
+};
+use storyreel_core::Provider;
+
+fn parse_all(status: u16, body: &str) {
+    let _ = kling::parse_create(status, body);
+    let _ = kling::parse_query(status, body);
+    let _ = kling::parse_list(status, body);
+    let _ = fal::parse_submit(status, body);
+    let _ = fal::parse_status(status, body);
+    let _ = fal::parse_result(status, body);
+    let _ = replicate::parse_create(status, body);
+    let _ = replicate::parse_prediction(status, body);
+}
+
+/// JSON-ish text built from the fields the parsers look at, so the
+/// generator reaches past the first `missing` check.
+fn jsonish() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|n| format!("{n:?}")),
+        "[a-z_ ]{0,12}".prop_map(|s| format!("{s:?}")),
+        prop::sample::select(vec![
+            "\"submitted\"",
+            "\"processing\"",
+            "\"succeed\"",
+            "\"failed\"",
+            "\"IN_QUEUE\"",
+            "\"IN_PROGRESS\"",
+            "\"COMPLETED\"",
+            "\"starting\"",
+            "\"succeeded\"",
+            "\"canceled\"",
+            "\"aborted\"",
+            "0",
+            "1303",
+            "\"5\"",
+        ])
+        .prop_map(str::to_string),
+    ];
+    let keys = prop::sample::select(vec![
+        "code",
+        "message",
+        "data",
+        "task_id",
+        "task_status",
+        "task_status_msg",
+        "task_info",
+        "external_task_id",
+        "task_result",
+        "videos",
+        "url",
+        "duration",
+        "final_unit_deduction",
+        "request_id",
+        "status",
+        "queue_position",
+        "video",
+        "detail",
+        "msg",
+        "loc",
+        "type",
+        "error",
+        "error_type",
+        "id",
+        "output",
+        "urls",
+        "get",
+    ]);
+    leaf.prop_recursive(4, 40, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4)
+                .prop_map(|items| format!("[{}]", items.join(","))),
+            prop::collection::vec((keys.clone(), inner), 0..6).prop_map(|pairs| {
+                let fields: Vec<String> =
+                    pairs.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", fields.join(","))
+            }),
+        ]
+    })
+}
+
+#[derive(Debug, Clone)]
+enum Move {
+    Sending,
+    Accepted,
+    Running,
+    Finish,
+    Fail,
+    Abandon,
+    Observe(u8),
+}
+
+fn moves() -> impl Strategy<Value = Vec<Move>> {
+    prop::collection::vec(
+        prop_oneof![
+            Just(Move::Sending),
+            Just(Move::Accepted),
+            Just(Move::Running),
+            Just(Move::Finish),
+            Just(Move::Fail),
+            Just(Move::Abandon),
+            (0u8..5).prop_map(Move::Observe),
+        ],
+        0..30,
+    )
+}
+
+fn failure(scope: Scope) -> Failure {
+    Failure {
+        category: FailureCategory::Server,
+        scope,
+        http_status: None,
+        code: None,
+        message: String::new(),
+        retryable: true,
+        charged: Charged::Unknown,
+    }
+}
+
+fn polled(n: u8) -> JobState {
+    match n {
+        0 => JobState::Queued { position: None },
+        1 => JobState::Running,
+        2 => JobState::Succeeded {
+            video_url: "v".into(),
+            duration_seconds: None,
+            charged: None,
+        },
+        3 => JobState::Failed {
+            reason: failure(Scope::Request),
+        },
+        _ => JobState::Failed {
+            reason: failure(Scope::Task),
+        },
+    }
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(status in any::<u16>(), body in ".{0,200}") {
+        parse_all(status, &body);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(
+        status in prop::sample::select(vec![200u16, 201, 400, 401, 422, 429, 500, 503, 0, 999]),
+        body in jsonish(),
+    ) {
+        parse_all(status, &body);
+    }
+
+    #[test]
+    fn a_job_is_submitted_at_most_once(
+        provider in prop::sample::select(Provider::ALL.to_vec()),
+        moves in moves(),
+    ) {
+        let mut job = Job::new("storyreel-0011223344556677".into(), provider, 0);
+        // Each successful `sending` is one create request on the wire.
+        let mut sends = 0;
+        let mut left_journaled = false;
+        for m in moves {
+            let before = job.clone();
+            let result = match m {
+                Move::Sending => job.sending(),
+                Move::Accepted => job.accepted("t".into()),
+                Move::Running => job.running(),
+                Move::Finish => job.finish("v".into()),
+                Move::Fail => job.fail(failure(Scope::Task)),
+                Move::Abandon => job.abandon(),
+                Move::Observe(n) => job.observe(&polled(n)).map(|_| ()),
+            };
+            match (&m, &result) {
+                (Move::Sending, Ok(())) => sends += 1,
+                (_, Err(_)) => prop_assert_eq!(&job, &before, "a refused move changes nothing"),
+                _ => {}
+            }
+            left_journaled |= !job.may_submit();
+            prop_assert!(!(left_journaled && job.may_submit()), "submittable again after {:?}", before.phase);
+            if before.phase.is_over() {
+                prop_assert_eq!(&job.phase, &before.phase, "an ended job stays ended");
+            }
+        }
+        prop_assert!(sends <= 1, "sent {} times", sends);
+    }
+}
