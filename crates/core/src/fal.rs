@@ -32,11 +32,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::board::{Board, Mode, Provider};
-use crate::mention;
 use crate::reference::{Reference, ReferenceKind};
-use crate::request::{
-    self, frame, joined, public_url, ProviderRequest, RequestError, RequestOptions,
-};
+use crate::request::{self, frame, public_url, ProviderRequest, RequestError, RequestOptions};
 
 /// fal's queue host; the endpoint id follows it.
 pub const QUEUE_BASE_URL: &str = "https://queue.fal.run";
@@ -123,34 +120,16 @@ impl Endpoint {
     }
 }
 
-/// How each known mention is spelled in a fal prompt. Elements are refused
-/// by the rules, so they are left as written.
+/// How a known mention is spelled in a fal prompt.
 fn tag_for(board: &Board, images: &[&Reference], name: &str) -> Option<String> {
-    match board.reference(name)?.kind {
-        ReferenceKind::Image { .. } => images
-            .iter()
-            .position(|r| r.name == name)
-            .map(|i| format!("@Image{}", i + 1)),
-        ReferenceKind::Element { .. } => None,
-        ReferenceKind::Video { .. } => Some("@Video1".into()),
-    }
-}
-
-fn spelled(board: &Board, images: &[&Reference], text: &str) -> String {
-    let known = |n: &str| board.reference(n).is_some();
-    mention::rewrite(text, &known, &|n| tag_for(board, images, n))
+    request::positional_tag(board, images, name, |n| format!("@Image{n}"), "@Video1")
 }
 
 /// The prompt text of each shot as fal receives it (one entry for a
 /// single-shot board): the overall direction in front, mentions written out.
 pub fn sent_prompts(board: &Board) -> Vec<String> {
     let images = request::reference_images(board);
-    let overall = spelled(board, &images, &board.prompt);
-    board
-        .shots
-        .iter()
-        .map(|s| joined(&overall, &spelled(board, &images, &s.prompt)))
-        .collect()
+    request::sent_prompts_with(board, &|n| tag_for(board, &images, n))
 }
 
 fn src_url(r: &Reference, opts: &RequestOptions) -> Result<String, RequestError> {

@@ -15,11 +15,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::board::{Board, Provider};
-use crate::mention;
 use crate::reference::{Reference, ReferenceKind};
-use crate::request::{
-    self, joined, public_url as url_of, ProviderRequest, RequestError, RequestOptions,
-};
+use crate::request::{self, public_url as url_of, ProviderRequest, RequestError, RequestOptions};
 
 pub const DEFAULT_BASE_URL: &str = "https://api-singapore.klingai.com";
 pub const OMNI_MODEL: &str = "kling-v3-omni";
@@ -112,21 +109,11 @@ fn tag_for(board: &Board, route: Route, name: &str) -> Option<String> {
     }
 }
 
-fn spelled(board: &Board, route: Route, text: &str) -> String {
-    let known = |n: &str| board.reference(n).is_some();
-    mention::rewrite(text, &known, &|n| tag_for(board, route, n))
-}
-
 /// The prompt text of each shot as Kling receives it (one entry for a
 /// single-shot board).
 pub fn sent_prompts(board: &Board) -> Vec<String> {
     let route = Route::of(board);
-    let overall = spelled(board, route, &board.prompt);
-    board
-        .shots
-        .iter()
-        .map(|s| joined(&overall, &spelled(board, route, &s.prompt)))
-        .collect()
+    request::sent_prompts_with(board, &|n| tag_for(board, route, n))
 }
 
 /// The request for `board` on Kling's API; refused if the board has errors

@@ -27,11 +27,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::board::{Board, Mode, Provider};
-use crate::mention;
 use crate::reference::{Reference, ReferenceKind};
-use crate::request::{
-    self, frame, joined, public_url, ProviderRequest, RequestError, RequestOptions,
-};
+use crate::request::{self, frame, public_url, ProviderRequest, RequestError, RequestOptions};
 
 pub const MODEL: &str = "kwaivgi/kling-v3-omni-video";
 pub const PREDICTIONS_URL: &str =
@@ -55,40 +52,30 @@ pub fn mode(mode: Mode) -> &'static str {
     }
 }
 
-/// How each known mention is spelled in a Replicate prompt. Elements are
-/// refused by the rules, so they are left as written.
+/// How a known mention is spelled in a Replicate prompt.
 fn tag_for(board: &Board, images: &[&Reference], name: &str) -> Option<String> {
-    match board.reference(name)?.kind {
-        ReferenceKind::Image { .. } => images
-            .iter()
-            .position(|r| r.name == name)
-            .map(|i| format!("<<<image_{}>>>", i + 1)),
-        ReferenceKind::Element { .. } => None,
-        ReferenceKind::Video { .. } => Some("<<<video_1>>>".into()),
-    }
-}
-
-fn spelled(board: &Board, images: &[&Reference], text: &str) -> String {
-    let known = |n: &str| board.reference(n).is_some();
-    mention::rewrite(text, &known, &|n| tag_for(board, images, n))
+    request::positional_tag(
+        board,
+        images,
+        name,
+        |n| format!("<<<image_{n}>>>"),
+        "<<<video_1>>>",
+    )
 }
 
 /// The prompt text of each shot as Replicate receives it (one entry for a
 /// single-shot board): the overall direction in front, mentions written out.
 pub fn sent_prompts(board: &Board) -> Vec<String> {
     let images = request::reference_images(board);
-    let overall = spelled(board, &images, &board.prompt);
-    board
-        .shots
-        .iter()
-        .map(|s| joined(&overall, &spelled(board, &images, &s.prompt)))
-        .collect()
+    request::sent_prompts_with(board, &|n| tag_for(board, &images, n))
 }
 
 /// The overall direction as sent (trimmed, mentions written out).
 pub fn sent_overall(board: &Board) -> String {
     let images = request::reference_images(board);
-    spelled(board, &images, &board.prompt).trim().to_string()
+    request::spelled(board, &board.prompt, &|n| tag_for(board, &images, n))
+        .trim()
+        .to_string()
 }
 
 /// The required top-level `prompt`: the single shot's sent prompt; with

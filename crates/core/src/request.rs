@@ -7,7 +7,7 @@ use thiserror::Error;
 use crate::board::{Board, Provider};
 use crate::mention;
 use crate::problem::Problem;
-use crate::reference::Reference;
+use crate::reference::{Reference, ReferenceKind};
 
 pub use crate::fal::FalOptions;
 pub use crate::replicate::ReplicateOptions;
@@ -130,6 +130,48 @@ pub(crate) fn uploads_reachable(board: &Board, opts: &RequestOptions) -> Result<
 }
 
 /// The overall direction in front of a shot's prompt, both trimmed.
+/// `text` with each known mention spelled by `tag`; names `tag` declines
+/// are left as written.
+pub(crate) fn spelled(board: &Board, text: &str, tag: &dyn Fn(&str) -> Option<String>) -> String {
+    let known = |n: &str| board.reference(n).is_some();
+    mention::rewrite(text, &known, tag)
+}
+
+/// Each shot's prompt as a provider receives it (one entry for a
+/// single-shot board): mentions spelled by `tag`, the overall direction in
+/// front.
+pub(crate) fn sent_prompts_with(
+    board: &Board,
+    tag: &dyn Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let overall = spelled(board, &board.prompt, tag);
+    board
+        .shots
+        .iter()
+        .map(|s| joined(&overall, &spelled(board, &s.prompt, tag)))
+        .collect()
+}
+
+/// The spelling of providers that cite reference images by their position
+/// in the list sent (`@Image2`, `<<<image_2>>>`). Elements are refused by
+/// the rules of those providers, so they are left as written.
+pub(crate) fn positional_tag(
+    board: &Board,
+    images: &[&Reference],
+    name: &str,
+    image: fn(usize) -> String,
+    video: &str,
+) -> Option<String> {
+    match board.reference(name)?.kind {
+        ReferenceKind::Image { .. } => images
+            .iter()
+            .position(|r| r.name == name)
+            .map(|i| image(i + 1)),
+        ReferenceKind::Element { .. } => None,
+        ReferenceKind::Video { .. } => Some(video.to_string()),
+    }
+}
+
 pub(crate) fn joined(overall: &str, shot: &str) -> String {
     match (overall.trim(), shot.trim()) {
         ("", s) => s.to_string(),

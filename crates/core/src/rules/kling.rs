@@ -80,14 +80,7 @@ fn first_frame_route(board: &Board, out: &mut Vec<Problem>) {
             .is_some_and(|r| matches!(r.kind, ReferenceKind::Image { .. }))
     };
     let known = |n: &str| board.reference(n).is_some();
-    let texts = std::iter::once((Location::Board, board.prompt.as_str())).chain(
-        board
-            .shots
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (Location::Shot(i), s.prompt.as_str())),
-    );
-    for (at, text) in texts {
+    for (at, text) in super::prompts(board) {
         let mut seen: Vec<&str> = Vec::new();
         for m in mention::find(text, &known) {
             if m.known && is_image(m.name) && !seen.contains(&m.name) {

@@ -2,18 +2,11 @@
 
 use crate::board::Board;
 use crate::mention;
-use crate::problem::{Field, Location, Problem, ProblemKind};
+use crate::problem::{Field, Problem, ProblemKind};
 
 pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
     let known = |n: &str| board.reference(n).is_some();
-    let texts = std::iter::once((Location::Board, board.prompt.as_str())).chain(
-        board
-            .shots
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (Location::Shot(i), s.prompt.as_str())),
-    );
-    for (at, text) in texts {
+    for (at, text) in super::prompts(board) {
         let mut seen: Vec<&str> = Vec::new();
         for m in mention::find(text, &known) {
             if !m.known && !seen.contains(&m.name) {

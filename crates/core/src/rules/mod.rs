@@ -56,6 +56,17 @@ impl Report {
     }
 }
 
+/// The overall prompt and every shot prompt, each with its place.
+pub(crate) fn prompts(board: &Board) -> impl Iterator<Item = (Location, &str)> {
+    std::iter::once((Location::Board, board.prompt.as_str())).chain(
+        board
+            .shots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (Location::Shot(i), s.prompt.as_str())),
+    )
+}
+
 /// Checks a board against every rule, for the board's own provider, with
 /// the default options.
 pub fn check(board: &Board) -> Report {
