@@ -5,32 +5,17 @@
 //! (Omni body), §1.6 (examples) and §1.7 (`kling-v3` image-to-video), not
 //! generated from the code.
 
-use std::path::{Path, PathBuf};
+mod mapping_support;
 
+use mapping_support::{fixtures, read, upload_options};
 use serde_json::Value;
 use storyreel_core::problem::ProblemKind;
 use storyreel_core::request::{self, RequestOptions};
 use storyreel_core::{kling, Board, Field, Location, Problem, Provider, RequestError};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn read(name: &str) -> String {
-    let path = fixtures().join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn board(name: &str) -> Board {
     Board::from_json(&read(&format!("{name}.board.json")))
         .unwrap_or_else(|e| panic!("{name}.board.json: {e}"))
-}
-
-fn upload_options() -> RequestOptions {
-    RequestOptions {
-        upload_base_url: Some("https://media.example.com/u/".into()),
-        ..RequestOptions::default()
-    }
 }
 
 fn task_options() -> RequestOptions {
