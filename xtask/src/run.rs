@@ -50,6 +50,21 @@ impl Cmd {
         }
     }
 
+    /// Becomes the program, so Ctrl-C and SIGTERM reach it directly.
+    #[cfg(unix)]
+    pub fn exec(mut self) -> Result<(), String> {
+        use std::os::unix::process::CommandExt;
+        eprintln!("$ {}", self.shown);
+        let e = self.inner.exec();
+        Err(format!("cannot start `{}`: {e}", self.shown))
+    }
+
+    /// Without `exec`, runs the program to completion.
+    #[cfg(not(unix))]
+    pub fn exec(self) -> Result<(), String> {
+        self.run()
+    }
+
     /// Runs, echoing stdout while keeping a copy; returns (success, stdout).
     pub fn run_captured(mut self) -> (bool, String) {
         eprintln!("$ {}", self.shown);
@@ -74,9 +89,44 @@ impl Cmd {
     }
 }
 
-fn trunk_build() -> Result<(), String> {
+/// Held while an xtask builds or tests against `dist/`: Trunk stages its
+/// output inside `dist/`, so two builds at once in one checkout break each
+/// other. Released on drop.
+pub struct DistLock {
+    _file: std::fs::File,
+}
+
+fn lock_dist() -> Result<DistLock, String> {
+    let dir = root().join("target");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join("xtask-dist.lock");
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!("xtask: waiting for another xtask using dist/ in this checkout");
+            file.lock()
+                .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(format!("cannot lock {}: {e}", path.display()))
+        }
+    }
+    Ok(DistLock { _file: file })
+}
+
+/// Builds `dist/` and returns the lock that keeps other xtasks from
+/// rebuilding it while the caller uses it.
+fn trunk_build() -> Result<DistLock, String> {
+    let lock = lock_dist()?;
     cmd("trunk", &["build", "--release", "--offline"]).run()?;
-    crate::precompress::dist(&root().join("dist"))
+    crate::precompress::dist(&root().join("dist"))?;
+    Ok(lock)
 }
 
 pub fn serve(args: &[String]) -> Result<ExitCode, String> {
@@ -91,7 +141,7 @@ pub fn serve(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     ensure::build_tools()?;
-    trunk_build()?;
+    drop(trunk_build()?);
     cmd("cargo", &["build", "--release", "-p", "storyreel-server"]).run()?;
     let server = root().join("target/release/storyreel-server");
     let dist = root().join("dist");
@@ -107,7 +157,7 @@ pub fn serve(args: &[String]) -> Result<ExitCode, String> {
             &dist.to_string_lossy(),
         ],
     )
-    .run()?;
+    .exec()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -224,11 +274,12 @@ pub fn test() -> Result<ExitCode, String> {
     }
 
     let name = "trunk build --release";
-    let (built, _) = timed(&mut summary, name, || match trunk_build() {
-        Ok(()) => (true, ()),
+    // The lock is held through the end-to-end tests, which use dist/.
+    let (built, _dist_lock) = timed(&mut summary, name, || match trunk_build() {
+        Ok(lock) => (true, Some(lock)),
         Err(e) => {
             eprintln!("{e}");
-            (false, ())
+            (false, None)
         }
     });
     summary.check(name, built);
@@ -279,7 +330,7 @@ pub fn test() -> Result<ExitCode, String> {
 pub fn bench() -> Result<ExitCode, String> {
     ensure::build_tools()?;
     ensure::browser()?;
-    trunk_build()?;
+    let _dist = trunk_build()?;
     cmd("cargo", &["build", "--release", "-p", "storyreel-server"]).run()?;
     cmd(
         "cargo",

@@ -49,8 +49,13 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = res.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // Precompressed files are chosen by Accept-Encoding, so caches must key
+    // on it (the compression layer adds this only when it compresses).
+    if !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     res
 }
 
@@ -138,27 +143,37 @@ pub fn run(args: ServeArgs) -> ExitCode {
 }
 
 /// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is
-/// called (inside the runtime), not when the future is first polled.
+/// called (inside the runtime), not when the future is first polled; on
+/// Unix that holds for Ctrl-C too only through `signal` (`ctrl_c()` is lazy).
 fn shutdown_signal() -> impl std::future::Future<Output = ()> {
-    let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    async move {
-        #[cfg(unix)]
-        let term = async {
-            match term.as_mut() {
-                Some(s) => {
-                    s.recv().await;
-                }
-                None => std::future::pending::<()>().await,
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            tokio::select! {
+                _ = next_signal(interrupt) => {},
+                _ = next_signal(terminate) => {},
             }
-        };
-        #[cfg(not(unix))]
-        let term = std::future::pending::<()>();
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term => {},
         }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// The next delivery of `signal`; never, if its handler could not be set.
+#[cfg(unix)]
+async fn next_signal(signal: Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(mut s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
     }
 }
 

@@ -105,25 +105,37 @@ fn announces_the_real_port_and_serves() {
     assert!(res.contains("<title>storyreel</title>"), "{res}");
 }
 
+/// Sends `signal` right after the announcement and expects a clean exit.
 #[cfg(unix)]
-#[test]
-fn stops_cleanly_on_sigterm() {
+fn stops_cleanly_on(signal: &str) {
     let d = dist();
     let (mut server, _url) = start(d.path());
     let status = Command::new("kill")
-        .args(["-TERM", &server.0.id().to_string()])
+        .args([signal, &server.0.id().to_string()])
         .status()
         .expect("run kill");
     assert!(status.success());
     let deadline = Instant::now() + WAIT;
     loop {
         if let Some(status) = server.0.try_wait().expect("wait") {
-            assert!(status.success(), "exit after SIGTERM: {status}");
+            assert!(status.success(), "exit after {signal}: {status}");
             break;
         }
-        assert!(Instant::now() < deadline, "still running after SIGTERM");
+        assert!(Instant::now() < deadline, "still running after {signal}");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn stops_cleanly_on_sigterm() {
+    stops_cleanly_on("-TERM");
+}
+
+#[cfg(unix)]
+#[test]
+fn stops_cleanly_on_ctrl_c() {
+    stops_cleanly_on("-INT");
 }
 
 #[test]

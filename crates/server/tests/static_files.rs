@@ -158,6 +158,30 @@ async fn compresses_with_brotli_and_gzip() {
 }
 
 #[tokio::test]
+async fn serves_precompressed_files_with_vary() {
+    let d = dist();
+    let js = d.path().join("storyreel-0123456789abcdef.js");
+    fs::write(d.path().join("storyreel-0123456789abcdef.js.br"), "BROTLI").unwrap();
+    let res = get(
+        &d,
+        "/storyreel-0123456789abcdef.js",
+        &[("accept-encoding", "gzip, br")],
+    )
+    .await;
+    assert_eq!(header_of(&res, header::CONTENT_ENCODING), "br");
+    assert!(header_of(&res, header::CONTENT_TYPE).starts_with("text/javascript"));
+    assert_eq!(res.headers().get_all(header::VARY).iter().count(), 1);
+    assert_eq!(header_of(&res, header::VARY), "accept-encoding");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"BROTLI", "the stored .br, not a fresh one");
+    // Without Accept-Encoding: the plain file, still marked as varying.
+    let res = get(&d, "/storyreel-0123456789abcdef.js", &[]).await;
+    assert_eq!(header_of(&res, header::VARY), "accept-encoding");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(body.len(), fs::metadata(js).unwrap().len() as usize);
+}
+
+#[tokio::test]
 async fn health_check_answers() {
     let d = dist();
     let res = get(&d, "/healthz", &[]).await;
