@@ -94,8 +94,12 @@ pub enum ProblemKind {
     EmptyPrompt,
     #[error("the prompt is {chars} characters; the limit is {max}")]
     PromptTooLong { chars: usize, max: usize },
-    #[error("as sent to Kling (overall direction added, @-mentions written out) the prompt is {chars} characters; the limit is {max}")]
-    SentPromptTooLong { chars: usize, max: usize },
+    #[error("as sent to {} (overall direction added, @-mentions written out) the prompt is {chars} characters; the limit is {max}", .provider.label())]
+    SentPromptTooLong {
+        provider: Provider,
+        chars: usize,
+        max: usize,
+    },
     #[error("{reason}")]
     BadName { name: String, reason: String },
     #[error("the name '{name}' is used by {count} references; names must be unique")]
@@ -144,12 +148,6 @@ pub enum ProblemKind {
     DialogueTooLong { needed_tenths: u32, duration: u32 },
 
     // ------------------------------------------------ fal and Replicate
-    #[error("as sent to {} (overall direction added, @-mentions written out) the prompt is {chars} characters; the limit is {max}", .provider.label())]
-    SentPromptTooLongOn {
-        provider: Provider,
-        chars: usize,
-        max: usize,
-    },
     #[error("'{name}' is a Kling element (element library id {element_id}) and cannot be sent to {}: {}; remove it or send the board to Kling", .provider.label(), element_reason(*.provider))]
     ElementNotOnProvider {
         provider: Provider,
@@ -210,7 +208,6 @@ impl ProblemKind {
             TooManyElementsWithFrames { max, .. } => max.to_string(),
             TooManyImagesWithEndFrame { max, .. } => max.to_string(),
             DialogueTooLong { duration, .. } => format!("{duration} s"),
-            SentPromptTooLongOn { max, .. } => format!("{max} characters"),
             FalShotTooShort { min, .. } => format!("{min} s"),
             FramesWithMultiShotUnconfirmed { .. } | FalVideoMultiShot { .. } => "1 shot".into(),
             BadName { .. } => "1 to 20 characters of a-z, 0-9, _ and -".into(),
@@ -237,7 +234,6 @@ impl ProblemKind {
             | TooManyElementsWithFrames { count, .. }
             | TooManyImagesWithEndFrame { count, .. } => count.to_string(),
             DialogueTooLong { needed_tenths, .. } => format!("{} s", tenths(*needed_tenths)),
-            SentPromptTooLongOn { chars, .. } => format!("{chars} characters"),
             ElementNotOnProvider { element_id, .. } => format!("element {element_id}"),
             FalShotTooShort { duration, .. } => format!("{duration} s"),
             FramesWithMultiShotUnconfirmed { shots, .. } | FalVideoMultiShot { shots, .. } => {

@@ -319,7 +319,7 @@ fn sent_prompt_limit_counts_the_fal_spelling() {
     b.shots[1].prompt.push('x');
     assert_eq!(
         refusal(&b, &RequestOptions::default()),
-        vec![ProblemKind::SentPromptTooLongOn {
+        vec![ProblemKind::SentPromptTooLong {
             provider: Provider::Fal,
             chars: 513,
             max: 512

@@ -218,7 +218,7 @@ fn sent_prompt_limit_counts_the_replicate_spelling() {
     match replicate::request(&b, &RequestOptions::default()) {
         Err(RequestError::Invalid(problems)) => assert_eq!(
             problems.into_iter().map(|p| p.kind).collect::<Vec<_>>(),
-            vec![ProblemKind::SentPromptTooLongOn {
+            vec![ProblemKind::SentPromptTooLong {
                 provider: Provider::Replicate,
                 chars: 513,
                 max: 512

@@ -272,6 +272,7 @@ fn overall_prompt_2500_ok_2501_refused() {
             Location::Shot(0),
             Field::Prompt,
             ProblemKind::SentPromptTooLong {
+                provider: Provider::Kling,
                 chars: 2502,
                 max: 2500
             }
@@ -320,6 +321,7 @@ fn overall_prompt_fits_a_single_shot_exactly() {
             Location::Shot(0),
             Field::Prompt,
             ProblemKind::SentPromptTooLong {
+                provider: Provider::Kling,
                 chars: 2501,
                 max: 2500,
             },
@@ -345,6 +347,7 @@ fn sent_prompt_with_overall_prompt_prepended() {
             Location::Shot(0),
             Field::Prompt,
             ProblemKind::SentPromptTooLong {
+                provider: Provider::Kling,
                 chars: 513,
                 max: 512,
             },
@@ -369,6 +372,7 @@ fn sent_prompt_with_mentions_expanded() {
             Location::Shot(1),
             Field::Prompt,
             ProblemKind::SentPromptTooLong {
+                provider: Provider::Kling,
                 chars: 513,
                 max: 512,
             },
@@ -391,6 +395,7 @@ fn sent_prompt_of_every_shot_is_checked() {
                 Location::Shot(i),
                 Field::Prompt,
                 ProblemKind::SentPromptTooLong {
+                    provider: Provider::Kling,
                     chars: 513,
                     max: 512
                 }
@@ -1409,13 +1414,10 @@ fn sent_prompt_limits_use_each_providers_spelling() {
         b
     };
     let over = |provider, chars| {
-        let kind = match provider {
-            Provider::Kling => ProblemKind::SentPromptTooLong { chars, max: 512 },
-            p => ProblemKind::SentPromptTooLongOn {
-                provider: p,
-                chars,
-                max: 512,
-            },
+        let kind = ProblemKind::SentPromptTooLong {
+            provider,
+            chars,
+            max: 512,
         };
         err(Location::Shot(1), Field::Prompt, kind)
     };
@@ -1454,7 +1456,7 @@ fn single_shot_sent_prompt_2500_on_fal_and_replicate() {
             err(
                 Location::Shot(0),
                 Field::Prompt,
-                ProblemKind::SentPromptTooLongOn {
+                ProblemKind::SentPromptTooLong {
                     provider: p,
                     chars: 2501,
                     max: 2500,

@@ -76,11 +76,5 @@ pub(super) fn check(board: &Board, opts: &FalOptions, out: &mut Vec<Problem>) {
     }
 
     let sent = fal::sent_prompts(board);
-    super::sent_prompt_lengths(board, &sent, out, |chars, max| {
-        ProblemKind::SentPromptTooLongOn {
-            provider: Provider::Fal,
-            chars,
-            max,
-        }
-    });
+    super::sent_prompt_lengths(board, &sent, Provider::Fal, out);
 }

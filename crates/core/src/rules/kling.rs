@@ -3,7 +3,7 @@
 //! is not sent with a first frame, that an edited video sets the length, and
 //! prompt lengths as Kling receives them.
 
-use crate::board::Board;
+use crate::board::{Board, Provider};
 use crate::kling::{self, Route};
 use crate::mention;
 use crate::problem::{Field, Location, Problem, ProblemKind};
@@ -45,9 +45,7 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
     }
 
     let sent = kling::sent_prompts(board);
-    super::sent_prompt_lengths(board, &sent, out, |chars, max| {
-        ProblemKind::SentPromptTooLong { chars, max }
-    });
+    super::sent_prompt_lengths(board, &sent, Provider::Kling, out);
 }
 
 fn first_frame_route(board: &Board, out: &mut Vec<Problem>) {

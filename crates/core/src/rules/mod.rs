@@ -114,12 +114,7 @@ fn run(
 /// at most 2500 characters for a single shot, 512 for each shot of several.
 /// Only checked where the board's own texts are within their limits
 /// (otherwise that problem is already reported).
-fn sent_prompt_lengths(
-    board: &Board,
-    sent: &[String],
-    out: &mut Vec<Problem>,
-    kind: impl Fn(usize, usize) -> ProblemKind,
-) {
+fn sent_prompt_lengths(board: &Board, sent: &[String], provider: Provider, out: &mut Vec<Problem>) {
     if char_len(&board.prompt) > MAX_BOARD_PROMPT_CHARS {
         return;
     }
@@ -134,7 +129,11 @@ fn sent_prompt_lengths(
             out.push(Problem::error(
                 Location::Shot(i),
                 Field::Prompt,
-                kind(chars, max),
+                ProblemKind::SentPromptTooLong {
+                    provider,
+                    chars,
+                    max,
+                },
             ));
         }
     }

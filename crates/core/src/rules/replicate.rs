@@ -35,13 +35,7 @@ pub(super) fn check(board: &Board, opts: &ReplicateOptions, out: &mut Vec<Proble
     }
 
     let sent = replicate::sent_prompts(board);
-    super::sent_prompt_lengths(board, &sent, out, |chars, max| {
-        ProblemKind::SentPromptTooLongOn {
-            provider: Provider::Replicate,
-            chars,
-            max,
-        }
-    });
+    super::sent_prompt_lengths(board, &sent, Provider::Replicate, out);
     // With several shots the required `prompt` is the overall direction (or
     // the first shot's sent prompt): it is in front of every shot's sent
     // prompt, so the 512 check above also keeps it within 2500.
