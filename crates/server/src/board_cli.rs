@@ -48,14 +48,8 @@ impl Output {
     }
 }
 
-/// `storyreel-server request --provider P FILE`
-pub fn request(provider: &str, file: &Path) -> ExitCode {
-    request_output(provider, file, &RequestOptions::default()).emit()
-}
-
-/// `request` with settings that are not part of the board: the Kling host
-/// (`--kling-base-url`) and where uploads are published
-/// (`--upload-base-url`).
+/// `storyreel-server request --provider P FILE`, with the settings that are
+/// not part of the board (hosts, upload URL, task id, provider options).
 pub fn request_with(provider: &str, file: &Path, opts: &RequestOptions) -> ExitCode {
     request_output(provider, file, opts).emit()
 }
