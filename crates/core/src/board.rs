@@ -184,6 +184,19 @@ impl Board {
             .find(|r| matches!(r.kind, ReferenceKind::Video { .. }))
     }
 
+    /// The reference video, if it is to be edited (`use: base`).
+    pub fn base_video(&self) -> Option<&Reference> {
+        self.video().filter(|r| {
+            matches!(
+                r.kind,
+                ReferenceKind::Video {
+                    usage: crate::reference::VideoUse::Base,
+                    ..
+                }
+            )
+        })
+    }
+
     pub fn has_video(&self) -> bool {
         self.video().is_some()
     }

@@ -8,18 +8,13 @@ use crate::board::{Board, Provider};
 use crate::fal::{self, FalOptions};
 use crate::limits::MIN_SHOT_SECONDS;
 use crate::problem::{Field, Location, Problem, ProblemKind};
-use crate::reference::{ReferenceKind, VideoUse};
 
 pub(super) fn check(board: &Board, opts: &FalOptions, out: &mut Vec<Problem>) {
     super::elements_refused(board, Provider::Fal, out);
 
     let shots = board.shots.len();
     if let Some(video) = board.video() {
-        if let ReferenceKind::Video {
-            usage: VideoUse::Base,
-            ..
-        } = video.kind
-        {
+        if board.base_video().is_some() {
             out.push(Problem::error(
                 Location::Reference(video.name.clone()),
                 Field::References,

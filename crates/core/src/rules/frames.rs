@@ -4,7 +4,7 @@
 use crate::board::Board;
 use crate::limits::*;
 use crate::problem::{Field, Location, Problem, ProblemKind};
-use crate::reference::{ReferenceKind, VideoUse};
+use crate::reference::ReferenceKind;
 
 pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
     for (field, name) in [
@@ -66,21 +66,13 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
             },
         ));
     }
-    if let Some(video) = board.video() {
-        if matches!(
-            video.kind,
-            ReferenceKind::Video {
-                usage: VideoUse::Base,
-                ..
-            }
-        ) {
-            out.push(Problem::error(
-                Location::Board,
-                Field::FirstFrame,
-                ProblemKind::FramesWithBaseVideo {
-                    video: video.name.clone(),
-                },
-            ));
-        }
+    if let Some(video) = board.base_video() {
+        out.push(Problem::error(
+            Location::Board,
+            Field::FirstFrame,
+            ProblemKind::FramesWithBaseVideo {
+                video: video.name.clone(),
+            },
+        ));
     }
 }

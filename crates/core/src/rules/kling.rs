@@ -7,7 +7,7 @@ use crate::board::{Board, Provider};
 use crate::kling::{self, Route};
 use crate::mention;
 use crate::problem::{Field, Location, Problem, ProblemKind};
-use crate::reference::{ReferenceKind, VideoUse};
+use crate::reference::ReferenceKind;
 
 pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
     if board.first_frame.is_some() {
@@ -25,23 +25,15 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
         first_frame_route(board, out);
     }
 
-    if let Some(video) = board.video() {
-        if matches!(
-            video.kind,
-            ReferenceKind::Video {
-                usage: VideoUse::Base,
-                ..
-            }
-        ) {
-            out.push(Problem::warning(
-                Location::Board,
-                Field::Duration,
-                ProblemKind::BaseVideoSetsLength {
-                    video: video.name.clone(),
-                    total: board.total_seconds(),
-                },
-            ));
-        }
+    if let Some(video) = board.base_video() {
+        out.push(Problem::warning(
+            Location::Board,
+            Field::Duration,
+            ProblemKind::BaseVideoSetsLength {
+                video: video.name.clone(),
+                total: board.total_seconds(),
+            },
+        ));
     }
 
     let sent = kling::sent_prompts(board);

@@ -5,7 +5,6 @@
 
 use crate::board::{Board, Provider};
 use crate::problem::{Field, Location, Problem, ProblemKind};
-use crate::reference::{ReferenceKind, VideoUse};
 use crate::replicate::{self, ReplicateOptions};
 
 pub(super) fn check(board: &Board, opts: &ReplicateOptions, out: &mut Vec<Problem>) {
@@ -17,21 +16,15 @@ pub(super) fn check(board: &Board, opts: &ReplicateOptions, out: &mut Vec<Proble
         out,
     );
 
-    if let Some(video) = board.video() {
-        if let ReferenceKind::Video {
-            usage: VideoUse::Base,
-            ..
-        } = video.kind
-        {
-            out.push(Problem::warning(
-                Location::Board,
-                Field::Duration,
-                ProblemKind::ReplicateBaseVideoSetsLength {
-                    video: video.name.clone(),
-                    total: board.total_seconds(),
-                },
-            ));
-        }
+    if let Some(video) = board.base_video() {
+        out.push(Problem::warning(
+            Location::Board,
+            Field::Duration,
+            ProblemKind::ReplicateBaseVideoSetsLength {
+                video: video.name.clone(),
+                total: board.total_seconds(),
+            },
+        ));
     }
 
     let sent = replicate::sent_prompts(board);
