@@ -41,6 +41,12 @@ pub struct Harness {
 impl Harness {
     /// Starts server, driver and browser at 1280×800.
     pub async fn start() -> Harness {
+        Harness::start_with(&[]).await
+    }
+
+    /// Like [`Harness::start`], with more `serve` arguments (e.g. the
+    /// simulator's timings and `--sim-control`).
+    pub async fn start_with(extra: &[&str]) -> Harness {
         let bin = std::env::var_os("STORYREEL_SERVER_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace().join("target/debug/storyreel-server"));
@@ -55,6 +61,12 @@ impl Harness {
         let mut server = Command::new(&bin)
             .args(["serve", "--addr", "127.0.0.1", "--port", "0", "--dist"])
             .arg(&dist)
+            .args(extra)
+            // No provider keys: Kling goes to the built-in simulator.
+            .env_remove("KLING_ACCESS_KEY")
+            .env_remove("KLING_SECRET_KEY")
+            .env_remove("FAL_KEY")
+            .env_remove("REPLICATE_API_TOKEN")
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
@@ -182,6 +194,55 @@ impl Harness {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Sends a request from the page (same origin) and returns
+    /// `[status, body text]`.
+    pub async fn http(&self, method: &str, path: &str, body: Option<Value>) -> (u64, String) {
+        let v = self
+            .eval(
+                "const x = new XMLHttpRequest();
+                 x.open(arguments[0], arguments[1], false);
+                 if (arguments[2] !== null) x.setRequestHeader('content-type', 'application/json');
+                 x.send(arguments[2]);
+                 return [x.status, x.responseText];",
+                vec![
+                    json!(method),
+                    json!(path),
+                    body.map(|b| json!(b.to_string())).unwrap_or(Value::Null),
+                ],
+            )
+            .await;
+        (
+            v[0].as_u64().unwrap_or(0),
+            v[1].as_str().unwrap_or_default().to_string(),
+        )
+    }
+
+    /// The simulator's counters (needs `--sim-control`).
+    pub async fn sim_stats(&self) -> Value {
+        let (status, text) = self.http("GET", "/sim/kling/control/stats", None).await;
+        assert_eq!(status, 200, "simulator stats: {text}");
+        serde_json::from_str(&text).expect("stats are JSON")
+    }
+
+    /// Queues simulator faults (needs `--sim-control`).
+    pub async fn sim_faults(&self, plan: Value) {
+        let (status, text) = self
+            .http("POST", "/sim/kling/control/faults", Some(plan))
+            .await;
+        assert_eq!(status, 204, "simulator faults: {text}");
+    }
+
+    /// Replaces the saved board and reloads the editor with it.
+    pub async fn load_board(&self, board: &Value) {
+        self.eval(
+            "localStorage.setItem('storyreel.board', arguments[0]);",
+            vec![json!(board.to_string())],
+        )
+        .await;
+        self.client.refresh().await.expect("reload");
+        self.wait_for("body[data-ready] #timeline").await;
     }
 
     pub async fn text(&self, css: &str) -> String {

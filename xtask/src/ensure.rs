@@ -117,3 +117,26 @@ pub fn browser() -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The Node tests' packages (`tests/node`), installed with `npm ci` from the
+/// committed lock file unless the installed tree is newer than it.
+pub fn node_deps() -> Result<(), String> {
+    let dir = root().join("tests/node");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let lock = modified(&dir.join("package-lock.json"))
+        .ok_or("tests/node/package-lock.json is missing")?;
+    match modified(&dir.join("node_modules/.package-lock.json")) {
+        Some(installed) if installed >= lock => {
+            step("tests/node packages are installed");
+            Ok(())
+        }
+        _ => {
+            step("installing tests/node packages (npm ci)");
+            cmd(
+                "npm",
+                &["ci", "--prefix", "tests/node", "--no-audit", "--no-fund"],
+            )
+            .run()
+        }
+    }
+}

@@ -294,6 +294,33 @@ pub fn test() -> Result<ExitCode, String> {
     });
     summary.check(name, server);
 
+    let name = "node tests (fal client via the proxy)";
+    if server {
+        let (ok, out) = timed(&mut summary, name, || {
+            if let Err(e) = ensure::node_deps() {
+                eprintln!("xtask: {e}");
+                return (false, String::new());
+            }
+            cmd(
+                "node",
+                &[
+                    "--test",
+                    "--test-reporter=tap",
+                    "tests/node/fal-client.test.mjs",
+                ],
+            )
+            .env(
+                "STORYREEL_SERVER_BIN",
+                root().join("target/debug/storyreel-server"),
+            )
+            .run_captured()
+        });
+        summary.tests(name, ok, &node_results(&out));
+    } else {
+        summary.step_failed("node tests (not run: build failed)");
+        summary.failed += 1;
+    }
+
     if built && server {
         let name = "end-to-end tests";
         let (ok, out) = timed(&mut summary, name, || {
@@ -327,6 +354,19 @@ pub fn test() -> Result<ExitCode, String> {
     })
 }
 
+/// node's TAP totals (`# pass N`, `# fail N`) as a cargo-style result line
+/// for the summary; empty when there are none.
+fn node_results(tap: &str) -> String {
+    let count = |what: &str| {
+        tap.lines()
+            .find_map(|l| l.trim().strip_prefix(what)?.trim().parse::<u64>().ok())
+    };
+    match (count("# pass "), count("# fail ")) {
+        (Some(p), Some(f)) => format!("test result: {p} passed; {f} failed"),
+        _ => String::new(),
+    }
+}
+
 pub fn bench() -> Result<ExitCode, String> {
     ensure::build_tools()?;
     ensure::browser()?;
@@ -341,6 +381,26 @@ pub fn bench() -> Result<ExitCode, String> {
         root().join("target/release/storyreel-server"),
     )
     .env("STORYREEL_DIST", root().join("dist"))
+    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
+    .run()?;
+    // After the browser figures, which rewrite the file: the fal proxy
+    // against @fal-ai/server-proxy replaces only its own section.
+    ensure::node_deps()?;
+    cmd(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "-p",
+            "storyreel-server",
+            "--example",
+            "proxy_bench",
+        ],
+    )
+    .env(
+        "STORYREEL_SERVER_BIN",
+        root().join("target/release/storyreel-server"),
+    )
     .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
     .run()?;
     Ok(ExitCode::SUCCESS)

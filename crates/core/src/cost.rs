@@ -78,7 +78,8 @@ impl Estimate {
     }
 }
 
-fn row(model: Model, mode: Mode) -> &'static PriceRow {
+/// The price row of `model` in `mode`.
+pub fn row(model: Model, mode: Mode) -> &'static PriceRow {
     // Every (model, mode) pair has a row.
     PRICES
         .iter()

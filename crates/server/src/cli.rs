@@ -8,6 +8,8 @@ use storyreel_core::fal::FalOptions;
 use storyreel_core::replicate::ReplicateOptions;
 use storyreel_core::RequestOptions;
 
+use crate::sim::SimConfig;
+
 #[derive(Parser)]
 #[command(
     name = "storyreel-server",
@@ -39,6 +41,129 @@ pub struct ServeArgs {
     /// The directory `trunk build` wrote.
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
+    /// A TOML file with provider keys (the environment overrides it).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Simulator: milliseconds a task stays `submitted`.
+    #[arg(long, default_value_t = SimConfig::default().submit_ms)]
+    pub sim_submit_ms: u64,
+    /// Simulator: milliseconds a task stays `processing`.
+    #[arg(long, default_value_t = SimConfig::default().process_ms)]
+    pub sim_process_ms: u64,
+    /// Simulator: tasks that may run at once (more get Kling's 1303).
+    #[arg(long, default_value_t = SimConfig::default().max_concurrent)]
+    pub sim_max_concurrent: usize,
+    /// Simulator: serve the test controls (fault injection, counters).
+    #[arg(long)]
+    pub sim_control: bool,
+    /// fal proxy: another target host (HOST or HOST:PORT) besides fal.run and
+    /// fal.ai, also reachable over http or by IP. For tests and self-hosted
+    /// gateways. Repeatable; `FAL_ALLOWED_HOSTS` (comma-separated) adds more.
+    #[arg(long = "fal-allow-host", value_name = "HOST[:PORT]")]
+    pub fal_allow_hosts: Vec<String>,
+    /// fal proxy: with no FAL_KEY, pass the browser's own `Authorization: Key ...`
+    /// (bring your own key). Off by default.
+    #[arg(long)]
+    pub fal_allow_browser_key: bool,
+    /// fal proxy, tests only: send every admitted target to this origin,
+    /// keeping its path and query.
+    #[arg(long, value_name = "URL")]
+    pub fal_upstream_override: Option<String>,
+    /// Replicate's API origin (`REPLICATE_BASE_URL` if unset).
+    #[arg(long, value_name = "URL")]
+    pub replicate_base_url: Option<String>,
+    /// /api/media: the host suffixes clips are fetched from (giving any
+    /// replaces the list).
+    #[arg(long = "media-host-suffix", value_name = "SUFFIX", default_values = crate::relay::media::DEFAULT_SUFFIXES)]
+    pub media_host_suffixes: Vec<String>,
+    /// /api/media: another host (HOST or HOST:PORT), also over http or by IP.
+    /// For tests. Repeatable; `MEDIA_ALLOWED_HOSTS` (comma-separated) adds more.
+    #[arg(long = "media-allow-host", value_name = "HOST[:PORT]")]
+    pub media_allow_hosts: Vec<String>,
+}
+
+/// A relay flag that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayFlagError {
+    #[error("{flag}: {source}")]
+    Host {
+        flag: &'static str,
+        source: crate::relay::target::BadHostEntry,
+    },
+    #[error("{flag}: {value:?} is not an http(s) URL")]
+    Url { flag: &'static str, value: String },
+}
+
+/// Environment variables read for the relay flags.
+pub const ENV_FAL_ALLOWED_HOSTS: &str = "FAL_ALLOWED_HOSTS";
+pub const ENV_MEDIA_ALLOWED_HOSTS: &str = "MEDIA_ALLOWED_HOSTS";
+pub const ENV_REPLICATE_BASE_URL: &str = "REPLICATE_BASE_URL";
+
+impl ServeArgs {
+    pub fn sim_config(&self) -> SimConfig {
+        SimConfig {
+            submit_ms: self.sim_submit_ms,
+            process_ms: self.sim_process_ms,
+            max_concurrent: self.sim_max_concurrent,
+            control: self.sim_control,
+        }
+    }
+
+    /// The relays' set-up from the flags, with `env` adding to them.
+    pub fn relay_config(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<crate::relay::RelayConfig, RelayFlagError> {
+        use crate::relay::target::AllowedHosts;
+        let hosts = |flag: &'static str, given: &[String], var: &str| {
+            let mut all = given.to_vec();
+            all.extend(env(var).unwrap_or_default().split(',').map(str::to_string));
+            AllowedHosts::parse(&all).map_err(|source| RelayFlagError::Host { flag, source })
+        };
+        let http_url = |flag: &'static str, value: String| {
+            reqwest::Url::parse(&value)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+                .ok_or(RelayFlagError::Url { flag, value })
+        };
+        let upstream_override = match self.fal_upstream_override.clone() {
+            Some(v) => Some(http_url("--fal-upstream-override", v)?),
+            None => None,
+        };
+        let mut replicate = crate::relay::replicate::ReplicateConfig::default();
+        if let Some(v) = self
+            .replicate_base_url
+            .clone()
+            .or_else(|| env(ENV_REPLICATE_BASE_URL).filter(|v| !v.trim().is_empty()))
+        {
+            replicate.base_url = http_url("--replicate-base-url", v)?.to_string();
+        }
+        Ok(crate::relay::RelayConfig {
+            fal: crate::relay::fal::FalConfig {
+                allowed_hosts: hosts(
+                    "--fal-allow-host",
+                    &self.fal_allow_hosts,
+                    ENV_FAL_ALLOWED_HOSTS,
+                )?,
+                allow_browser_key: self.fal_allow_browser_key,
+                upstream_override,
+            },
+            replicate,
+            media: crate::relay::media::MediaConfig {
+                suffixes: self
+                    .media_host_suffixes
+                    .iter()
+                    .map(|s| s.trim().trim_start_matches('.').to_ascii_lowercase())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                allowed_hosts: hosts(
+                    "--media-allow-host",
+                    &self.media_allow_hosts,
+                    ENV_MEDIA_ALLOWED_HOSTS,
+                )?,
+            },
+        })
+    }
 }
 
 #[derive(Args, Clone)]
@@ -83,5 +208,65 @@ impl RequestArgs {
             },
             ..RequestOptions::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod relay_flag_tests {
+    use super::*;
+
+    fn serve(args: &[&str]) -> ServeArgs {
+        let mut all = vec!["storyreel-server", "serve"];
+        all.extend_from_slice(args);
+        match Cli::try_parse_from(all).expect("parses").command {
+            Command::Serve(s) => s,
+            _ => panic!("not serve"),
+        }
+    }
+
+    #[test]
+    fn relay_flags_and_variables_combine() {
+        let args = serve(&[
+            "--fal-allow-host",
+            "127.0.0.1:4545",
+            "--media-allow-host",
+            "127.0.0.1:4546",
+            "--fal-allow-browser-key",
+        ]);
+        let env = |name: &str| match name {
+            ENV_FAL_ALLOWED_HOSTS => Some("gw.internal, [::1]:9".to_string()),
+            ENV_REPLICATE_BASE_URL => Some("http://127.0.0.1:4547".to_string()),
+            _ => None,
+        };
+        let cfg = args.relay_config(env).expect("valid");
+        let fal_ok =
+            |u: &str| reqwest::Url::parse(u).is_ok_and(|u| cfg.fal.allowed_hosts.admits(&u));
+        assert!(fal_ok("http://127.0.0.1:4545/x"));
+        assert!(fal_ok("http://gw.internal/x"));
+        assert!(fal_ok("http://[::1]:9/x"));
+        assert!(!fal_ok("http://127.0.0.1:4546/x"));
+        assert!(cfg.fal.allow_browser_key);
+        assert_eq!(cfg.replicate.base_url, "http://127.0.0.1:4547/");
+        assert_eq!(cfg.media.suffixes.len(), 4);
+        let media_ok = reqwest::Url::parse("http://127.0.0.1:4546/a")
+            .is_ok_and(|u| cfg.media.allowed_hosts.admits(&u));
+        assert!(media_ok);
+    }
+
+    #[test]
+    fn bad_relay_flags_are_errors() {
+        assert!(serve(&["--fal-allow-host", "http://x/"])
+            .relay_config(|_| None)
+            .is_err());
+        assert!(serve(&["--fal-upstream-override", "not a url"])
+            .relay_config(|_| None)
+            .is_err());
+        assert!(serve(&[])
+            .relay_config(|n| (n == ENV_REPLICATE_BASE_URL).then(|| "ftp://x".into()))
+            .is_err());
+        let cfg = serve(&["--media-host-suffix", ".Example.org"])
+            .relay_config(|_| None)
+            .expect("valid");
+        assert_eq!(cfg.media.suffixes, vec!["example.org".to_string()]);
     }
 }

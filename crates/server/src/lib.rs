@@ -1,5 +1,11 @@
 //! The parts of `storyreel-server`, as a library so tests can drive them.
 
+pub mod api;
 pub mod board_cli;
 pub mod cli;
+pub mod config;
+pub mod kling_token;
+pub mod relay;
+pub mod serve;
+pub mod sim;
 pub mod static_files;

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use storyreel_server::cli::{Cli, Command};
-use storyreel_server::{board_cli, static_files};
+use storyreel_server::{board_cli, serve};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(args) => static_files::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Request(args) => {
             board_cli::request_with(&args.provider, &args.file, &args.options())
         }

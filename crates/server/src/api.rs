@@ -1,0 +1,139 @@
+//! `/api/...`: what the app talks to. `/api/status` says which providers
+//! this server can reach (and whether Kling is the simulator); the relays
+//! live under `/api/kling`, `/api/fal` and `/api/replicate`.
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::config::Keys;
+use crate::relay::fal::FalRelay;
+use crate::relay::kling::KlingRelay;
+use crate::relay::media::MediaRelay;
+use crate::relay::replicate::ReplicateRelay;
+use crate::relay::{self, relay_error, RelayConfig, MAX_BODY_BYTES};
+use crate::sim::{self, SimConfig, Simulator};
+
+/// Everything the API needs, made once at start-up.
+pub struct Api {
+    pub kling: Arc<KlingRelay>,
+    /// Present when Kling goes to the built-in simulator.
+    pub simulator: Option<Arc<Simulator>>,
+    pub keys: Keys,
+    pub fal: Arc<FalRelay>,
+    pub replicate: Arc<ReplicateRelay>,
+    pub media: Arc<MediaRelay>,
+}
+
+impl Api {
+    /// Builds the API from the keys: Kling goes to its API host when a key
+    /// pair is set, else to a new simulator.
+    pub fn new(keys: Keys, sim_config: SimConfig) -> std::io::Result<Api> {
+        Api::with_relays(keys, sim_config, RelayConfig::default())
+    }
+
+    /// [`Api::new`] with the fal, Replicate and media relays set up by
+    /// `relays` (extra hosts, test upstreams).
+    pub fn with_relays(
+        keys: Keys,
+        sim_config: SimConfig,
+        relays: RelayConfig,
+    ) -> std::io::Result<Api> {
+        let client = relay::http_client();
+        let (kling, simulator) = match (&keys.kling.access_key, &keys.kling.secret_key) {
+            (Some(ak), Some(sk)) => {
+                let base = keys
+                    .kling
+                    .base_url
+                    .clone()
+                    .unwrap_or_else(|| storyreel_core::kling::DEFAULT_BASE_URL.to_string());
+                (
+                    KlingRelay::http(base, ak.clone(), sk.clone(), client.clone()),
+                    None,
+                )
+            }
+            _ => {
+                let sim = Simulator::new(sim_config)?;
+                (KlingRelay::simulator(sim::router(sim.clone())), Some(sim))
+            }
+        };
+        let fal = FalRelay::new(keys.fal.key.clone(), relays.fal, client.clone());
+        let replicate = ReplicateRelay::new(keys.replicate.token.clone(), relays.replicate, client);
+        Ok(Api {
+            kling: Arc::new(kling),
+            simulator,
+            keys,
+            fal: Arc::new(fal),
+            replicate: Arc::new(replicate),
+            media: Arc::new(MediaRelay::new(relays.media)),
+        })
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let simulated = self.kling.is_simulated();
+        json!({
+            "simulator": simulated,
+            "providers": {
+                "kling": {"ready": true, "simulated": simulated},
+                "fal": fal_ready(&self.fal),
+                "replicate": ready(self.keys.replicate.token.is_some(), crate::config::ENV_REPLICATE_TOKEN),
+            }
+        })
+    }
+
+    /// The `/api` routes, plus the simulator's public routes at
+    /// [`sim::MOUNT`] when it runs.
+    pub fn router(self) -> Router {
+        let status = self.status();
+        let kling = Router::new()
+            .route("/api/kling/{*path}", any(relay::kling::relay))
+            .with_state(self.kling.clone());
+        let fal = Router::new()
+            .route("/api/fal/proxy", any(relay::fal::proxy))
+            .with_state(self.fal.clone());
+        let replicate = Router::new()
+            .route("/api/replicate/{*path}", any(relay::replicate::relay))
+            .with_state(self.replicate.clone());
+        let media = Router::new()
+            .route("/api/media", get(relay::media::fetch))
+            .with_state(self.media.clone());
+        let mut r = Router::new()
+            .route("/api/status", get(move || async move { Json(status) }))
+            .merge(kling)
+            .merge(fal)
+            .merge(replicate)
+            .merge(media)
+            .route("/api/{*rest}", any(no_such_api))
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        if let Some(sim) = &self.simulator {
+            r = r.nest(sim::MOUNT, sim::router(sim.clone()));
+        }
+        r
+    }
+}
+
+fn ready(ready: bool, variable: &str) -> serde_json::Value {
+    if ready {
+        json!({"ready": true})
+    } else {
+        json!({"ready": false, "why": format!("this server has no key for it ({variable} is not set)")})
+    }
+}
+
+/// fal is ready with a server key, or when the browser may bring its own.
+fn fal_ready(fal: &FalRelay) -> serde_json::Value {
+    if fal.allows_browser_key() {
+        json!({"ready": true, "browser_key": true})
+    } else {
+        ready(fal.is_ready(), crate::config::ENV_FAL_KEY)
+    }
+}
+
+async fn no_such_api() -> Response {
+    relay_error(StatusCode::NOT_FOUND, "no such API route").into_response()
+}

@@ -1,0 +1,166 @@
+//! `/api/kling/{path}`: Kling's video calls, signed here with a JWT made
+//! from the server's key pair (`kling_token`). The upstream is Kling's API
+//! host, or, with no keys, the built-in simulator called in-process.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::response::Response;
+use axum::Router;
+
+use super::{relay_error, stream_back, unreachable};
+use crate::config::Secret;
+use crate::kling_token::KlingSigner;
+use crate::sim;
+
+/// Where the relay sends Kling calls.
+pub enum Upstream {
+    /// Kling's API host (or any compatible one).
+    Http {
+        base_url: String,
+        client: reqwest::Client,
+    },
+    /// The built-in simulator, called without a socket.
+    Simulator(Router),
+}
+
+pub struct KlingRelay {
+    pub upstream: Upstream,
+    pub signer: KlingSigner,
+}
+
+impl KlingRelay {
+    /// The relay for Kling's real API.
+    pub fn http(
+        base_url: String,
+        access: Secret,
+        secret: Secret,
+        client: reqwest::Client,
+    ) -> KlingRelay {
+        KlingRelay {
+            upstream: Upstream::Http {
+                base_url: base_url.trim_end_matches('/').to_string(),
+                client,
+            },
+            signer: KlingSigner::new(access, secret),
+        }
+    }
+
+    /// The relay for the simulator, signing with its key pair.
+    pub fn simulator(router: Router) -> KlingRelay {
+        KlingRelay {
+            upstream: Upstream::Simulator(router),
+            signer: KlingSigner::new(Secret::new(sim::ACCESS_KEY), Secret::new(sim::SECRET_KEY)),
+        }
+    }
+
+    pub fn is_simulated(&self) -> bool {
+        matches!(self.upstream, Upstream::Simulator(_))
+    }
+}
+
+/// True for the paths the relay forwards: the video task calls only.
+pub fn allowed_path(path: &str) -> bool {
+    let mut parts = path.split('/');
+    let ok_start = parts.next() == Some("v1") && parts.next() == Some("videos");
+    let ok_route = matches!(
+        parts.next(),
+        Some("omni-video" | "image2video" | "text2video")
+    );
+    let rest: Vec<&str> = parts.collect();
+    let ok_rest = match rest.as_slice() {
+        [] => true,
+        [id] => {
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        }
+        _ => false,
+    };
+    ok_start && ok_route && ok_rest
+}
+
+pub async fn relay(
+    State(relay): State<Arc<KlingRelay>>,
+    Path(path): Path<String>,
+    RawQuery(query): RawQuery,
+    method: Method,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !allowed_path(&path) {
+        return relay_error(
+            StatusCode::NOT_FOUND,
+            format!("the Kling relay forwards only /v1/videos/... task calls, not /{path}"),
+        );
+    }
+    if method != Method::GET && method != Method::POST {
+        return relay_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the Kling relay takes GET and POST",
+        );
+    }
+    let path_and_query = match &query {
+        Some(q) => format!("/{path}?{q}"),
+        None => format!("/{path}"),
+    };
+    let bearer = format!("Bearer {}", relay.signer.token());
+    match &relay.upstream {
+        Upstream::Http { base_url, client } => {
+            let mut req = client
+                .request(method, format!("{base_url}{path_and_query}"))
+                .header(header::AUTHORIZATION, bearer)
+                .header(header::ACCEPT, "application/json");
+            if !body.is_empty() {
+                req = req
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body);
+            }
+            match req.send().await {
+                Ok(res) => stream_back(res),
+                Err(e) => unreachable("Kling", &e),
+            }
+        }
+        Upstream::Simulator(router) => {
+            let mut req = Request::builder()
+                .method(method)
+                .uri(path_and_query)
+                .header(header::AUTHORIZATION, bearer)
+                .header(header::CONTENT_TYPE, "application/json");
+            // The simulator writes video URLs for the host the browser used.
+            for name in [
+                header::HOST.as_str(),
+                "x-forwarded-host",
+                "x-forwarded-proto",
+            ] {
+                if let Some(v) = headers.get(name) {
+                    req = req.header(name, v.clone());
+                }
+            }
+            match req.body(Body::from(body)) {
+                Ok(req) => sim::call(router.clone(), req).await,
+                Err(e) => relay_error(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::allowed_path;
+
+    #[test]
+    fn only_video_task_paths_are_forwarded() {
+        assert!(allowed_path("v1/videos/omni-video"));
+        assert!(allowed_path("v1/videos/omni-video/8123"));
+        assert!(allowed_path("v1/videos/image2video/abc_d-1"));
+        assert!(!allowed_path("v1/videos/omni-video/../../account/costs"));
+        assert!(!allowed_path("account/costs"));
+        assert!(!allowed_path("v1/general/advanced-custom-elements"));
+        assert!(!allowed_path("v1/videos/omni-video/1/2"));
+        assert!(!allowed_path("v1/videos/omni-video/"));
+    }
+}

@@ -1,0 +1,124 @@
+//! The relays: `/api/kling/...`, `/api/fal/proxy` and `/api/replicate/...`
+//! forward the browser's calls to the provider with the server's key, so
+//! keys never reach the browser. This module holds what they share: which
+//! headers cross, and how an upstream answer is streamed back.
+
+pub mod fal;
+pub mod kling;
+pub mod media;
+pub mod replicate;
+pub mod target;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// How the fal, Replicate and media relays are set up (from the command
+/// line; the defaults are the real providers).
+#[derive(Debug, Clone, Default)]
+pub struct RelayConfig {
+    pub fal: fal::FalConfig,
+    pub replicate: replicate::ReplicateConfig,
+    pub media: media::MediaConfig,
+}
+
+/// The longest request body a relay accepts (JSON requests; images may be
+/// inlined as Base64 for Kling).
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Response headers passed back to the browser. Everything else (cookies,
+/// hop-by-hop headers, the upstream's CORS headers) stays behind.
+const PASSED_BACK: [HeaderName; 4] = [
+    header::CONTENT_TYPE,
+    header::CACHE_CONTROL,
+    header::RETRY_AFTER,
+    header::CONTENT_LENGTH,
+];
+
+/// Headers whose name starts with this are passed back too (fal's
+/// `x-fal-error-type`, …).
+const PASSED_BACK_PREFIXES: [&str; 3] = ["x-fal-", "x-request-id", "x-sim-"];
+
+/// Keeps the response headers the browser may see.
+pub fn filter_response_headers(from: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::new();
+    for (name, value) in from {
+        let keep = PASSED_BACK.contains(name)
+            || PASSED_BACK_PREFIXES
+                .iter()
+                .any(|p| name.as_str().starts_with(p));
+        if keep {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// A relay's own failure (never the provider's answer), as JSON the app
+/// shows: `{"error": "...", "relay": true}`.
+pub fn relay_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"error": message.into(), "relay": true})),
+    )
+        .into_response()
+}
+
+/// Streams an upstream answer back.
+pub fn stream_back(res: reqwest::Response) -> Response {
+    let status = StatusCode::from_u16(res.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let headers = filter_response_headers(res.headers());
+    let mut out = Response::new(Body::from_stream(res.bytes_stream()));
+    *out.status_mut() = status;
+    *out.headers_mut() = headers;
+    out
+}
+
+/// What the browser is told when the upstream could not be reached. The
+/// error text names the host, never a key (keys travel in headers only).
+pub fn unreachable(provider: &str, err: &reqwest::Error) -> Response {
+    let what = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "could not be reached"
+    } else {
+        "answered in a way the relay could not read"
+    };
+    tracing::warn!(provider, error = %err, "relay: upstream {what}");
+    relay_error(
+        StatusCode::BAD_GATEWAY,
+        format!("{provider} {what}; nothing was changed, try again"),
+    )
+}
+
+/// The one HTTP client the relays share (rustls, no redirects: a relay
+/// never follows the upstream somewhere else).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_safe_headers_go_back() {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        h.insert(header::SET_COOKIE, "session=1".parse().unwrap());
+        h.insert("access-control-allow-origin", "*".parse().unwrap());
+        h.insert("x-fal-error-type", "runner_error".parse().unwrap());
+        h.insert(header::CONNECTION, "close".parse().unwrap());
+        let out = filter_response_headers(&h);
+        assert_eq!(out.len(), 2);
+        assert!(out.contains_key(header::CONTENT_TYPE));
+        assert!(out.contains_key("x-fal-error-type"));
+    }
+}

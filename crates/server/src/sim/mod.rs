@@ -1,0 +1,443 @@
+//! The built-in Kling simulator: Kling's create, query and list calls for
+//! Omni (and `kling-v3` image/text-to-video) as providers.md describes
+//! them, with the same checks and error codes, a task life driven by the
+//! clock, `external_task_id` unique per account, `final_unit_deduction`,
+//! a concurrency limit, faults a test can inject, and a real MP4 for every
+//! finished task (made by `storyreel-clip`).
+//!
+//! It is an axum router with Kling's paths (`/v1/videos/...`). The Kling
+//! relay calls it in-process when no Kling keys are set; the server also
+//! mounts it at `/sim/kling`, where the finished videos are served
+//! (`/sim/kling/videos/{task_id}.mp4`) and, with `--sim-control`, the test
+//! controls (`POST /sim/kling/control/faults`, `GET /sim/kling/control/stats`).
+
+pub mod faults;
+pub mod task;
+pub mod validate;
+pub mod video;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::config::Secret;
+use crate::kling_token::{self, TokenProblem};
+use faults::{Fault, FaultPlan};
+use task::{Outcome, Task};
+use validate::CreateRoute;
+
+/// The key pair the relay signs with when it talks to the simulator.
+pub const ACCESS_KEY: &str = "storyreel-simulator";
+pub const SECRET_KEY: &str = "storyreel-simulator-secret";
+
+/// Where the simulator is mounted on the server.
+pub const MOUNT: &str = "/sim/kling";
+
+/// A Kling error answer: HTTP status, business code, message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KlingError {
+    pub http: u16,
+    pub code: i64,
+    pub message: String,
+}
+
+impl KlingError {
+    pub fn new(http: u16, code: i64, message: impl Into<String>) -> KlingError {
+        KlingError {
+            http,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn of_code(code: i64, message: Option<String>) -> KlingError {
+        KlingError::new(
+            faults::http_status_of(code),
+            code,
+            message.unwrap_or_else(|| faults::default_message(code).to_string()),
+        )
+    }
+
+    fn into_response(self, request_id: String) -> Response {
+        let status = StatusCode::from_u16(self.http).unwrap_or(StatusCode::BAD_REQUEST);
+        (
+            status,
+            Json(json!({"code": self.code, "message": self.message, "request_id": request_id})),
+        )
+            .into_response()
+    }
+}
+
+/// How the simulator behaves.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Time in `submitted`.
+    pub submit_ms: u64,
+    /// Time in `processing`.
+    pub process_ms: u64,
+    /// Tasks that may hold a slot at once (the resource pack's concurrency).
+    pub max_concurrent: usize,
+    /// Whether the test controls are served.
+    pub control: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> SimConfig {
+        SimConfig {
+            submit_ms: 1_500,
+            process_ms: 6_000,
+            max_concurrent: 3,
+            control: false,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Store {
+    tasks: Vec<Task>,
+    faults: FaultPlan,
+    creates_seen: u64,
+}
+
+/// The simulator's state, shared by its handlers.
+pub struct Simulator {
+    config: SimConfig,
+    store: Mutex<Store>,
+    next_id: AtomicU64,
+    videos: video::VideoCache,
+}
+
+impl Simulator {
+    pub fn new(config: SimConfig) -> std::io::Result<Arc<Simulator>> {
+        Ok(Arc::new(Simulator {
+            config,
+            store: Mutex::new(Store::default()),
+            next_id: AtomicU64::new(1),
+            videos: video::VideoCache::new()?,
+        }))
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn request_id(&self) -> String {
+        format!("sim-req-{}", self.next_id.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn task(&self, id: &str) -> Option<Task> {
+        self.store().tasks.iter().find(|t| t.id == id).cloned()
+    }
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// The simulator's routes, relative to where it is mounted.
+pub fn router(sim: Arc<Simulator>) -> Router {
+    let mut r = Router::new()
+        .route("/v1/videos/{route}", post(create).get(list))
+        .route("/v1/videos/{route}/{id}", get(query))
+        .route("/videos/{file}", get(video::serve));
+    if sim.config.control {
+        r = r
+            .route("/control/faults", post(add_faults))
+            .route("/control/stats", get(stats));
+    }
+    r.with_state(sim)
+}
+
+fn check_auth(headers: &HeaderMap) -> Result<(), TokenProblem> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if value.is_empty() {
+        return Err(TokenProblem::Empty);
+    }
+    let token = value.strip_prefix("Bearer ").ok_or(TokenProblem::Invalid)?;
+    kling_token::verify_at(
+        token,
+        ACCESS_KEY,
+        &Secret::new(SECRET_KEY),
+        kling_token::now_secs(),
+    )
+    .map(|_| ())
+}
+
+/// Where this server can be reached, as the caller sees it.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get("x-forwarded-host")
+        .or_else(|| headers.get(header::HOST))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https" || *p == "http")
+        .unwrap_or("http");
+    format!("{proto}://{host}")
+}
+
+fn video_url(headers: &HeaderMap, id: &str) -> String {
+    format!("{}{MOUNT}/videos/{id}.mp4", origin(headers))
+}
+
+fn ok(request_id: String, data: Value) -> Response {
+    Json(json!({"code": 0, "message": "SUCCEED", "request_id": request_id, "data": data}))
+        .into_response()
+}
+
+/// A dropped answer: what the relay shows for a connection lost mid-reply.
+fn dropped() -> Response {
+    (
+        StatusCode::BAD_GATEWAY,
+        [("x-sim-dropped", "1")],
+        Body::empty(),
+    )
+        .into_response()
+}
+
+/// Applies a fault that acts before the work; returns the fault that acts
+/// after it (drop, fail-task), if any.
+async fn before(fault: Option<Fault>, rid: &str) -> Result<Option<Fault>, Response> {
+    match fault {
+        None => Ok(None),
+        Some(Fault::Code { code, message }) => {
+            Err(KlingError::of_code(code, message).into_response(rid.to_string()))
+        }
+        Some(Fault::Slow { ms }) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(None)
+        }
+        Some(other) => Ok(Some(other)),
+    }
+}
+
+async fn create(
+    State(sim): State<Arc<Simulator>>,
+    Path(route): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let rid = sim.request_id();
+    if let Err(p) = check_auth(&headers) {
+        return KlingError::new(401, p.code(), p.message()).into_response(rid);
+    }
+    let Some(route) = CreateRoute::from_path(&route) else {
+        return KlingError::new(404, 1202, format!("no such endpoint: /v1/videos/{route}"))
+            .into_response(rid);
+    };
+    let fault = {
+        let mut store = sim.store();
+        store.creates_seen += 1;
+        store.faults.create.pop_front()
+    };
+    let after = match before(fault, &rid).await {
+        Ok(after) => after,
+        Err(res) => return res,
+    };
+    let body: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return KlingError::new(
+                400,
+                1200,
+                format!("the request body is not valid JSON: {e}"),
+            )
+            .into_response(rid)
+        }
+    };
+    let spec = match validate::create(route, &body) {
+        Ok(spec) => spec,
+        Err(e) => return e.into_response(rid),
+    };
+    let now = now_ms();
+    let task = {
+        let mut store = sim.store();
+        if let Some(key) = &spec.external_task_id {
+            if store
+                .tasks
+                .iter()
+                .any(|t| t.spec.external_task_id.as_ref() == Some(key))
+            {
+                // providers.md: "must be unique per account"; the answer
+                // to a duplicate is not documented, so it is a 1201.
+                return KlingError::new(
+                    400,
+                    1201,
+                    format!("external_task_id {key} already exists"),
+                )
+                .into_response(rid);
+            }
+        }
+        let busy = store.tasks.iter().filter(|t| t.holds_slot_at(now)).count();
+        if busy >= sim.config.max_concurrent {
+            return KlingError::of_code(1303, None).into_response(rid);
+        }
+        let outcome = match &after {
+            Some(Fault::FailTask { message }) => Outcome::Fail(message.clone()),
+            _ => Outcome::Succeed,
+        };
+        let task = Task {
+            id: format!(
+                "{}{:04}",
+                now,
+                sim.next_id.fetch_add(1, Ordering::Relaxed) % 10_000
+            ),
+            route,
+            spec,
+            created_ms: now,
+            submit_ms: sim.config.submit_ms,
+            process_ms: sim.config.process_ms,
+            outcome,
+        };
+        store.tasks.push(task.clone());
+        task
+    };
+    tracing::info!(task = %task.id, seconds = task.spec.seconds(), "simulator: task created");
+    if after == Some(Fault::Drop) {
+        return dropped();
+    }
+    ok(rid, task.created_json())
+}
+
+async fn query(
+    State(sim): State<Arc<Simulator>>,
+    Path((route, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let rid = sim.request_id();
+    if let Err(p) = check_auth(&headers) {
+        return KlingError::new(401, p.code(), p.message()).into_response(rid);
+    }
+    let fault = sim.store().faults.query.pop_front();
+    let after = match before(fault, &rid).await {
+        Ok(after) => after,
+        Err(res) => return res,
+    };
+    if after == Some(Fault::Drop) {
+        return dropped();
+    }
+    match sim.task(&id) {
+        Some(task) if CreateRoute::from_path(&route) == Some(task.route) => ok(
+            rid,
+            task.query_json(now_ms(), &video_url(&headers, &task.id)),
+        ),
+        _ => KlingError::new(404, 1203, format!("task {id} not found")).into_response(rid),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Page {
+    page_num: Option<String>,
+    page_size: Option<String>,
+}
+
+async fn list(
+    State(sim): State<Arc<Simulator>>,
+    Path(route): Path<String>,
+    Query(page): Query<Page>,
+    headers: HeaderMap,
+) -> Response {
+    let rid = sim.request_id();
+    if let Err(p) = check_auth(&headers) {
+        return KlingError::new(401, p.code(), p.message()).into_response(rid);
+    }
+    let Some(route) = CreateRoute::from_path(&route) else {
+        return KlingError::new(404, 1202, format!("no such endpoint: /v1/videos/{route}"))
+            .into_response(rid);
+    };
+    let number = |v: Option<String>, default: u64, max: u64, name: &str| match v {
+        None => Ok(default),
+        Some(text) => match text.parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(KlingError::new(
+                400,
+                1201,
+                format!("{name} must be 1 to {max}, got \"{text}\""),
+            )),
+        },
+    };
+    let (num, size) = match (
+        number(page.page_num, 1, 1000, "pageNum"),
+        number(page.page_size, 30, 500, "pageSize"),
+    ) {
+        (Ok(n), Ok(s)) => (n, s),
+        (Err(e), _) | (_, Err(e)) => return e.into_response(rid),
+    };
+    let fault = sim.store().faults.list.pop_front();
+    let after = match before(fault, &rid).await {
+        Ok(after) => after,
+        Err(res) => return res,
+    };
+    if after == Some(Fault::Drop) {
+        return dropped();
+    }
+    let now = now_ms();
+    let items: Vec<Value> = {
+        let store = sim.store();
+        store
+            .tasks
+            .iter()
+            .rev()
+            .filter(|t| t.route == route)
+            .skip(((num - 1) * size) as usize)
+            .take(size as usize)
+            .map(|t| t.query_json(now, &video_url(&headers, &t.id)))
+            .collect()
+    };
+    ok(rid, Value::Array(items))
+}
+
+async fn add_faults(State(sim): State<Arc<Simulator>>, Json(plan): Json<FaultPlan>) -> Response {
+    sim.store().faults.extend(plan);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn stats(State(sim): State<Arc<Simulator>>) -> Response {
+    let store = sim.store();
+    let now = now_ms();
+    let by_status = |s: task::Status| store.tasks.iter().filter(|t| t.status_at(now) == s).count();
+    Json(json!({
+        "creates_seen": store.creates_seen,
+        "tasks": store.tasks.len(),
+        "submitted": by_status(task::Status::Submitted),
+        "processing": by_status(task::Status::Processing),
+        "succeed": by_status(task::Status::Succeed),
+        "failed": by_status(task::Status::Failed),
+        "faults_left": store.faults.create.len() + store.faults.query.len() + store.faults.list.len(),
+    }))
+    .into_response()
+}
+
+/// The finished task behind a video file name, if any.
+fn finished_task(sim: &Simulator, file: &str) -> Option<Task> {
+    let id = file.strip_suffix(".mp4")?;
+    let task = sim.task(id)?;
+    (task.status_at(now_ms()) == task::Status::Succeed).then_some(task)
+}
+
+/// Serves `req` from the simulator (used by tests and the relay).
+pub async fn call(router: Router, req: Request) -> Response {
+    use tower::ServiceExt;
+    match router.oneshot(req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    }
+}

@@ -1,0 +1,190 @@
+//! A simulated task and its life: `submitted`, then `processing`, then
+//! `succeed` or `failed`, moved along by the clock alone.
+
+use serde_json::{json, Value};
+
+use super::validate::{CreateRoute, TaskSpec};
+
+/// How a task will end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Succeed,
+    Fail(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: String,
+    pub route: CreateRoute,
+    pub spec: TaskSpec,
+    pub created_ms: u64,
+    pub submit_ms: u64,
+    pub process_ms: u64,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Submitted,
+    Processing,
+    Succeed,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Processing => "processing",
+            Status::Succeed => "succeed",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+impl Task {
+    /// When the task starts processing and when it ends.
+    fn milestones(&self) -> (u64, u64) {
+        let started = self.created_ms + self.submit_ms;
+        (started, started + self.process_ms)
+    }
+
+    pub fn status_at(&self, now_ms: u64) -> Status {
+        let (started, done) = self.milestones();
+        if now_ms < started {
+            Status::Submitted
+        } else if now_ms < done {
+            Status::Processing
+        } else {
+            match self.outcome {
+                Outcome::Succeed => Status::Succeed,
+                Outcome::Fail(_) => Status::Failed,
+            }
+        }
+    }
+
+    /// True while the task holds a concurrency slot ("from submitted until
+    /// it finishes", providers.md §1.10).
+    pub fn holds_slot_at(&self, now_ms: u64) -> bool {
+        now_ms < self.milestones().1
+    }
+
+    fn updated_at(&self, now_ms: u64) -> u64 {
+        let (started, done) = self.milestones();
+        match self.status_at(now_ms) {
+            Status::Submitted => self.created_ms,
+            Status::Processing => started,
+            _ => done,
+        }
+    }
+
+    /// The `data` object of a create answer.
+    pub fn created_json(&self) -> Value {
+        json!({
+            "task_id": self.id,
+            "task_info": { "external_task_id": self.spec.external_task_id.clone().unwrap_or_default() },
+            "task_status": "submitted",
+            "created_at": self.created_ms,
+            "updated_at": self.created_ms,
+        })
+    }
+
+    /// The `data` object of a query answer (and an item of a list answer).
+    /// `video_url` is where this task's video is served.
+    pub fn query_json(&self, now_ms: u64, video_url: &str) -> Value {
+        let status = self.status_at(now_ms);
+        let mut data = json!({
+            "task_id": self.id,
+            "task_status": status.as_str(),
+            "task_status_msg": "",
+            "task_info": { "external_task_id": self.spec.external_task_id.clone().unwrap_or_default() },
+            "watermark_info": { "enabled": false },
+            "created_at": self.created_ms,
+            "updated_at": self.updated_at(now_ms),
+        });
+        match (status, &self.outcome) {
+            (Status::Succeed, _) => {
+                data["final_unit_deduction"] = json!(units_text(self.spec.unit_tenths));
+                data["task_result"] = json!({ "videos": [{
+                    "id": format!("{}-v1", self.id),
+                    "url": video_url,
+                    "watermark_url": "",
+                    "duration": self.spec.seconds().to_string(),
+                }]});
+            }
+            (Status::Failed, Outcome::Fail(message)) => {
+                data["task_status_msg"] = json!(message);
+                // A failed task consumes nothing.
+                data["final_unit_deduction"] = json!("0");
+            }
+            _ => {}
+        }
+        data
+    }
+}
+
+/// Units as Kling writes them: `"9"`, `"8.4"`.
+pub fn units_text(tenths: u32) -> String {
+    if tenths.is_multiple_of(10) {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::validate::Aspect;
+    use storyreel_core::board::Mode;
+
+    fn task(outcome: Outcome) -> Task {
+        Task {
+            id: "t1".into(),
+            route: CreateRoute::Omni,
+            spec: TaskSpec {
+                shots: vec![(3, "a".into()), (4, "b".into())],
+                mode: Mode::Std,
+                aspect: Aspect::Wide,
+                sound: false,
+                external_task_id: Some("key-1".into()),
+                unit_tenths: 42,
+            },
+            created_ms: 1_000,
+            submit_ms: 100,
+            process_ms: 500,
+            outcome,
+        }
+    }
+
+    #[test]
+    fn the_clock_moves_a_task_along() {
+        let t = task(Outcome::Succeed);
+        assert_eq!(t.status_at(1_000), Status::Submitted);
+        assert_eq!(t.status_at(1_100), Status::Processing);
+        assert_eq!(t.status_at(1_599), Status::Processing);
+        assert_eq!(t.status_at(1_600), Status::Succeed);
+        assert!(t.holds_slot_at(1_599));
+        assert!(!t.holds_slot_at(1_600));
+    }
+
+    #[test]
+    fn a_finished_task_reports_its_video_and_units() {
+        let data = task(Outcome::Succeed).query_json(2_000, "http://h/v.mp4");
+        assert_eq!(data["task_status"], "succeed");
+        assert_eq!(data["final_unit_deduction"], "4.2");
+        assert_eq!(data["task_result"]["videos"][0]["url"], "http://h/v.mp4");
+        assert_eq!(data["task_result"]["videos"][0]["duration"], "7");
+        assert_eq!(data["task_info"]["external_task_id"], "key-1");
+        assert_eq!(data["updated_at"], 1_600);
+    }
+
+    #[test]
+    fn a_failed_task_says_why_and_charges_nothing() {
+        let data = task(Outcome::Fail("flagged".into())).query_json(2_000, "unused");
+        assert_eq!(data["task_status"], "failed");
+        assert_eq!(data["task_status_msg"], "flagged");
+        assert_eq!(data["final_unit_deduction"], "0");
+        assert!(data.get("task_result").is_none());
+    }
+}
