@@ -5,11 +5,17 @@ use storyreel_core::Board;
 
 use crate::cast_panel::CastPanel;
 use crate::header::Header;
+use crate::jobs;
+use crate::jobs_panel::JobsPanel;
+use crate::player::Player;
 use crate::problems_panel::ProblemsPanel;
 use crate::prompt_field::PromptField;
+use crate::settings::{SettingsPanel, SimBanner};
 use crate::shot_panel::ShotPanels;
 use crate::state::{Editor, Status};
 use crate::storage::{self, Restored};
+use crate::studio::Studio;
+use crate::takes::{Compare, TakesGallery};
 use crate::timeline::Timeline;
 
 #[component]
@@ -27,6 +33,18 @@ pub fn App() -> impl IntoView {
             is_error: true,
         }));
     }
+    let (settings, settings_warning) = crate::settings::Settings::load();
+    provide_context(settings);
+    if let Some(warning) = settings_warning {
+        editor.status.set(Some(Status {
+            text: warning,
+            is_error: true,
+        }));
+    }
+    let studio = Studio::new(jobs::tab_id());
+    provide_context(studio);
+    settings.refresh();
+    jobs::start(studio, settings, editor.board);
 
     // Autosave on every change.
     Effect::new(move |_| {
@@ -44,8 +62,17 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Header />
+        <SimBanner />
         <main id="app">
             <Timeline />
+            <div class="studio">
+                <Player />
+                <div class="studio-side">
+                    <JobsPanel />
+                    <TakesGallery />
+                </div>
+            </div>
+            <Compare />
             <div class="workspace">
                 <div class="column-main">
                     <section class="overall" aria-labelledby="overall-heading">
@@ -65,6 +92,7 @@ pub fn App() -> impl IntoView {
                 <aside class="column-side">
                     <ProblemsPanel />
                     <CastPanel />
+                    <SettingsPanel />
                 </aside>
             </div>
             <StatusLine />

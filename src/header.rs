@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use storyreel_core::{cost, AspectRatio, Mode, Provider};
 
 use crate::file_io::{ExportButton, ImportButton};
+use crate::generate::Generate;
 use crate::state::Editor;
 
 #[component]
@@ -146,6 +147,7 @@ pub fn Header() -> impl IntoView {
                     {destination}
                 </span>
             </div>
+            <Generate />
             <div class="file-actions">
                 <ImportButton />
                 <ExportButton />

@@ -4,12 +4,21 @@ mod app;
 mod cast_panel;
 mod dom;
 mod file_io;
+mod generate;
 mod header;
+mod jobs;
+mod jobs_panel;
+mod journal;
+mod net;
+mod player;
 mod problems_panel;
 mod prompt_field;
+mod settings;
 mod shot_panel;
 mod state;
 mod storage;
+mod studio;
+mod takes;
 mod timeline;
 
 #[cfg(test)]

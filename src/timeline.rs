@@ -9,6 +9,7 @@ use storyreel_core::limits::{MAX_TOTAL_SECONDS, MAX_TOTAL_SECONDS_WITH_VIDEO};
 
 use crate::dom;
 use crate::state::Editor;
+use crate::studio::Studio;
 
 fn percent(seconds: u32) -> String {
     format!("{:.4}%", seconds as f64 * 100.0 / MAX_TOTAL_SECONDS as f64)
@@ -105,6 +106,7 @@ struct Resize {
 #[component]
 fn ShotCard(key: u32) -> impl IntoView {
     let editor = Editor::expect();
+    let studio = Studio::expect();
     let TrackRef(track) = expect_context::<TrackRef>();
     let index = Memo::new(move |_| editor.index_of(key).unwrap_or(0));
     let shot = Memo::new(move |_| {
@@ -206,6 +208,7 @@ fn ShotCard(key: u32) -> impl IntoView {
             tabindex="0"
             draggable="true"
             class:has-error=has_error
+            class:playing=move || studio.playing_shot.get() == Some(index.get())
             style:flex-basis=move || percent(shot.with(|s| s.duration))
             aria-label=move || {
                 format!(

@@ -178,6 +178,33 @@ fn check_auth(headers: &HeaderMap) -> Result<(), TokenProblem> {
     .map(|_| ())
 }
 
+/// A request id for the call, or Kling's 401 answer when its token is
+/// refused.
+fn authorized(sim: &Simulator, headers: &HeaderMap) -> Result<String, Response> {
+    let rid = sim.request_id();
+    match check_auth(headers) {
+        Ok(()) => Ok(rid),
+        Err(p) => Err(KlingError::new(401, p.code(), p.message()).into_response(rid)),
+    }
+}
+
+/// [`authorized`], plus the create route named in the path (404, code 1202,
+/// for another one).
+fn admit(
+    sim: &Simulator,
+    headers: &HeaderMap,
+    route: &str,
+) -> Result<(String, CreateRoute), Response> {
+    let rid = authorized(sim, headers)?;
+    match CreateRoute::from_path(route) {
+        Some(route) => Ok((rid, route)),
+        None => Err(
+            KlingError::new(404, 1202, format!("no such endpoint: /v1/videos/{route}"))
+                .into_response(rid),
+        ),
+    }
+}
+
 /// Where this server can be reached, as the caller sees it.
 fn origin(headers: &HeaderMap) -> String {
     let host = headers
@@ -234,13 +261,9 @@ async fn create(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let rid = sim.request_id();
-    if let Err(p) = check_auth(&headers) {
-        return KlingError::new(401, p.code(), p.message()).into_response(rid);
-    }
-    let Some(route) = CreateRoute::from_path(&route) else {
-        return KlingError::new(404, 1202, format!("no such endpoint: /v1/videos/{route}"))
-            .into_response(rid);
+    let (rid, route) = match admit(&sim, &headers, &route) {
+        Ok(ok) => ok,
+        Err(res) => return res,
     };
     let fault = {
         let mut store = sim.store();
@@ -321,10 +344,10 @@ async fn query(
     Path((route, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let rid = sim.request_id();
-    if let Err(p) = check_auth(&headers) {
-        return KlingError::new(401, p.code(), p.message()).into_response(rid);
-    }
+    let rid = match authorized(&sim, &headers) {
+        Ok(rid) => rid,
+        Err(res) => return res,
+    };
     let fault = sim.store().faults.query.pop_front();
     let after = match before(fault, &rid).await {
         Ok(after) => after,
@@ -355,13 +378,9 @@ async fn list(
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    let rid = sim.request_id();
-    if let Err(p) = check_auth(&headers) {
-        return KlingError::new(401, p.code(), p.message()).into_response(rid);
-    }
-    let Some(route) = CreateRoute::from_path(&route) else {
-        return KlingError::new(404, 1202, format!("no such endpoint: /v1/videos/{route}"))
-            .into_response(rid);
+    let (rid, route) = match admit(&sim, &headers, &route) {
+        Ok(ok) => ok,
+        Err(res) => return res,
     };
     let number = |v: Option<String>, default: u64, max: u64, name: &str| match v {
         None => Ok(default),

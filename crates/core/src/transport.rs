@@ -1,0 +1,387 @@
+//! The HTTP calls the browser makes for a job, as data: method, URL,
+//! headers and body. Nothing here sends anything.
+//!
+//! Every call goes through the app's server (the *proxy*), which holds the
+//! keys:
+//!
+//! - Kling: `{proxy}/api/kling` stands in for Kling's API host, so the
+//!   paths and bodies are exactly Kling's (`/v1/videos/omni-video` …).
+//! - fal: `{proxy}/api/fal/proxy`, fal's proxy protocol: the real
+//!   `https://queue.fal.run/…` URL goes in the `x-fal-target-url` header.
+//!   With a key of the user's own ([`Transport::with_fal_key`]) the browser
+//!   calls fal directly with `Authorization: Key …` instead.
+//! - Replicate: `https://api.replicate.com/v1/…` becomes
+//!   `{proxy}/api/replicate/v1/…`.
+//!
+//! The proxy is a base URL (`https://host[:port][/prefix]`) or empty for
+//! the server that serves the app.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::board::{Board, Provider};
+use crate::fal::QUEUE_BASE_URL;
+use crate::request::{self, RequestError, RequestOptions};
+
+/// Replicate's API host.
+pub const REPLICATE_API: &str = "https://api.replicate.com";
+/// The header of fal's proxy protocol that names the real URL.
+pub const FAL_TARGET_HEADER: &str = "x-fal-target-url";
+/// How many tasks the Kling lookup reads (newest first).
+pub const LOOKUP_PAGE_SIZE: u32 = 50;
+
+/// One HTTP call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpCall {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+impl HttpCall {
+    fn get(url: String) -> HttpCall {
+        HttpCall {
+            method: "GET".into(),
+            url,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    fn header(mut self, name: &str, value: impl Into<String>) -> HttpCall {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// The value of header `name` (case-insensitive), if set.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A proxy URL that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProxyError {
+    #[error("the proxy URL must start with http:// or https://")]
+    Scheme,
+    #[error("the proxy URL has no host")]
+    NoHost,
+    #[error("the proxy URL may not carry a query or fragment")]
+    Query,
+    #[error("the proxy URL may not contain spaces")]
+    Spaces,
+}
+
+/// A proxy URL as typed, made usable: trimmed, without a trailing slash.
+/// Empty means the server that serves the app.
+pub fn normalize_proxy(input: &str) -> Result<String, ProxyError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(String::new());
+    }
+    if text.chars().any(char::is_whitespace) {
+        return Err(ProxyError::Spaces);
+    }
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or(ProxyError::Scheme)?;
+    if rest.contains(['?', '#']) {
+        return Err(ProxyError::Query);
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err(ProxyError::NoHost);
+    }
+    Ok(text.trim_end_matches('/').to_string())
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Where a job's calls go and how they are authorized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transport {
+    proxy: String,
+    fal_key: Option<String>,
+}
+
+/// What a create call needs to be followed up: the provider's own create
+/// URL (Kling: the path only, so a changed proxy still finds the job).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub call: HttpCall,
+    pub target: String,
+}
+
+impl Transport {
+    /// Calls through `proxy` (see [`normalize_proxy`]).
+    pub fn new(proxy: &str) -> Result<Transport, ProxyError> {
+        Ok(Transport {
+            proxy: normalize_proxy(proxy)?,
+            fal_key: None,
+        })
+    }
+
+    /// fal calls go straight to fal with the user's own key.
+    pub fn with_fal_key(mut self, key: Option<String>) -> Transport {
+        self.fal_key = key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+        self
+    }
+
+    pub fn proxy(&self) -> &str {
+        &self.proxy
+    }
+
+    /// Whether fal is called with the user's own key.
+    pub fn fal_direct(&self) -> bool {
+        self.fal_key.is_some()
+    }
+
+    /// Kling's API host as the browser reaches it.
+    pub fn kling_base(&self) -> String {
+        format!("{}/api/kling", self.proxy)
+    }
+
+    /// The mapping options for a job with idempotency key `key`.
+    pub fn request_options(&self, key: &str) -> RequestOptions {
+        RequestOptions {
+            kling_base_url: self.kling_base(),
+            external_task_id: Some(key.to_string()),
+            ..RequestOptions::default()
+        }
+    }
+
+    /// `GET {proxy}/api/status`.
+    pub fn status(&self) -> HttpCall {
+        HttpCall::get(format!("{}/api/status", self.proxy))
+    }
+
+    /// A video URL fetched through the server, for CDNs that refuse the
+    /// browser.
+    pub fn media(&self, url: &str) -> HttpCall {
+        HttpCall::get(format!(
+            "{}/api/media?url={}",
+            self.proxy,
+            encode_component(url)
+        ))
+    }
+
+    /// The create call for `board` on `provider` with key `key`. Refused
+    /// when the board cannot be mapped (rule errors, uploads).
+    pub fn create(
+        &self,
+        provider: Provider,
+        board: &Board,
+        key: &str,
+    ) -> Result<Created, RequestError> {
+        let opts = self.request_options(key);
+        let req = request::for_provider(provider, board, &opts)?;
+        let body = req.body.to_string();
+        let target = match provider {
+            Provider::Kling => req
+                .url
+                .strip_prefix(&opts.kling_base_url)
+                .unwrap_or(&req.url)
+                .to_string(),
+            _ => req.url.clone(),
+        };
+        let call = HttpCall {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: Some(body),
+        };
+        let call = match provider {
+            Provider::Kling => call,
+            Provider::Fal => self.fal(call),
+            Provider::Replicate => self.replicate(call),
+        };
+        Ok(Created { call, target })
+    }
+
+    /// A call to a real fal URL, through the proxy or with the user's key.
+    fn fal(&self, mut call: HttpCall) -> HttpCall {
+        match &self.fal_key {
+            Some(key) => call.header("authorization", format!("Key {key}")),
+            None => {
+                let target =
+                    std::mem::replace(&mut call.url, format!("{}/api/fal/proxy", self.proxy));
+                call.header(FAL_TARGET_HEADER, target)
+            }
+        }
+    }
+
+    /// A call to a real Replicate URL, through the proxy.
+    fn replicate(&self, mut call: HttpCall) -> HttpCall {
+        let path = call
+            .url
+            .strip_prefix(REPLICATE_API)
+            .unwrap_or(&call.url)
+            .to_string();
+        call.url = format!("{}/api/replicate{path}", self.proxy);
+        call
+    }
+
+    /// The status call for an accepted job.
+    ///
+    /// `target` is what [`Transport::create`] returned; `status_url` the one
+    /// the provider gave (fal, Replicate), if any.
+    pub fn poll(
+        &self,
+        provider: Provider,
+        target: &str,
+        remote_id: &str,
+        status_url: Option<&str>,
+    ) -> HttpCall {
+        match provider {
+            Provider::Kling => HttpCall::get(format!(
+                "{}{}/{}",
+                self.kling_base(),
+                target,
+                encode_component(remote_id)
+            )),
+            Provider::Fal => {
+                let url = status_url
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("{}/status", fal_request_url(target, remote_id)));
+                self.fal(HttpCall::get(url))
+            }
+            Provider::Replicate => {
+                let url = status_url.map(str::to_string).unwrap_or_else(|| {
+                    format!(
+                        "{REPLICATE_API}/v1/predictions/{}",
+                        encode_component(remote_id)
+                    )
+                });
+                self.replicate(HttpCall::get(url))
+            }
+        }
+    }
+
+    /// fal only: the result of a completed request.
+    pub fn fal_result(&self, target: &str, remote_id: &str, result_url: Option<&str>) -> HttpCall {
+        let url = result_url
+            .map(str::to_string)
+            .unwrap_or_else(|| fal_request_url(target, remote_id));
+        self.fal(HttpCall::get(url))
+    }
+
+    /// Kling only: the list call that finds a job by its key.
+    pub fn lookup(&self, provider: Provider, target: &str) -> Option<HttpCall> {
+        (provider == Provider::Kling).then(|| {
+            HttpCall::get(format!(
+                "{}{}?pageNum=1&pageSize={LOOKUP_PAGE_SIZE}",
+                self.kling_base(),
+                target
+            ))
+        })
+    }
+}
+
+/// `https://queue.fal.run/{owner}/{alias}/requests/{id}`: fal's status and
+/// result URLs use the app id without its sub-path (providers.md §2.6).
+pub fn fal_request_url(endpoint_url: &str, remote_id: &str) -> String {
+    let path = endpoint_url
+        .strip_prefix(QUEUE_BASE_URL)
+        .unwrap_or(endpoint_url)
+        .trim_start_matches('/');
+    let app: Vec<&str> = path.split('/').take(2).collect();
+    format!(
+        "{QUEUE_BASE_URL}/{}/requests/{}",
+        app.join("/"),
+        encode_component(remote_id)
+    )
+}
+
+/// The relay's own error (`{"error": "...", "relay": true}`), not the
+/// provider's: its message.
+pub fn relay_error(body: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(body).ok()?;
+    let map = value.as_object()?;
+    if map.get("relay").and_then(Value::as_bool) != Some(true) {
+        return None;
+    }
+    Some(
+        map.get("error")
+            .and_then(Value::as_str)
+            .unwrap_or("the server could not relay the request")
+            .to_string(),
+    )
+}
+
+/// What `GET /api/status` says about one provider.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProviderStatus {
+    #[serde(default)]
+    pub ready: bool,
+    #[serde(default)]
+    pub simulated: bool,
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+/// `GET /api/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ServerStatus {
+    #[serde(default)]
+    pub simulator: bool,
+    #[serde(default)]
+    pub providers: std::collections::BTreeMap<String, ProviderStatus>,
+}
+
+impl ServerStatus {
+    /// Reads the answer; `None` when it is not the status document.
+    pub fn parse(body: &str) -> Option<ServerStatus> {
+        serde_json::from_str(body).ok()
+    }
+
+    pub fn provider(&self, provider: Provider) -> ProviderStatus {
+        self.providers
+            .get(provider.as_str())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Why the board's provider cannot be used through this server, if it
+    /// cannot. `own_fal_key`: the user gave fal a key of their own.
+    pub fn refusal(&self, provider: Provider, own_fal_key: bool) -> Option<String> {
+        if provider == Provider::Fal && own_fal_key {
+            return None;
+        }
+        let p = self.provider(provider);
+        if p.ready {
+            return None;
+        }
+        Some(match p.why {
+            Some(why) => format!("{} is not available: {why}", provider.label()),
+            None => format!("{} is not available on this server", provider.label()),
+        })
+    }
+}
+
+/// How long a generation usually takes, in words.
+pub fn typical_wait(provider: Provider, simulated: bool) -> &'static str {
+    match (provider, simulated) {
+        (Provider::Kling, true) => "simulated: a few seconds",
+        (Provider::Kling, false) => "usually 1–3 min",
+        (Provider::Fal, _) => "usually 1–4 min",
+        (Provider::Replicate, _) => "usually 2–5 min",
+    }
+}

@@ -1,0 +1,242 @@
+//! The job's HTTP calls through the proxy: `transport`.
+
+use serde_json::Value;
+use storyreel_core::transport::{
+    encode_component, fal_request_url, normalize_proxy, relay_error, typical_wait, ProxyError,
+    ServerStatus, Transport, FAL_TARGET_HEADER,
+};
+use storyreel_core::{Board, Provider, Shot};
+
+fn board(provider: Provider) -> Board {
+    Board {
+        provider,
+        shots: vec![Shot::new("a lighthouse at dusk", 3), Shot::new("waves", 3)],
+        ..Board::default()
+    }
+}
+
+#[test]
+fn proxy_urls_are_normalized() {
+    assert_eq!(normalize_proxy(""), Ok(String::new()));
+    assert_eq!(normalize_proxy("  "), Ok(String::new()));
+    assert_eq!(
+        normalize_proxy(" https://reel.example.com/ "),
+        Ok("https://reel.example.com".into())
+    );
+    assert_eq!(
+        normalize_proxy("http://127.0.0.1:8080/base//"),
+        Ok("http://127.0.0.1:8080/base".into())
+    );
+    assert_eq!(normalize_proxy("ftp://x"), Err(ProxyError::Scheme));
+    assert_eq!(normalize_proxy("example.com"), Err(ProxyError::Scheme));
+    assert_eq!(normalize_proxy("https://"), Err(ProxyError::NoHost));
+    assert_eq!(normalize_proxy("https:///x"), Err(ProxyError::NoHost));
+    assert_eq!(normalize_proxy("https://x?y=1"), Err(ProxyError::Query));
+    assert_eq!(normalize_proxy("https://a b"), Err(ProxyError::Spaces));
+}
+
+#[test]
+fn kling_calls_go_to_the_kling_relay_with_the_key() {
+    let t = Transport::new("http://127.0.0.1:8080/").unwrap();
+    let created = t
+        .create(
+            Provider::Kling,
+            &board(Provider::Kling),
+            "storyreel-00aa11bb22cc33dd",
+        )
+        .unwrap();
+    assert_eq!(created.call.method, "POST");
+    assert_eq!(
+        created.call.url,
+        "http://127.0.0.1:8080/api/kling/v1/videos/omni-video"
+    );
+    assert_eq!(created.target, "/v1/videos/omni-video");
+    assert_eq!(
+        created.call.header_value("Content-Type"),
+        Some("application/json")
+    );
+    assert_eq!(
+        created.call.header_value("authorization"),
+        None,
+        "no secret"
+    );
+    let body: Value = serde_json::from_str(created.call.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["external_task_id"], "storyreel-00aa11bb22cc33dd");
+    assert_eq!(body["multi_shot"], true);
+
+    let poll = t.poll(Provider::Kling, &created.target, "8604", None);
+    assert_eq!(poll.method, "GET");
+    assert_eq!(
+        poll.url,
+        "http://127.0.0.1:8080/api/kling/v1/videos/omni-video/8604"
+    );
+    let lookup = t.lookup(Provider::Kling, &created.target).unwrap();
+    assert_eq!(
+        lookup.url,
+        "http://127.0.0.1:8080/api/kling/v1/videos/omni-video?pageNum=1&pageSize=50"
+    );
+}
+
+#[test]
+fn same_origin_proxy_gives_relative_urls() {
+    let t = Transport::new("").unwrap();
+    let created = t
+        .create(
+            Provider::Kling,
+            &board(Provider::Kling),
+            "storyreel-0011223344556677",
+        )
+        .unwrap();
+    assert_eq!(created.call.url, "/api/kling/v1/videos/omni-video");
+    assert_eq!(t.status().url, "/api/status");
+    assert_eq!(
+        t.media("https://cdn.example.com/v.mp4?a=1&b=2").url,
+        "/api/media?url=https%3A%2F%2Fcdn.example.com%2Fv.mp4%3Fa%3D1%26b%3D2"
+    );
+}
+
+#[test]
+fn a_board_with_errors_is_not_mapped() {
+    let t = Transport::new("").unwrap();
+    let mut b = board(Provider::Kling);
+    b.shots[0].prompt = "meet @nobody".into();
+    assert!(t
+        .create(Provider::Kling, &b, "storyreel-0011223344556677")
+        .is_err());
+}
+
+#[test]
+fn fal_calls_use_the_proxy_protocol() {
+    let t = Transport::new("https://reel.example.com").unwrap();
+    let b = board(Provider::Fal);
+    let created = t
+        .create(Provider::Fal, &b, "storyreel-0011223344556677")
+        .unwrap();
+    assert_eq!(created.call.url, "https://reel.example.com/api/fal/proxy");
+    assert_eq!(
+        created.call.header_value(FAL_TARGET_HEADER),
+        Some("https://queue.fal.run/fal-ai/kling-video/o3/pro/text-to-video")
+    );
+    assert_eq!(
+        created.target,
+        "https://queue.fal.run/fal-ai/kling-video/o3/pro/text-to-video"
+    );
+    let status = "https://queue.fal.run/fal-ai/kling-video/requests/r1/status";
+    let poll = t.poll(Provider::Fal, &created.target, "r1", Some(status));
+    assert_eq!(poll.url, "https://reel.example.com/api/fal/proxy");
+    assert_eq!(poll.header_value(FAL_TARGET_HEADER), Some(status));
+    // Without a status URL, the app id without the sub-path (§2.6).
+    let poll = t.poll(Provider::Fal, &created.target, "r1", None);
+    assert_eq!(poll.header_value(FAL_TARGET_HEADER), Some(status));
+    let result = t.fal_result(&created.target, "r1", None);
+    assert_eq!(
+        result.header_value(FAL_TARGET_HEADER),
+        Some("https://queue.fal.run/fal-ai/kling-video/requests/r1")
+    );
+    assert!(t.lookup(Provider::Fal, &created.target).is_none());
+}
+
+#[test]
+fn fal_with_the_users_key_goes_direct() {
+    let t = Transport::new("")
+        .unwrap()
+        .with_fal_key(Some(" fal-secret ".into()));
+    assert!(t.fal_direct());
+    let created = t
+        .create(
+            Provider::Fal,
+            &board(Provider::Fal),
+            "storyreel-0011223344556677",
+        )
+        .unwrap();
+    assert_eq!(
+        created.call.url,
+        "https://queue.fal.run/fal-ai/kling-video/o3/pro/text-to-video"
+    );
+    assert_eq!(
+        created.call.header_value("authorization"),
+        Some("Key fal-secret")
+    );
+    assert_eq!(created.call.header_value(FAL_TARGET_HEADER), None);
+    assert!(!Transport::new("")
+        .unwrap()
+        .with_fal_key(Some("  ".into()))
+        .fal_direct());
+}
+
+#[test]
+fn replicate_calls_go_to_the_replicate_relay() {
+    let t = Transport::new("http://h:1").unwrap();
+    let created = t
+        .create(
+            Provider::Replicate,
+            &board(Provider::Replicate),
+            "storyreel-0011223344556677",
+        )
+        .unwrap();
+    assert_eq!(
+        created.call.url,
+        "http://h:1/api/replicate/v1/models/kwaivgi/kling-v3-omni-video/predictions"
+    );
+    let poll = t.poll(
+        Provider::Replicate,
+        &created.target,
+        "p1",
+        Some("https://api.replicate.com/v1/predictions/p1"),
+    );
+    assert_eq!(poll.url, "http://h:1/api/replicate/v1/predictions/p1");
+    let poll = t.poll(Provider::Replicate, &created.target, "p 2", None);
+    assert_eq!(poll.url, "http://h:1/api/replicate/v1/predictions/p%202");
+}
+
+#[test]
+fn fal_request_urls_drop_the_sub_path() {
+    assert_eq!(
+        fal_request_url(
+            "https://queue.fal.run/fal-ai/kling-video/o3/standard/reference-to-video",
+            "x"
+        ),
+        "https://queue.fal.run/fal-ai/kling-video/requests/x"
+    );
+}
+
+#[test]
+fn relay_errors_are_told_apart_from_provider_errors() {
+    assert_eq!(
+        relay_error(r#"{"error":"no key for fal","relay":true}"#).as_deref(),
+        Some("no key for fal")
+    );
+    assert_eq!(relay_error(r#"{"code":1303,"message":"busy"}"#), None);
+    assert_eq!(relay_error(r#"{"error":"x","relay":false}"#), None);
+    assert_eq!(relay_error(""), None);
+    assert_eq!(relay_error("[1]"), None);
+}
+
+#[test]
+fn server_status_reads_readiness() {
+    let s = ServerStatus::parse(
+        r#"{"simulator":true,"providers":{"kling":{"ready":true,"simulated":true},
+            "fal":{"ready":false,"why":"this server has no key for it (FAL_KEY is not set)"},
+            "replicate":{"ready":true}}}"#,
+    )
+    .unwrap();
+    assert!(s.simulator);
+    assert!(s.provider(Provider::Kling).simulated);
+    assert_eq!(s.refusal(Provider::Kling, false), None);
+    assert_eq!(
+        s.refusal(Provider::Fal, false).as_deref(),
+        Some("fal is not available: this server has no key for it (FAL_KEY is not set)")
+    );
+    assert_eq!(s.refusal(Provider::Fal, true), None, "the user's own key");
+    assert_eq!(s.refusal(Provider::Replicate, false), None);
+    assert!(ServerStatus::parse("<html>").is_none());
+    let empty = ServerStatus::parse("{}").unwrap();
+    assert!(empty.refusal(Provider::Kling, false).is_some());
+}
+
+#[test]
+fn encoding_and_waits() {
+    assert_eq!(encode_component("a-b_c.d~e f/é"), "a-b_c.d~e%20f%2F%C3%A9");
+    assert_eq!(typical_wait(Provider::Kling, false), "usually 1–3 min");
+    assert!(typical_wait(Provider::Kling, true).contains("simulated"));
+}

@@ -1,0 +1,303 @@
+//! Where the app's server is (the proxy URL), fal's bring-your-own-key
+//! mode, and what the server says it can do (`/api/status`).
+//!
+//! The proxy URL comes from, in order: the `?proxy=` URL parameter, the
+//! saved setting, the build-time default (`STORYREEL_PROXY_URL` when the
+//! app was built), or the server that serves the app.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use storyreel_core::journal::Answer;
+use storyreel_core::transport::{normalize_proxy, ServerStatus, Transport};
+
+use crate::net;
+
+const PROXY_KEY: &str = "storyreel.proxy";
+const FAL_KEY: &str = "storyreel.fal-key";
+/// The proxy built into this copy of the app, if any.
+const BUILD_PROXY: Option<&str> = option_env!("STORYREEL_PROXY_URL");
+
+/// What `/api/status` said.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ServerState {
+    Checking,
+    Known(ServerStatus),
+    Unreachable(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct Settings {
+    /// The proxy base URL, normalized ("" = this server).
+    pub proxy: RwSignal<String>,
+    /// Where the proxy came from, in words.
+    pub proxy_source: RwSignal<&'static str>,
+    /// fal key of the user's own, kept in session storage only.
+    pub fal_key: RwSignal<Option<String>>,
+    pub server: RwSignal<ServerState>,
+}
+
+fn session() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+fn local() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn url_param(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
+}
+
+impl Settings {
+    /// Reads the settings; the second value is a warning to show, if any.
+    pub fn load() -> (Settings, Option<String>) {
+        let mut warning = None;
+        let mut chosen: Option<(String, &'static str)> = None;
+        if let Some(p) = url_param("proxy") {
+            match normalize_proxy(&p) {
+                Ok(p) => chosen = Some((p, "the ?proxy= parameter")),
+                Err(e) => warning = Some(format!("The ?proxy= parameter was ignored: {e}.")),
+            }
+        }
+        if chosen.is_none() {
+            let saved = local().and_then(|s| s.get_item(PROXY_KEY).ok().flatten());
+            if let Some(p) = saved.and_then(|p| normalize_proxy(&p).ok()) {
+                chosen = Some((p, "your setting"));
+            }
+        }
+        if chosen.is_none() {
+            if let Some(p) = BUILD_PROXY.and_then(|p| normalize_proxy(p).ok()) {
+                if !p.is_empty() {
+                    chosen = Some((p, "the build's default"));
+                }
+            }
+        }
+        let (proxy, source) = chosen.unwrap_or((String::new(), "this server"));
+        let fal_key = session()
+            .and_then(|s| s.get_item(FAL_KEY).ok().flatten())
+            .filter(|k| !k.trim().is_empty());
+        let settings = Settings {
+            proxy: RwSignal::new(proxy),
+            proxy_source: RwSignal::new(source),
+            fal_key: RwSignal::new(fal_key),
+            server: RwSignal::new(ServerState::Checking),
+        };
+        (settings, warning)
+    }
+
+    pub fn expect() -> Settings {
+        expect_context::<Settings>()
+    }
+
+    /// How calls are made right now.
+    pub fn transport(&self) -> Transport {
+        let proxy = self.proxy.get_untracked();
+        Transport::new(&proxy)
+            .unwrap_or_else(|_| Transport::new("").expect("the empty proxy is valid"))
+            .with_fal_key(self.fal_key.get_untracked())
+    }
+
+    /// Saves a proxy URL typed by the user ("" = this server).
+    pub fn set_proxy(&self, typed: &str) -> Result<(), String> {
+        let p = normalize_proxy(typed).map_err(|e| e.to_string())?;
+        if let Some(s) = local() {
+            let _ = if p.is_empty() {
+                s.remove_item(PROXY_KEY)
+            } else {
+                s.set_item(PROXY_KEY, &p)
+            };
+        }
+        self.proxy_source.set(if p.is_empty() {
+            "this server"
+        } else {
+            "your setting"
+        });
+        self.proxy.set(p);
+        self.refresh();
+        Ok(())
+    }
+
+    pub fn set_fal_key(&self, key: Option<String>) {
+        let key = key.filter(|k| !k.trim().is_empty());
+        if let Some(s) = session() {
+            let _ = match &key {
+                Some(k) => s.set_item(FAL_KEY, k.trim()),
+                None => s.remove_item(FAL_KEY),
+            };
+        }
+        self.fal_key.set(key.map(|k| k.trim().to_string()));
+    }
+
+    /// Asks the server what it can do.
+    pub fn refresh(&self) {
+        let server = self.server;
+        let call = self.transport().status();
+        server.set(ServerState::Checking);
+        spawn_local(async move {
+            let state = match net::send(&call).await {
+                Answer::Http { status, body } if (200..300).contains(&status) => {
+                    match ServerStatus::parse(&body) {
+                        Some(s) => ServerState::Known(s),
+                        None => ServerState::Unreachable(
+                            "the answer to /api/status is not a Storyreel server's".into(),
+                        ),
+                    }
+                }
+                Answer::Http { status, .. } => {
+                    ServerState::Unreachable(format!("/api/status answered HTTP {status}"))
+                }
+                Answer::Network { message } => ServerState::Unreachable(message),
+            };
+            server.set(state);
+        });
+    }
+
+    /// Whether the Kling simulator is in use.
+    pub fn simulated(&self) -> bool {
+        self.server
+            .with(|s| matches!(s, ServerState::Known(st) if st.simulator))
+    }
+}
+
+/// Shown while the server runs Kling on its built-in simulator.
+#[component]
+pub fn SimBanner() -> impl IntoView {
+    let settings = Settings::expect();
+    view! {
+        <Show when=move || settings.simulated()>
+            <div id="sim-banner" class="sim-banner" role="note">
+                <strong>"Simulator. "</strong>
+                "This server has no provider keys, so Kling runs on a built-in simulator: "
+                "clips are test patterns, made in seconds, and nothing is charged."
+            </div>
+        </Show>
+    }
+}
+
+/// The server (proxy) URL and fal's bring-your-own-key mode.
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let settings = Settings::expect();
+    let typed = RwSignal::new(settings.proxy.get_untracked());
+    let problem = RwSignal::new(None::<String>);
+    let key_typed = RwSignal::new(String::new());
+
+    let apply = move || match settings.set_proxy(&typed.get_untracked()) {
+        Ok(()) => {
+            problem.set(None);
+            typed.set(settings.proxy.get_untracked());
+        }
+        Err(e) => problem.set(Some(format!("Not saved: {e}."))),
+    };
+
+    let server_line = move || {
+        let target = settings.proxy.with(|p| {
+            if p.is_empty() {
+                "this server".to_string()
+            } else {
+                p.clone()
+            }
+        });
+        match settings.server.get() {
+            ServerState::Checking => format!("Checking {target}…"),
+            ServerState::Unreachable(why) => format!("Cannot reach {target}: {why}."),
+            ServerState::Known(s) => {
+                let names: Vec<String> = storyreel_core::Provider::ALL
+                    .into_iter()
+                    .map(|p| {
+                        let st = s.provider(p);
+                        let word = if st.simulated {
+                            "simulated"
+                        } else if st.ready {
+                            "ready"
+                        } else {
+                            "no key"
+                        };
+                        format!("{} {word}", p.label())
+                    })
+                    .collect();
+                format!("Connected to {target}: {}.", names.join(", "))
+            }
+        }
+    };
+
+    view! {
+        <section class="panel settings-panel" id="settings" aria-labelledby="settings-heading">
+            <h2 id="settings-heading">"Server"</h2>
+            <form
+                class="proxy-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    apply();
+                }
+            >
+                <label for="proxy-url">"Proxy URL"</label>
+                <div class="row">
+                    <input
+                        id="proxy-url"
+                        type="text"
+                        inputmode="url"
+                        placeholder="this server (leave empty)"
+                        prop:value=typed
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                        aria-describedby="proxy-help"
+                    />
+                    <button type="submit" id="proxy-save" class="small">"Use"</button>
+                </div>
+            </form>
+            <p id="proxy-help" class="hint">
+                {move || format!("From {}. ", settings.proxy_source.get())}
+                "Any server that speaks Storyreel's /api works; it holds the provider keys."
+            </p>
+            <p class="hint error-text" role="alert">{move || problem.get()}</p>
+            <p id="server-status" class="hint" aria-live="polite">{server_line}</p>
+            <details class="byok" open=move || settings.fal_key.with(Option::is_some)>
+                <summary>"fal: use my own key"</summary>
+                <p class="warn-text">
+                    "The key is kept in this tab's session storage only (gone when the tab closes) "
+                    "and sent from your browser straight to fal. Any script or extension running in "
+                    "this page could read it. Use a key you can revoke."
+                </p>
+                <Show
+                    when=move || settings.fal_key.with(Option::is_some)
+                    fallback=move || {
+                        view! {
+                            <form
+                                class="row"
+                                on:submit=move |ev| {
+                                    ev.prevent_default();
+                                    settings.set_fal_key(Some(key_typed.get_untracked()));
+                                    key_typed.set(String::new());
+                                }
+                            >
+                                <input
+                                    id="fal-key"
+                                    type="password"
+                                    autocomplete="off"
+                                    placeholder="fal key"
+                                    prop:value=key_typed
+                                    on:input=move |ev| key_typed.set(event_target_value(&ev))
+                                />
+                                <button type="submit" class="small">"Use for this tab"</button>
+                            </form>
+                        }
+                    }
+                >
+                    <div class="row">
+                        <span class="hint">"fal calls use your key."</span>
+                        <button
+                            id="fal-key-clear"
+                            class="small"
+                            on:click=move |_| settings.set_fal_key(None)
+                        >
+                            "Forget key"
+                        </button>
+                    </div>
+                </Show>
+            </details>
+        </section>
+    }
+}

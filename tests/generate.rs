@@ -1,0 +1,254 @@
+//! Generating against the built-in Kling simulator, end to end: the real
+//! server (no keys), the release build, headless Chromium.
+
+use serde_json::{json, Value};
+use storyreel_e2e::Harness;
+
+/// A 3-shot board: 3 + 2 + 3 = 8 s, std (1280×720), sound on.
+fn three_shot_board() -> Value {
+    json!({
+        "format": "storyreel/1",
+        "title": "Lighthouse",
+        "provider": "kling",
+        "mode": "std",
+        "aspect_ratio": "16:9",
+        "sound": true,
+        "prompt": "",
+        "references": [],
+        "first_frame": null,
+        "last_frame": null,
+        "shots": [
+            {"prompt": "Wide shot: a lighthouse at dusk.", "duration": 3},
+            {"prompt": "Waves break on the rocks below.", "duration": 2},
+            {"prompt": "The lamp turns on and sweeps the sea.", "duration": 3}
+        ]
+    })
+}
+
+/// Simulator timings short enough for a test, long enough to act mid-job.
+const QUICK: [&str; 5] = [
+    "--sim-submit-ms",
+    "400",
+    "--sim-process-ms",
+    "2500",
+    "--sim-control",
+];
+
+async fn start() -> Harness {
+    let h = Harness::start_with(&QUICK).await;
+    h.open_editor().await;
+    h.load_board(&three_shot_board()).await;
+    h
+}
+
+async fn saved_board(h: &Harness) -> Value {
+    let text = h
+        .eval("return localStorage.getItem('storyreel.board');", vec![])
+        .await;
+    serde_json::from_str(text.as_str().expect("a saved board")).expect("saved board is JSON")
+}
+
+/// Presses Generate and, where the app asks to confirm the spend, confirms.
+/// `times` clicks land in one task of the page's event loop, as a double
+/// click does.
+async fn generate(h: &Harness, times: u32) {
+    h.wait_until(
+        "Generate to be enabled",
+        "document.querySelector('#generate') && !document.querySelector('#generate').disabled",
+    )
+    .await;
+    h.eval(
+        "const n = arguments[0];
+         for (let i = 0; i < n; i++) document.getElementById('generate').click();",
+        vec![json!(times)],
+    )
+    .await;
+    let confirm = h
+        .eval(
+            "return !!document.getElementById('generate-confirm');",
+            vec![],
+        )
+        .await;
+    if confirm == json!(true) {
+        h.eval(
+            "const n = arguments[0];
+             for (let i = 0; i < n; i++) {
+               const b = document.getElementById('generate-confirm');
+               if (b) b.click();
+             }",
+            vec![json!(times)],
+        )
+        .await;
+    }
+}
+
+/// Waits for the first job to reach `phase`.
+async fn job_phase(h: &Harness, phase: &str) {
+    h.wait_until(
+        &format!("a job in phase {phase}"),
+        &format!("document.querySelector('#jobs [data-phase=\"{phase}\"]')"),
+    )
+    .await;
+}
+
+/// Waits until the player has the video's metadata; returns
+/// `[duration, videoWidth, videoHeight]`.
+async fn player_metadata(h: &Harness) -> Value {
+    h.wait_until(
+        "the player to load the clip",
+        "(() => { const v = document.getElementById('player-video');
+                  return v && v.readyState >= 1 && v.videoWidth > 0; })()",
+    )
+    .await;
+    h.eval(
+        "const v = document.getElementById('player-video');
+         return [v.duration, v.videoWidth, v.videoHeight];",
+        vec![],
+    )
+    .await
+}
+
+/// The colour at the clip's sample point at `t` seconds.
+async fn colour_at(h: &Harness, t: f64) -> [u8; 3] {
+    let (x, y) = storyreel_clip::sample_point(1280, 720);
+    let v = h
+        .client
+        .execute_async(
+            "const [t, x, y, done] = arguments;
+             const v = document.getElementById('player-video');
+             v.pause();
+             const grab = () => {
+               const c = document.createElement('canvas');
+               c.width = v.videoWidth; c.height = v.videoHeight;
+               const g = c.getContext('2d');
+               g.drawImage(v, 0, 0);
+               done(Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3)));
+             };
+             v.addEventListener('seeked', grab, {once: true});
+             v.currentTime = t;",
+            vec![json!(t), json!(x), json!(y)],
+        )
+        .await
+        .expect("seek and sample");
+    let px: Vec<u8> = v
+        .as_array()
+        .expect("rgb")
+        .iter()
+        .map(|c| c.as_u64().unwrap_or(0) as u8)
+        .collect();
+    [px[0], px[1], px[2]]
+}
+
+fn close_to(a: [u8; 3], b: [u8; 3]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12)
+}
+
+#[tokio::test]
+async fn a_three_shot_board_generates_and_plays_with_its_chapters() {
+    let h = start().await;
+    generate(&h, 1).await;
+    job_phase(&h, "finished").await;
+    let meta = player_metadata(&h).await;
+    let duration = meta[0].as_f64().expect("duration");
+    assert!((duration - 8.0).abs() < 0.1, "duration {duration}");
+    assert_eq!(meta[1], json!(1280));
+    assert_eq!(meta[2], json!(720));
+    assert_eq!(h.find_all("#player .chapter").await.len(), 3);
+
+    // Each shot shows its own colour, where the board says it is.
+    for (shot, t) in [(0usize, 1.5), (1, 4.0), (2, 6.5)] {
+        let got = colour_at(&h, t).await;
+        let want = storyreel_clip::shot_color(shot);
+        assert!(
+            close_to(got, want),
+            "shot {shot} at {t}s: {got:?}, want {want:?}"
+        );
+    }
+    h.screenshot("generate-finished").await;
+    let stats = h.sim_stats().await;
+    assert_eq!(stats["tasks"], 1);
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_reload_mid_job_still_brings_the_clip() {
+    let h = start().await;
+    generate(&h, 1).await;
+    h.wait_until(
+        "the job to be accepted",
+        "document.querySelector('#jobs [data-phase=\"submitted\"], #jobs [data-phase=\"running\"]')",
+    )
+    .await;
+    h.client.refresh().await.expect("reload");
+    h.wait_for("body[data-ready] #timeline").await;
+    job_phase(&h, "finished").await;
+    player_metadata(&h).await;
+    let stats = h.sim_stats().await;
+    assert_eq!(stats["tasks"], 1, "{stats}");
+    assert_eq!(stats["creates_seen"], 1, "{stats}");
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_double_click_makes_one_task() {
+    let h = start().await;
+    generate(&h, 2).await;
+    job_phase(&h, "finished").await;
+    let stats = h.sim_stats().await;
+    assert_eq!(stats["creates_seen"], 1, "{stats}");
+    assert_eq!(stats["tasks"], 1, "{stats}");
+    assert_eq!(h.find_all("#jobs [data-phase]").await.len(), 1);
+    h.close().await;
+}
+
+#[tokio::test]
+async fn busy_and_server_errors_are_retried_to_one_task() {
+    let h = start().await;
+    h.sim_faults(json!({"create": [
+        {"kind": "code", "code": 1303},
+        {"kind": "code", "code": 5000}
+    ]}))
+    .await;
+    generate(&h, 1).await;
+    job_phase(&h, "finished").await;
+    let stats = h.sim_stats().await;
+    assert_eq!(stats["creates_seen"], 3, "{stats}");
+    assert_eq!(stats["tasks"], 1, "{stats}");
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_dropped_create_answer_is_found_not_repeated() {
+    let h = start().await;
+    h.sim_faults(json!({"create": [{"kind": "drop"}]})).await;
+    generate(&h, 1).await;
+    job_phase(&h, "finished").await;
+    let stats = h.sim_stats().await;
+    // The app may send the create again (Kling refuses the duplicate key)
+    // or look the key up first; either way one task ran.
+    assert_eq!(stats["tasks"], 1, "{stats}");
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_content_safety_refusal_is_explained_and_the_board_kept() {
+    let h = start().await;
+    let before = saved_board(&h).await;
+    h.sim_faults(json!({"create": [{"kind": "code", "code": 1301}]}))
+        .await;
+    generate(&h, 1).await;
+    job_phase(&h, "failed").await;
+    let message = h.text("#job-error").await.to_lowercase();
+    assert!(message.contains("content safety"), "{message}");
+    assert!(
+        message.contains("no credits")
+            || message.contains("not charged")
+            || message.contains("nothing was charged"),
+        "the user is told whether credits were spent: {message}"
+    );
+    assert_eq!(saved_board(&h).await, before);
+    h.screenshot("generate-content-safety").await;
+    let stats = h.sim_stats().await;
+    assert_eq!(stats["tasks"], 0, "{stats}");
+    h.close().await;
+}
