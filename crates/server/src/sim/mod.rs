@@ -178,13 +178,21 @@ fn check_auth(headers: &HeaderMap) -> Result<(), TokenProblem> {
     .map(|_| ())
 }
 
-/// A request id for the call, or Kling's 401 answer when its token is
-/// refused.
-fn authorized(sim: &Simulator, headers: &HeaderMap) -> Result<String, Response> {
+/// A call refused before any work: the error and the call's request id.
+struct Rejected(KlingError, String);
+
+impl IntoResponse for Rejected {
+    fn into_response(self) -> Response {
+        self.0.into_response(self.1)
+    }
+}
+
+/// A request id for the call, or Kling's 401 when its token is refused.
+fn authorized(sim: &Simulator, headers: &HeaderMap) -> Result<String, Rejected> {
     let rid = sim.request_id();
     match check_auth(headers) {
         Ok(()) => Ok(rid),
-        Err(p) => Err(KlingError::new(401, p.code(), p.message()).into_response(rid)),
+        Err(p) => Err(Rejected(KlingError::new(401, p.code(), p.message()), rid)),
     }
 }
 
@@ -194,14 +202,14 @@ fn admit(
     sim: &Simulator,
     headers: &HeaderMap,
     route: &str,
-) -> Result<(String, CreateRoute), Response> {
+) -> Result<(String, CreateRoute), Rejected> {
     let rid = authorized(sim, headers)?;
     match CreateRoute::from_path(route) {
         Some(route) => Ok((rid, route)),
-        None => Err(
-            KlingError::new(404, 1202, format!("no such endpoint: /v1/videos/{route}"))
-                .into_response(rid),
-        ),
+        None => Err(Rejected(
+            KlingError::new(404, 1202, format!("no such endpoint: /v1/videos/{route}")),
+            rid,
+        )),
     }
 }
 
@@ -263,7 +271,7 @@ async fn create(
 ) -> Response {
     let (rid, route) = match admit(&sim, &headers, &route) {
         Ok(ok) => ok,
-        Err(res) => return res,
+        Err(refused) => return refused.into_response(),
     };
     let fault = {
         let mut store = sim.store();
@@ -346,7 +354,7 @@ async fn query(
 ) -> Response {
     let rid = match authorized(&sim, &headers) {
         Ok(rid) => rid,
-        Err(res) => return res,
+        Err(refused) => return refused.into_response(),
     };
     let fault = sim.store().faults.query.pop_front();
     let after = match before(fault, &rid).await {
@@ -380,7 +388,7 @@ async fn list(
 ) -> Response {
     let (rid, route) = match admit(&sim, &headers, &route) {
         Ok(ok) => ok,
-        Err(res) => return res,
+        Err(refused) => return refused.into_response(),
     };
     let number = |v: Option<String>, default: u64, max: u64, name: &str| match v {
         None => Ok(default),
