@@ -403,5 +403,30 @@ pub fn bench() -> Result<ExitCode, String> {
     )
     .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
     .run()?;
+    // Share links against lz-string on the same corpus: node writes
+    // lz-string's lengths, the example compares and writes its section.
+    let corpus = "crates/core/tests/fixtures/share-corpus";
+    let (ok, lz) = cmd("node", &["tests/node/share-bench.mjs", corpus]).run_captured();
+    if !ok {
+        return Err("the lz-string side of the share benchmark failed".into());
+    }
+    let lz_path = root().join("target/share-bench-lz.json");
+    std::fs::write(&lz_path, lz).map_err(|e| format!("cannot write {}: {e}", lz_path.display()))?;
+    cmd(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "-p",
+            "storyreel-core",
+            "--example",
+            "share_bench",
+            "--",
+            corpus,
+            "target/share-bench-lz.json",
+            "BENCHMARKS.md",
+        ],
+    )
+    .run()?;
     Ok(ExitCode::SUCCESS)
 }

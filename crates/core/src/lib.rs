@@ -23,6 +23,7 @@ pub mod replicate;
 pub mod request;
 pub mod response;
 pub mod rules;
+pub mod share;
 pub mod text;
 pub mod transport;
 

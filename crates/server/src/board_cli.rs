@@ -1,4 +1,5 @@
-//! `request` and `check`: a board file's provider request or its problems.
+//! `request` and `check`: a board file's provider request or its problems;
+//! `share` and `unshare`: a board file to a share-link fragment and back.
 //!
 //! Each command is computed as an [`Output`] (what goes to stdout and
 //! stderr, and the exit status) and only then written, so the text can be
@@ -10,6 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use storyreel_core::request::{self, RequestError, RequestOptions};
+use storyreel_core::share;
 use storyreel_core::{check as check_rules, Board, Provider};
 
 /// Exit status for a usage mistake (an unknown provider name).
@@ -121,6 +123,76 @@ pub fn check_output(file: &Path) -> Output {
         stdout,
         stderr: String::new(),
         status: u8::from(errors > 0),
+    }
+}
+
+/// `storyreel-server share FILE`
+pub fn share(file: &Path) -> ExitCode {
+    share_output(file).emit()
+}
+
+/// `storyreel-server unshare FRAGMENT` (`-` reads stdin)
+pub fn unshare(fragment: &str) -> ExitCode {
+    if fragment == "-" {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            return Output::fail(1, format!("cannot read the link from stdin: {e}\n")).emit();
+        }
+        return unshare_output(&text).emit();
+    }
+    unshare_output(fragment).emit()
+}
+
+/// The share-link fragment (without `#`) for the board in `file`, one line.
+/// The board must be one a link can carry: the checks of an import
+/// (`from_json_draft`) and the link's size cap. References only this
+/// machine has are named on stderr; the link is printed all the same.
+pub fn share_output(file: &Path) -> Output {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => return Output::fail(1, format!("cannot read {}: {e}\n", file.display())),
+    };
+    let board = match Board::from_json_draft(&text) {
+        Ok(board) => board,
+        Err(e) => return Output::fail(1, format!("{}: {e}\n", file.display())),
+    };
+    let fragment = match share::encode_checked(&board) {
+        Ok(fragment) => fragment,
+        Err(e) => {
+            return Output::fail(
+                1,
+                format!("{}: cannot share this board: {e}\n", file.display()),
+            )
+        }
+    };
+    let local = share::local_only_references(&board);
+    let stderr = if local.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = local.iter().map(|n| format!("'{n}'")).collect();
+        let (are, them) = if local.len() == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
+        format!(
+            "warning: {} {are} only on this machine (not an https URL others can reach); whoever opens the link will not have {them}\n",
+            names.join(", "),
+        )
+    };
+    Output {
+        stdout: fragment + "\n",
+        stderr,
+        status: 0,
+    }
+}
+
+/// The board in a share link (fragment, `#fragment` or whole URL) as pretty
+/// JSON, or the reason it cannot be opened and status 1.
+pub fn unshare_output(link: &str) -> Output {
+    match share::decode(link) {
+        Ok(board) => Output::ok(board.to_json() + "\n"),
+        Err(e) => Output::fail(1, format!("cannot open the share link: {e}\n")),
     }
 }
 

@@ -29,6 +29,15 @@ pub enum Command {
     Request(RequestArgs),
     /// Print a board file's problems; exits 1 if it has errors.
     Check { file: PathBuf },
+    /// Print the share-link fragment (the text after `#`) for a board file;
+    /// warns on stderr about references only this machine has.
+    Share { file: PathBuf },
+    /// Print the board in a share link as JSON. Takes the fragment, `#...`
+    /// or a whole URL; `-` reads it from stdin.
+    Unshare {
+        #[arg(value_name = "FRAGMENT")]
+        fragment: String,
+    },
 }
 
 #[derive(Args, Clone)]

@@ -460,3 +460,138 @@ fn fal_options_on_the_command_line_change_the_request() {
     let request: serde_json::Value = serde_json::from_str(&no_total.stdout).unwrap();
     assert!(request["body"].get("duration").is_none());
 }
+
+// ------------------------------------------------------------ share, unshare
+
+const UPLOADS: &str = r#"{
+  "format": "storyreel/1",
+  "title": "Local pictures",
+  "references": [
+    {"name": "mia", "kind": "image", "src": "upload:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+    {"name": "stall", "kind": "image", "src": "https://example.com/stall.jpg"},
+    {"name": "moves", "kind": "video", "src": "blob:https://storyreel.example/1f2e", "use": "feature"}
+  ],
+  "sound": false,
+  "shots": [
+    {"prompt": "@mia dances at @stall.", "duration": 6}
+  ]
+}"#;
+
+#[test]
+fn share_prints_a_fragment_that_unshare_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let shared = run(&["share", s(&file)]);
+    assert_eq!((shared.code, shared.stderr.as_str()), (0, ""));
+    let fragment = shared.stdout.trim_end();
+    assert!(shared.stdout.ends_with('\n') && !fragment.contains('\n'));
+    assert!(fragment.starts_with("b1."), "{fragment}");
+    assert!(fragment.len() < GOOD.len() / 2, "{}", fragment.len());
+
+    let board = storyreel_core::Board::from_json(GOOD).unwrap();
+    for form in [
+        fragment.to_string(),
+        format!("#{fragment}"),
+        format!("https://storyreel.example/#{fragment}"),
+    ] {
+        let back = run(&["unshare", &form]);
+        assert_eq!((back.code, back.stderr.as_str()), (0, ""), "{form}");
+        assert_eq!(back.stdout, board.to_json() + "\n");
+    }
+}
+
+#[test]
+fn unshare_reads_stdin_for_a_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let fragment = run(&["share", s(&file)]).stdout;
+    let mut child = Command::new(BIN)
+        .args(["unshare", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(fragment.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let board = storyreel_core::Board::from_json(GOOD).unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        board.to_json() + "\n"
+    );
+}
+
+#[test]
+fn share_names_local_only_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "uploads.board.json", UPLOADS);
+    let r = run(&["share", s(&file)]);
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stderr,
+        "warning: 'mia', 'moves' are only on this machine (not an https URL others can reach); whoever opens the link will not have them\n"
+    );
+    // The link is printed all the same, and carries the board unchanged.
+    let back = run(&["unshare", r.stdout.trim()]);
+    assert_eq!(back.code, 0);
+    assert_eq!(
+        back.stdout,
+        storyreel_core::Board::from_json_unchecked(UPLOADS)
+            .unwrap()
+            .to_json()
+            + "\n"
+    );
+}
+
+#[test]
+fn share_refuses_what_a_link_cannot_carry() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "malformed.board.json", MALFORMED);
+    let r = run(&["share", s(&file)]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(
+        r.stderr.contains("not valid JSON at line 4"),
+        "{}",
+        r.stderr
+    );
+
+    let seven = r#"{"format": "storyreel/1", "shots": [
+        {"prompt": "a", "duration": 1}, {"prompt": "a", "duration": 1},
+        {"prompt": "a", "duration": 1}, {"prompt": "a", "duration": 1},
+        {"prompt": "a", "duration": 1}, {"prompt": "a", "duration": 1},
+        {"prompt": "a", "duration": 1}]}"#;
+    let file = write(&dir, "seven.board.json", seven);
+    let r = run(&["share", s(&file)]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert!(r.stderr.contains("7 shots"), "{}", r.stderr);
+
+    let r = run(&["share", "/nonexistent/board.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.starts_with("cannot read /nonexistent/board.json"));
+}
+
+#[test]
+fn unshare_explains_a_bad_link() {
+    for (link, says) in [
+        ("b2.AAAA", "cannot open the share link: the share link is version 2; this version of Storyreel reads version 1 only\n"),
+        ("hello", "cannot open the share link: this is not a Storyreel share link: it should start with 'b1.'\n"),
+        ("https://storyreel.example/#b1.AB+C", "cannot open the share link: the share link has '+' at character 6; a link holds only A-Z, a-z, 0-9, '-' and '_' after its 'b1.'\n"),
+        ("b1.AAAA", "cannot open the share link: the share link is damaged: the data ends too early (cut short?)\n"),
+    ] {
+        let r = run(&["unshare", link]);
+        assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (1, "", says), "{link}");
+    }
+    let long = format!("b1.{}", "A".repeat(40_000));
+    let r = run(&["unshare", &long]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "cannot open the share link: the share link is 40003 characters long; the limit is 32768\n"
+    );
+}

@@ -1,0 +1,250 @@
+//! The binary layout of a board, before compression.
+//!
+//! ```text
+//! flags        1 byte: provider (bits 0-1: 0 kling, 1 fal, 2 replicate),
+//!              mode (bit 2: 1 std), aspect ratio (bits 3-4: 0 16:9,
+//!              1 9:16, 2 1:1), sound (bit 5), first_frame present (bit 6),
+//!              last_frame present (bit 7)
+//! title        string
+//! prompt       string
+//! references   varint count, then each: tag byte (bits 0-1 kind: 0 image,
+//!              1 element, 2 video; bit 2 video use base; bit 3 video
+//!              keep_sound), name string, then src string (image, video)
+//!              or element_id varint (element)
+//! first_frame  string, if its flag is set
+//! last_frame   string, if its flag is set
+//! shots        varint count, then each: duration varint, prompt string
+//! ```
+//!
+//! A varint is LEB128 (7 bits a byte, low first, at most 10 bytes for u64,
+//! 5 for u32, no redundant trailing zero bytes); a string is a varint byte
+//! length and UTF-8. Reading is strict: unknown bits or tags, overlong
+//! varints, bad UTF-8, lengths past the end and trailing bytes are errors,
+//! so every board has exactly one layout.
+
+use crate::board::{AspectRatio, Board, Mode, Provider, Shot};
+use crate::format::FormatV1;
+use crate::reference::{Reference, ReferenceKind, VideoUse};
+
+pub(super) fn write(board: &Board) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    let provider = match board.provider {
+        Provider::Kling => 0,
+        Provider::Fal => 1,
+        Provider::Replicate => 2,
+    };
+    let mode = match board.mode {
+        Mode::Pro => 0,
+        Mode::Std => 1,
+    };
+    let aspect = match board.aspect_ratio {
+        AspectRatio::Landscape => 0,
+        AspectRatio::Portrait => 1,
+        AspectRatio::Square => 2,
+    };
+    let flags = provider
+        | mode << 2
+        | aspect << 3
+        | u8::from(board.sound) << 5
+        | u8::from(board.first_frame.is_some()) << 6
+        | u8::from(board.last_frame.is_some()) << 7;
+    out.push(flags);
+    put_str(&mut out, &board.title);
+    put_str(&mut out, &board.prompt);
+    put_varint(&mut out, board.references.len() as u64);
+    for r in &board.references {
+        match &r.kind {
+            ReferenceKind::Image { src } => {
+                out.push(0);
+                put_str(&mut out, &r.name);
+                put_str(&mut out, src);
+            }
+            ReferenceKind::Element { element_id } => {
+                out.push(1);
+                put_str(&mut out, &r.name);
+                put_varint(&mut out, *element_id);
+            }
+            ReferenceKind::Video {
+                src,
+                usage,
+                keep_sound,
+            } => {
+                let base = matches!(usage, VideoUse::Base);
+                out.push(2 | u8::from(base) << 2 | u8::from(*keep_sound) << 3);
+                put_str(&mut out, &r.name);
+                put_str(&mut out, src);
+            }
+        }
+    }
+    for frame in [&board.first_frame, &board.last_frame]
+        .into_iter()
+        .flatten()
+    {
+        put_str(&mut out, frame);
+    }
+    put_varint(&mut out, board.shots.len() as u64);
+    for shot in &board.shots {
+        put_varint(&mut out, u64::from(shot.duration));
+        put_str(&mut out, &shot.prompt);
+    }
+    out
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// What is wrong with a layout, in words.
+pub(super) type LayoutError = String;
+
+pub(super) fn read(bytes: &[u8]) -> Result<Board, LayoutError> {
+    let mut r = Reader { bytes, pos: 0 };
+    let flags = r.byte("the settings")?;
+    let provider = match flags & 3 {
+        0 => Provider::Kling,
+        1 => Provider::Fal,
+        2 => Provider::Replicate,
+        _ => return Err("unknown provider".into()),
+    };
+    let mode = if flags & 4 == 0 { Mode::Pro } else { Mode::Std };
+    let aspect_ratio = match (flags >> 3) & 3 {
+        0 => AspectRatio::Landscape,
+        1 => AspectRatio::Portrait,
+        2 => AspectRatio::Square,
+        _ => return Err("unknown aspect ratio".into()),
+    };
+    let sound = flags & 0x20 != 0;
+    let title = r.string("the title")?;
+    let prompt = r.string("the overall prompt")?;
+    let count = r.count("the number of references")?;
+    let mut references = Vec::with_capacity(count);
+    for _ in 0..count {
+        let tag = r.byte("a reference's kind")?;
+        let name = r.string("a reference's name")?;
+        let kind = match tag {
+            0 => ReferenceKind::Image {
+                src: r.string("an image's src")?,
+            },
+            1 => ReferenceKind::Element {
+                element_id: r.varint(u64::MAX, "an element's id")?,
+            },
+            t if t & !0b1100 == 2 => ReferenceKind::Video {
+                src: r.string("a video's src")?,
+                usage: if t & 4 == 0 {
+                    VideoUse::Feature
+                } else {
+                    VideoUse::Base
+                },
+                keep_sound: t & 8 != 0,
+            },
+            t => return Err(format!("unknown reference kind {t}")),
+        };
+        references.push(Reference { name, kind });
+    }
+    let first_frame = match flags & 0x40 {
+        0 => None,
+        _ => Some(r.string("the first frame")?),
+    };
+    let last_frame = match flags & 0x80 {
+        0 => None,
+        _ => Some(r.string("the last frame")?),
+    };
+    let count = r.count("the number of shots")?;
+    let mut shots = Vec::with_capacity(count);
+    for _ in 0..count {
+        let duration = r.varint(u64::from(u32::MAX), "a shot's duration")? as u32;
+        let prompt = r.string("a shot's prompt")?;
+        shots.push(Shot { prompt, duration });
+    }
+    if r.pos != bytes.len() {
+        return Err(format!(
+            "{} bytes are left over after the last shot",
+            bytes.len() - r.pos
+        ));
+    }
+    Ok(Board {
+        format: FormatV1,
+        title,
+        provider,
+        mode,
+        aspect_ratio,
+        sound,
+        prompt,
+        references,
+        first_frame,
+        last_frame,
+        shots,
+    })
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self, what: &str) -> Result<u8, LayoutError> {
+        let b = *self
+            .bytes
+            .get(self.pos)
+            .ok_or_else(|| format!("it ends before {what}"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn varint(&mut self, max: u64, what: &str) -> Result<u64, LayoutError> {
+        let mut v: u64 = 0;
+        for i in 0..10 {
+            let b = self.byte(what)?;
+            let bits = u64::from(b & 0x7f);
+            if i == 9 && bits > 1 {
+                return Err(format!("{what} is too large"));
+            }
+            v |= bits << (7 * i);
+            if b & 0x80 == 0 {
+                if i > 0 && bits == 0 {
+                    return Err(format!("{what} is written with extra bytes"));
+                }
+                return if v > max {
+                    Err(format!("{what} is {v}; the limit is {max}"))
+                } else {
+                    Ok(v)
+                };
+            }
+        }
+        Err(format!("{what} is too large"))
+    }
+
+    /// A count of items that each take at least one byte, so it can never
+    /// be more than the bytes left (no large allocation from a small link).
+    fn count(&mut self, what: &str) -> Result<usize, LayoutError> {
+        let left = (self.bytes.len() - self.pos) as u64;
+        let n = self.varint(u64::MAX, what)?;
+        if n > left {
+            return Err(format!("{what} is {n}, more than the link holds"));
+        }
+        Ok(n as usize)
+    }
+
+    fn string(&mut self, what: &str) -> Result<String, LayoutError> {
+        let len = self.varint(u64::MAX, what)?;
+        let left = (self.bytes.len() - self.pos) as u64;
+        if len > left {
+            return Err(format!("{what} is cut short"));
+        }
+        let end = self.pos + len as usize;
+        let text = std::str::from_utf8(&self.bytes[self.pos..end])
+            .map_err(|_| format!("{what} is not valid UTF-8"))?;
+        self.pos = end;
+        Ok(text.to_string())
+    }
+}

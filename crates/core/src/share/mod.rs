@@ -1,0 +1,185 @@
+//! Share links: a whole board in a URL fragment, so nothing reaches a server.
+//!
+//! A link's fragment is `b1.` followed by the board in the link alphabet:
+//!
+//! 1. the board in a compact binary layout (`layout.rs`: one byte of
+//!    settings, varints, strings with a length in front);
+//! 2. compressed with raw DEFLATE primed by a preset dictionary of
+//!    storyboard words (`pack.rs`, `dictionary.rs`);
+//! 3. written in base64url without padding (`alphabet.rs`).
+//!
+//! [`decode`] refuses, with a [`ShareError`] naming the problem and the
+//! limit, a fragment over [`MAX_FRAGMENT_CHARS`], a version it does not
+//! know, a character outside the alphabet, damaged data, data unpacking to
+//! more than [`MAX_PAYLOAD_BYTES`], and a board the editor could not hold
+//! (the checks of [`Board::from_json_draft`]). It never panics.
+//!
+//! References travel by URL. One that only this browser has (an upload,
+//! a `blob:` or `data:` URL, a file, a loopback host) would be useless to
+//! whoever opens the link: [`local_only_references`] names them so the
+//! editor (and `storyreel-server share`) can say so before sharing.
+
+mod alphabet;
+mod dictionary;
+mod error;
+mod layout;
+mod pack;
+
+pub use error::ShareError;
+
+use crate::board::Board;
+use crate::format::BoardError;
+use crate::problem::Problem;
+use crate::rules;
+
+/// The version this code writes and reads.
+pub const VERSION: u32 = 1;
+/// What a version-1 fragment starts with.
+pub const PREFIX: &str = "b1.";
+/// The longest fragment [`decode`] reads, in characters (after any `#`).
+/// Every board within the format's prompt limits fits, in any script.
+pub const MAX_FRAGMENT_CHARS: usize = 32 * 1024;
+/// The most bytes a fragment may unpack to (the binary layout's size).
+pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+
+/// The fragment for `board` (without `#`). Deterministic: the same board
+/// always gives the same text. A board too large to share gives a fragment
+/// that [`decode`] refuses; [`encode_checked`] says so up front.
+pub fn encode(board: &Board) -> String {
+    let payload = layout::write(board);
+    let packed = pack::compress(&payload);
+    let mut out = String::with_capacity(PREFIX.len() + packed.len() * 4 / 3 + 4);
+    out.push_str(PREFIX);
+    out.push_str(&alphabet::encode(&packed));
+    out
+}
+
+/// [`encode`], refusing a board that [`decode`] would refuse for its size.
+pub fn encode_checked(board: &Board) -> Result<String, ShareError> {
+    if layout::write(board).len() > MAX_PAYLOAD_BYTES {
+        return Err(ShareError::TooLarge {
+            max: MAX_PAYLOAD_BYTES,
+        });
+    }
+    let fragment = encode(board);
+    if fragment.len() > MAX_FRAGMENT_CHARS {
+        return Err(ShareError::TooLong {
+            len: fragment.len(),
+            max: MAX_FRAGMENT_CHARS,
+        });
+    }
+    Ok(fragment)
+}
+
+/// The board in a fragment. Accepts the fragment alone, with its `#`, or a
+/// whole URL (everything up to the first `#` is ignored); surrounding
+/// whitespace is ignored.
+pub fn decode(text: &str) -> Result<Board, ShareError> {
+    let text = text.trim();
+    let fragment = match text.find('#') {
+        Some(i) => &text[i + 1..],
+        None => text,
+    };
+    // Measured in bytes first, so a huge input is refused before any work;
+    // in a valid link bytes and characters are the same.
+    if fragment.len() > MAX_FRAGMENT_CHARS {
+        if fragment.chars().nth(MAX_FRAGMENT_CHARS).is_some() {
+            return Err(ShareError::TooLong {
+                len: fragment.chars().count(),
+                max: MAX_FRAGMENT_CHARS,
+            });
+        }
+        // Under the cap in characters, over it in bytes: not a link's text.
+        return Err(first_bad_char(fragment));
+    }
+    if fragment.is_empty() {
+        return Err(ShareError::Empty);
+    }
+    let body = version_body(fragment)?;
+    let packed = alphabet::decode(body, PREFIX.len())?;
+    let payload = pack::decompress(&packed)?;
+    let board = layout::read(&payload).map_err(ShareError::Corrupt)?;
+    check_draft(&board)?;
+    Ok(board)
+}
+
+/// A fragment under the byte cap only because of multi-byte characters:
+/// its first non-alphabet character is the problem worth naming.
+fn first_bad_char(fragment: &str) -> ShareError {
+    fragment
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(alphabet::is_link_char(*c) || *c == '.'))
+        .map(|(i, c)| ShareError::BadAlphabet {
+            position: i + 1,
+            found: c,
+        })
+        .unwrap_or(ShareError::NotALink)
+}
+
+/// The text after the version marker, or why there is none we read.
+fn version_body(fragment: &str) -> Result<&str, ShareError> {
+    if let Some(body) = fragment.strip_prefix(PREFIX) {
+        return Ok(body);
+    }
+    // `b<digits>.`: a version, just not ours.
+    if let Some(rest) = fragment.strip_prefix('b') {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && rest.as_bytes().get(digits) == Some(&b'.') {
+            let found: String = rest[..digits].chars().take(12).collect();
+            return Err(ShareError::UnknownVersion {
+                found,
+                known: VERSION,
+            });
+        }
+    }
+    Err(ShareError::NotALink)
+}
+
+/// The checks of [`Board::from_json_draft`]: the timeline's hard limits,
+/// which the editor never lets a board break.
+fn check_draft(board: &Board) -> Result<(), ShareError> {
+    let problems: Vec<Problem> = rules::check(board)
+        .problems
+        .into_iter()
+        .filter(|p| p.is_error() && p.kind.breaks_timeline())
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ShareError::Invalid(BoardError::Invalid { problems }))
+    }
+}
+
+/// The names of the references whose `src` only this browser (or this
+/// machine) can reach, in cast order: anything but an `https` URL to a
+/// host other than a loopback one. Elements travel by id and are not
+/// listed.
+pub fn local_only_references(board: &Board) -> Vec<&str> {
+    board
+        .references
+        .iter()
+        .filter(|r| r.src().is_some_and(is_local_only))
+        .map(|r| r.name.as_str())
+        .collect()
+}
+
+/// Whether a reference `src` is out of reach for whoever opens the link.
+pub fn is_local_only(src: &str) -> bool {
+    let Some(rest) = src.strip_prefix("https://") else {
+        return true;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    }
+    .to_ascii_lowercase();
+    host.is_empty()
+        || host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+}
