@@ -1,4 +1,5 @@
-//! The page: header, timeline, shot panels, cast, problems.
+//! The page: a shared board (`#b1.…`) or the editor: header, timeline,
+//! shot panels, cast, problems.
 
 use leptos::prelude::*;
 use storyreel_core::Board;
@@ -11,6 +12,7 @@ use crate::player::Player;
 use crate::problems_panel::ProblemsPanel;
 use crate::prompt_field::PromptField;
 use crate::settings::{SettingsPanel, SimBanner};
+use crate::shared_view::{self, SharedView};
 use crate::shot_panel::ShotPanels;
 use crate::state::{Editor, Status};
 use crate::storage::{self, Restored};
@@ -18,19 +20,98 @@ use crate::studio::Studio;
 use crate::takes::{Compare, TakesGallery};
 use crate::timeline::Timeline;
 
+/// A shared board the user just made their own, and the board it replaced.
+#[derive(Clone)]
+pub struct Copied {
+    pub board: Board,
+    /// The saved board before the copy, if there was one (kept in storage
+    /// under `storage::BEFORE_COPY_KEY`); `None` inside if it was unreadable.
+    pub previous: Option<Option<Board>>,
+}
+
+/// What Undo in the status line restores, while `message` is shown.
+#[derive(Clone)]
+struct UndoCopy {
+    message: String,
+    previous: Board,
+}
+
+/// A share link in the address opens the shared view; anything else, or
+/// leaving that view, opens the editor.
 #[component]
-pub fn App() -> impl IntoView {
-    let (board, restored_note) = match storage::load() {
-        Restored::Board(b) => (b, None),
-        Restored::Nothing => (Board::default(), None),
-        Restored::Unreadable(note) => (Board::default(), Some(note)),
+pub fn Root() -> impl IntoView {
+    let shared = RwSignal::new(shared_view::from_location());
+    let copied = StoredValue::new(None::<Copied>);
+
+    let on_copy = Callback::new(move |board: Board| -> Result<(), String> {
+        let previous = storage::keep_before_copy()?;
+        storage::save(&board)?;
+        shared_view::clear_fragment();
+        copied.set_value(Some(Copied {
+            board,
+            previous: previous.map(|text| Board::from_json_draft(&text).ok()),
+        }));
+        shared.set(None);
+        Ok(())
+    });
+    // A share link pasted into this tab's address bar changes only the
+    // fragment: load the page again so it opens as from a new tab (the
+    // editor has autosaved; its job runner is not started twice).
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        if shared_view::from_location().is_some() {
+            let _ = window().location().reload();
+        }
+    });
+    on_cleanup(move || listener.remove());
+    let on_editor = Callback::new(move |()| {
+        shared_view::clear_fragment();
+        shared.set(None);
+    });
+
+    move || match shared.get() {
+        Some(outcome) => view! { <SharedView outcome on_copy on_editor /> }.into_any(),
+        None => {
+            let copied = copied.get_value();
+            view! { <App copied /> }.into_any()
+        }
+    }
+}
+
+#[component]
+pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
+    let undo = RwSignal::new(None::<UndoCopy>);
+    let (board, restored_note) = match copied {
+        Some(Copied { board, previous }) => {
+            let note = match previous {
+                None => "Copied the shared board into your editor.".to_string(),
+                Some(previous) => {
+                    let message = format!(
+                        "Copied the shared board. Your previous board was kept (browser storage '{}').",
+                        storage::BEFORE_COPY_KEY
+                    );
+                    if let Some(previous) = previous {
+                        undo.set(Some(UndoCopy {
+                            message: message.clone(),
+                            previous,
+                        }));
+                    }
+                    message
+                }
+            };
+            (board, Some((note, false)))
+        }
+        None => match storage::load() {
+            Restored::Board(b) => (b, None),
+            Restored::Nothing => (Board::default(), None),
+            Restored::Unreadable(note) => (Board::default(), Some((note, true))),
+        },
     };
     let editor = Editor::new(board);
     provide_context(editor);
-    if let Some(note) = restored_note {
+    if let Some((note, is_error)) = restored_note {
         editor.status.set(Some(Status {
             text: note,
-            is_error: true,
+            is_error,
         }));
     }
     let (settings, settings_warning) = crate::settings::Settings::load();
@@ -95,15 +176,32 @@ pub fn App() -> impl IntoView {
                     <SettingsPanel />
                 </aside>
             </div>
-            <StatusLine />
+            <StatusLine undo />
         </main>
     }
 }
 
 /// The last message, announced to screen readers.
 #[component]
-fn StatusLine() -> impl IntoView {
+fn StatusLine(undo: RwSignal<Option<UndoCopy>>) -> impl IntoView {
     let editor = Editor::expect();
+    // Undo is offered only while its own message is the one shown.
+    let can_undo = move || {
+        undo.with(|u| {
+            u.as_ref().is_some_and(|u| {
+                editor
+                    .status
+                    .with(|s| s.as_ref().is_some_and(|s| s.text == u.message))
+            })
+        })
+    };
+    let on_undo = move |_| {
+        if let Some(u) = undo.get_untracked() {
+            undo.set(None);
+            editor.replace(u.previous);
+            editor.say("Your previous board is back; the shared copy was discarded.");
+        }
+    };
     view! {
         <div
             id="status"
@@ -114,6 +212,11 @@ fn StatusLine() -> impl IntoView {
             class:empty=move || editor.status.with(Option::is_none)
         >
             {move || editor.status.with(|s| s.as_ref().map(|s| s.text.clone()).unwrap_or_default())}
+            <Show when=can_undo>
+                <button id="undo-copy" class="small" on:click=on_undo>
+                    "Undo"
+                </button>
+            </Show>
             <Show when=move || editor.status.with(Option::is_some)>
                 <button
                     class="status-close"

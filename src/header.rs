@@ -1,10 +1,12 @@
-//! Title and generation settings, the cost estimate, import and export.
+//! Title and generation settings, the cost estimate, import, export and
+//! share.
 
 use leptos::prelude::*;
 use storyreel_core::{cost, AspectRatio, Mode, Provider};
 
 use crate::file_io::{ExportButton, ImportButton};
 use crate::generate::Generate;
+use crate::share::ShareButton;
 use crate::state::Editor;
 
 #[component]
@@ -151,6 +153,7 @@ pub fn Header() -> impl IntoView {
             <div class="file-actions">
                 <ImportButton />
                 <ExportButton />
+                <ShareButton />
             </div>
         </header>
     }

@@ -14,6 +14,8 @@ mod player;
 mod problems_panel;
 mod prompt_field;
 mod settings;
+mod share;
+mod shared_view;
 mod shot_panel;
 mod state;
 mod storage;
@@ -26,6 +28,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(app::Root);
     dom::mark_ready();
 }

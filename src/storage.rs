@@ -45,3 +45,23 @@ pub fn save(board: &Board) -> Result<(), String> {
         "browser storage refused the board (storage full?); export the board to keep it".to_string()
     })
 }
+
+/// Where the board that a copied share link replaced is kept.
+pub const BEFORE_COPY_KEY: &str = "storyreel.board.before-copy";
+
+/// Keeps the saved board (if any) under [`BEFORE_COPY_KEY`] before a
+/// shared board replaces it; returns the text kept. The error says why it
+/// could not be kept, and then nothing may be replaced.
+pub fn keep_before_copy() -> Result<Option<String>, String> {
+    let store = local().ok_or_else(|| {
+        "browser storage is not available (private mode?), so your current board could not be kept"
+            .to_string()
+    })?;
+    let Ok(Some(text)) = store.get_item(KEY) else {
+        return Ok(None);
+    };
+    store.set_item(BEFORE_COPY_KEY, &text).map_err(|_| {
+        "browser storage refused to keep your current board (storage full?)".to_string()
+    })?;
+    Ok(Some(text))
+}

@@ -1,0 +1,259 @@
+//! Share links, end to end: make a link in the editor, open it in a fresh
+//! page load, make a copy without losing the board that was there, and a
+//! damaged link that leaves everything alone.
+
+use serde_json::{json, Value};
+use storyreel_core::Board;
+use storyreel_e2e::Harness;
+
+async fn local(h: &Harness, key: &str) -> Option<String> {
+    h.eval(
+        "return localStorage.getItem(arguments[0]);",
+        vec![json!(key)],
+    )
+    .await
+    .as_str()
+    .map(str::to_string)
+}
+
+/// The board saved under `key`, read as the app reads it.
+async fn stored_board(h: &Harness, key: &str) -> Board {
+    let text = local(h, key)
+        .await
+        .unwrap_or_else(|| panic!("nothing saved under {key}"));
+    Board::from_json_draft(&text).unwrap_or_else(|e| panic!("{key} is not a board: {e}"))
+}
+
+fn board(value: &Value) -> Board {
+    Board::from_json_draft(&value.to_string()).expect("a valid test board")
+}
+
+async fn click(h: &Harness, css: &str) {
+    let el = h.wait_for(css).await;
+    h.client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&el).expect("element reference")],
+        )
+        .await
+        .expect("scroll");
+    el.click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn inner_text(h: &Harness, css: &str) -> String {
+    h.wait_for(css).await;
+    h.eval(
+        "return document.querySelector(arguments[0]).innerText;",
+        vec![json!(css)],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// A fresh page load of `url` (not a same-document fragment change).
+async fn open_fresh(h: &Harness, url: &str) {
+    h.client.goto("about:blank").await.expect("blank page");
+    h.client.goto(url).await.expect("navigation");
+}
+
+fn shared_board() -> Value {
+    json!({
+        "format": "storyreel/1",
+        "title": "Harbour at dawn",
+        "mode": "pro",
+        "aspect_ratio": "16:9",
+        "prompt": "Soft morning light, handheld, 35mm film grain.",
+        "references": [
+            {"name": "mia", "kind": "image", "src": "https://example.com/mia.png"},
+            {"name": "moves", "kind": "image", "src": "http://127.0.0.1:9/moves.png"}
+        ],
+        "shots": [
+            {"prompt": "Wide: fishing boats drift in the fog, @mia on the pier.", "duration": 4},
+            {"prompt": "Close-up: @mia reads a letter <b>not bold</b> & smiles.", "duration": 5},
+            {"prompt": "Gulls lift off as the sun breaks through.", "duration": 3}
+        ]
+    })
+}
+
+fn earlier_board() -> Value {
+    json!({
+        "format": "storyreel/1",
+        "title": "My own work",
+        "shots": [{"prompt": "Rain on a window, a cat watches.", "duration": 6}]
+    })
+}
+
+#[tokio::test]
+async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one() {
+    let h = Harness::start().await;
+    h.open_editor().await;
+    h.load_board(&shared_board()).await;
+
+    click(&h, "#share").await;
+    h.wait_for("#share-link").await;
+    let link = h
+        .eval(
+            "return document.getElementById('share-link').value;",
+            vec![],
+        )
+        .await
+        .as_str()
+        .expect("a link")
+        .to_string();
+    assert!(link.starts_with(&h.base), "{link}");
+    assert!(link.contains("#b1."), "{link}");
+    let selected = h
+        .eval(
+            "const i = document.getElementById('share-link');
+             return document.activeElement === i && i.selectionStart === 0 && i.selectionEnd === i.value.length;",
+            vec![],
+        )
+        .await;
+    assert_eq!(selected, json!(true), "the link is selected");
+    let warning = inner_text(&h, "#share-warning").await;
+    assert!(warning.contains("moves"), "{warning}");
+    assert!(!warning.contains("mia"), "{warning}");
+    h.wait_for("#share-copy").await;
+    h.screenshot("share-popover").await;
+
+    // The user goes on with another board before the link is opened.
+    h.load_board(&earlier_board()).await;
+
+    open_fresh(&h, &link).await;
+    h.wait_for("body[data-ready] #shared-view").await;
+    assert!(h.find_all("#timeline").await.is_empty(), "no editor");
+    assert_eq!(inner_text(&h, "#shared-title").await, "Harbour at dawn");
+    let summary = inner_text(&h, "#shared-summary").await;
+    assert!(summary.contains("12 s in 3 shots"), "{summary}");
+    let cards = h
+        .eval(
+            "return [...document.querySelectorAll('#shared-view .animatic-shot')].map(c => [
+                c.querySelector('.animatic-number').innerText,
+                c.querySelector('.animatic-duration').innerText,
+                c.querySelector('.animatic-prompt').innerText,
+                c.querySelector('.animatic-prompt').children.length,
+            ]);",
+            vec![],
+        )
+        .await;
+    let expected = shared_board();
+    let cards = cards.as_array().expect("cards");
+    assert_eq!(cards.len(), 3);
+    for (i, card) in cards.iter().enumerate() {
+        let shot = &expected["shots"][i];
+        assert_eq!(card[0], json!(format!("Shot {}", i + 1)));
+        assert_eq!(card[1], json!(format!("{} s", shot["duration"])));
+        assert_eq!(card[2], shot["prompt"], "prompt shown as text");
+        assert_eq!(card[3], json!(0), "no markup inside a prompt");
+    }
+    // One shot at a time is current; the animatic moves on and pauses.
+    assert_eq!(h.find_all(".animatic-shot.current").await.len(), 1);
+    h.wait_until(
+        "the animatic to reach shot 2",
+        "document.querySelectorAll('.animatic-shot')[1].classList.contains('current')",
+    )
+    .await;
+    click(&h, "#animatic-play").await;
+    let paused_at = inner_text(&h, ".animatic-clock").await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(inner_text(&h, ".animatic-clock").await, paused_at);
+    let cast = inner_text(&h, ".shared-cast").await;
+    assert!(cast.contains("@mia") && cast.contains("@moves"), "{cast}");
+    assert_eq!(
+        h.find_all(".shared-thumb").await.len(),
+        1,
+        "a thumbnail only for the https image"
+    );
+    // Nothing was written by opening the link.
+    assert_eq!(
+        stored_board(&h, "storyreel.board").await,
+        board(&earlier_board())
+    );
+    h.screenshot("shared-view").await;
+
+    click(&h, "#make-copy").await;
+    h.wait_for("body[data-ready] #timeline").await;
+    assert!(h.find_all("#shared-view").await.is_empty());
+    assert_eq!(
+        h.eval("return location.hash;", vec![]).await,
+        json!(""),
+        "the fragment is gone"
+    );
+    assert_eq!(
+        stored_board(&h, "storyreel.board").await,
+        board(&shared_board())
+    );
+    assert_eq!(
+        stored_board(&h, "storyreel.board.before-copy").await,
+        board(&earlier_board())
+    );
+    let status = inner_text(&h, "#status").await;
+    assert!(status.contains("previous board was kept"), "{status}");
+    assert_eq!(
+        h.eval(
+            "return document.getElementById('board-title').value;",
+            vec![]
+        )
+        .await,
+        json!("Harbour at dawn")
+    );
+    h.screenshot("shared-copied").await;
+
+    // Undo brings the earlier board back.
+    click(&h, "#undo-copy").await;
+    h.wait_until(
+        "the earlier board to be back",
+        "document.getElementById('board-title').value === 'My own work'",
+    )
+    .await;
+    h.wait_until(
+        "the earlier board to be saved",
+        "JSON.parse(localStorage.getItem('storyreel.board')).title === 'My own work'",
+    )
+    .await;
+    assert_eq!(
+        stored_board(&h, "storyreel.board").await,
+        board(&earlier_board())
+    );
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_damaged_link_says_why_and_changes_nothing() {
+    let h = Harness::start().await;
+    h.open_editor().await;
+    h.load_board(&earlier_board()).await;
+    let before = local(&h, "storyreel.board").await;
+    assert!(before.is_some());
+
+    open_fresh(&h, &format!("{}/#b1.garbage!!", h.base)).await;
+    let why = inner_text(&h, "#shared-error").await;
+    assert!(why.contains("'!'") && why.contains("character 11"), "{why}");
+    assert!(h.find_all("#timeline").await.is_empty(), "no editor");
+    assert_eq!(local(&h, "storyreel.board").await, before);
+    assert_eq!(local(&h, "storyreel.board.before-copy").await, None);
+    h.screenshot("shared-error").await;
+
+    click(&h, "#open-editor").await;
+    h.wait_for("body[data-ready] #timeline").await;
+    assert_eq!(h.eval("return location.hash;", vec![]).await, json!(""));
+    assert_eq!(
+        h.eval(
+            "return document.getElementById('board-title').value;",
+            vec![]
+        )
+        .await,
+        json!("My own work")
+    );
+    assert_eq!(local(&h, "storyreel.board").await, before);
+
+    // A link of a newer version is named as such.
+    open_fresh(&h, &format!("{}/#b7.AAAA", h.base)).await;
+    let why = inner_text(&h, "#shared-error").await;
+    assert!(why.contains("version 7"), "{why}");
+    h.close().await;
+}
