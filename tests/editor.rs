@@ -20,22 +20,6 @@ async fn shot_durations(h: &Harness) -> Vec<u64> {
         .collect()
 }
 
-/// Scrolls the element to the middle of the view (as a person would, out
-/// from under the sticky header) and clicks it.
-async fn click(h: &Harness, css: &str) {
-    let el = h.wait_for(css).await;
-    h.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            vec![serde_json::to_value(&el).expect("element reference")],
-        )
-        .await
-        .expect("scroll");
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 async fn status(h: &Harness) -> String {
     h.eval(
         "return document.getElementById('status').innerText;",
@@ -64,11 +48,11 @@ async fn six_shots_fit_and_a_seventh_is_refused() {
     h.open_editor().await;
     // Make room: shot 1 from 5 s down to 1 s.
     for _ in 0..4 {
-        click(&h, "#shot-0-shorter").await;
+        h.click("#shot-0-shorter").await;
     }
     assert_eq!(shot_durations(&h).await, vec![1]);
     for _ in 0..5 {
-        click(&h, "#add-shot").await;
+        h.click("#add-shot").await;
     }
     let durations = shot_durations(&h).await;
     assert_eq!(durations.len(), 6, "six shots: {durations:?}");
@@ -99,7 +83,7 @@ async fn the_duration_budget_cannot_be_exceeded() {
     h.open_editor().await;
     // 5 + 3 + 3 + 3 + 1 = 15 s.
     for _ in 0..4 {
-        click(&h, "#add-shot").await;
+        h.click("#add-shot").await;
     }
     assert_eq!(shot_durations(&h).await, vec![5, 3, 3, 3, 1]);
     let summary = h.text("#time-summary").await;
@@ -111,7 +95,7 @@ async fn the_duration_budget_cannot_be_exceeded() {
     assert!(why.contains("no time left"), "{why}");
 
     // Growing a shot now is refused with a message.
-    click(&h, "#shot-0-longer").await;
+    h.click("#shot-0-longer").await;
     assert_eq!(shot_durations(&h).await, vec![5, 3, 3, 3, 1]);
     let msg = status(&h).await;
     assert!(
@@ -131,14 +115,14 @@ async fn the_duration_budget_cannot_be_exceeded() {
     assert_eq!(shot_durations(&h).await, vec![5, 3, 3, 3, 1]);
 
     // Shrinking frees time, which can then be used.
-    click(&h, "#shot-1-shorter").await;
+    h.click("#shot-1-shorter").await;
     assert_eq!(
         shot_durations(&h).await,
         vec![5, 2, 3, 3, 1],
         "status: {}",
         status(&h).await
     );
-    click(&h, "#shot-0-longer").await;
+    h.click("#shot-0-longer").await;
     assert_eq!(shot_durations(&h).await, vec![6, 2, 3, 3, 1]);
     h.close().await;
 }
@@ -151,7 +135,7 @@ async fn a_reload_restores_the_board_exactly() {
     type_into(&title, "Night market").await;
     let prompt = h.wait_for("#shot-0-prompt").await;
     type_into(&prompt, "Wide shot: lanterns sway above the stalls.").await;
-    click(&h, "#add-shot").await;
+    h.click("#add-shot").await;
     let second = h.wait_for("#shot-1-prompt").await;
     type_into(&second, "Close-up: \"Have you seen my brother?\"").await;
     h.eval(
@@ -233,7 +217,8 @@ async fn unknown_mentions_are_flagged_and_cast_names_complete() {
     h.wait_for("#shot-0 mark.mention.unknown").await;
 
     // Clicking the problem focuses the prompt.
-    click(&h, "#problems button.problem[data-target='shot-0-prompt']").await;
+    h.click("#problems button.problem[data-target='shot-0-prompt']")
+        .await;
     let active = h.eval("return document.activeElement.id;", vec![]).await;
     assert_eq!(active, json!("shot-0-prompt"));
 
@@ -244,7 +229,7 @@ async fn unknown_mentions_are_flagged_and_cast_names_complete() {
         "https://example.com/bob.png",
     )
     .await;
-    click(&h, "#cast-add").await;
+    h.click("#cast-add").await;
     h.wait_until(
         "the problem to clear",
         "!document.getElementById('problems').innerText.includes('@bob')",
@@ -254,7 +239,7 @@ async fn unknown_mentions_are_flagged_and_cast_names_complete() {
     h.wait_for("#shot-0 mark.mention").await;
 
     // `@` completion in another shot.
-    click(&h, "#add-shot").await;
+    h.click("#add-shot").await;
     let second = h.wait_for("#shot-1-prompt").await;
     type_into(&second, "Then @b").await;
     let option = h.text("#shot-1-prompt-menu li[aria-selected='true']").await;
@@ -345,7 +330,7 @@ async fn shots_reorder_by_keyboard_and_buttons() {
     let h = Harness::start().await;
     h.open_editor().await;
     type_into(&h.wait_for("#shot-0-prompt").await, "first").await;
-    click(&h, "#add-shot").await;
+    h.click("#add-shot").await;
     type_into(&h.wait_for("#shot-1-prompt").await, "second").await;
 
     // Alt+→ on the first card moves it after the second.
@@ -371,7 +356,7 @@ async fn shots_reorder_by_keyboard_and_buttons() {
     );
 
     // The "earlier" button on shot 2 moves it back.
-    click(&h, "button[aria-label='Move shot 2 earlier']").await;
+    h.click("button[aria-label='Move shot 2 earlier']").await;
     assert_eq!(prompts(saved_board(&h).await), vec!["first", "second"]);
     h.close().await;
 }
@@ -386,7 +371,7 @@ async fn looks_right_on_a_phone() {
         "Wide shot of the market at night.",
     )
     .await;
-    click(&h, "#add-shot").await;
+    h.click("#add-shot").await;
     let overflow = h
         .eval(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",

@@ -28,20 +28,6 @@ fn board(value: &Value) -> Board {
     Board::from_json_draft(&value.to_string()).expect("a valid test board")
 }
 
-async fn click(h: &Harness, css: &str) {
-    let el = h.wait_for(css).await;
-    h.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            vec![serde_json::to_value(&el).expect("element reference")],
-        )
-        .await
-        .expect("scroll");
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 async fn inner_text(h: &Harness, css: &str) -> String {
     h.wait_for(css).await;
     h.eval(
@@ -93,7 +79,7 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
     h.open_editor().await;
     h.load_board(&shared_board()).await;
 
-    click(&h, "#share").await;
+    h.click("#share").await;
     h.wait_for("#share-link").await;
     let link = h
         .eval(
@@ -157,7 +143,7 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
         "document.querySelectorAll('.animatic-shot')[1].classList.contains('current')",
     )
     .await;
-    click(&h, "#animatic-play").await;
+    h.click("#animatic-play").await;
     let paused_at = inner_text(&h, ".animatic-clock").await;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     assert_eq!(inner_text(&h, ".animatic-clock").await, paused_at);
@@ -175,7 +161,7 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
     );
     h.screenshot("shared-view").await;
 
-    click(&h, "#make-copy").await;
+    h.click("#make-copy").await;
     h.wait_for("body[data-ready] #timeline").await;
     assert!(h.find_all("#shared-view").await.is_empty());
     assert_eq!(
@@ -204,7 +190,7 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
     h.screenshot("shared-copied").await;
 
     // Undo brings the earlier board back.
-    click(&h, "#undo-copy").await;
+    h.click("#undo-copy").await;
     h.wait_until(
         "the earlier board to be back",
         "document.getElementById('board-title').value === 'My own work'",
@@ -238,7 +224,7 @@ async fn a_damaged_link_says_why_and_changes_nothing() {
     assert_eq!(local(&h, "storyreel.board.before-copy").await, None);
     h.screenshot("shared-error").await;
 
-    click(&h, "#open-editor").await;
+    h.click("#open-editor").await;
     h.wait_for("body[data-ready] #timeline").await;
     assert_eq!(h.eval("return location.hash;", vec![]).await, json!(""));
     assert_eq!(

@@ -159,6 +159,22 @@ impl Harness {
             .unwrap_or_else(|e| panic!("no element matching `{css}` within {WAIT:?}: {e}"))
     }
 
+    /// Scrolls the element to the middle of the view (as a person would,
+    /// out from under the sticky header) and clicks it.
+    pub async fn click(&self, css: &str) {
+        let el = self.wait_for(css).await;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&el).expect("element reference")],
+            )
+            .await
+            .expect("scroll");
+        el.click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
     pub async fn find_all(&self, css: &str) -> Vec<Element> {
         self.client
             .find_all(Locator::Css(css))
