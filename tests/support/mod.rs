@@ -160,19 +160,29 @@ impl Harness {
     }
 
     /// Scrolls the element to the middle of the view (as a person would,
-    /// out from under the sticky header) and clicks it.
+    /// out from under the sticky header) and clicks it. Panels that arrive
+    /// late (jobs, takes, the simulator banner) can move the page between
+    /// the scroll and the click; a click that lands on something else is
+    /// scrolled and tried again, a few times at most.
     pub async fn click(&self, css: &str) {
-        let el = self.wait_for(css).await;
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'});",
-                vec![serde_json::to_value(&el).expect("element reference")],
-            )
-            .await
-            .expect("scroll");
-        el.click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        const TRIES: u32 = 5;
+        for attempt in 1..=TRIES {
+            let el = self.wait_for(css).await;
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'});",
+                    vec![serde_json::to_value(&el).expect("element reference")],
+                )
+                .await
+                .expect("scroll");
+            match el.click().await {
+                Ok(_) => return,
+                Err(e) if attempt < TRIES && e.to_string().contains("click intercepted") => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     pub async fn find_all(&self, css: &str) -> Vec<Element> {
