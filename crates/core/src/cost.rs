@@ -33,6 +33,29 @@ pub struct PriceRow {
     pub with_video: Option<u32>,
 }
 
+impl PriceRow {
+    /// Units per second (tenths) for a request with or without a reference
+    /// video and sound; `None` where no price is published.
+    pub fn per_second(&self, has_video: bool, sound: bool) -> Option<u32> {
+        if has_video {
+            self.with_video
+        } else if sound {
+            Some(self.with_sound)
+        } else {
+            Some(self.silent)
+        }
+    }
+}
+
+/// Units as a decimal number: `12`, `8.4`.
+pub fn units_number(tenths: u32) -> String {
+    if tenths.is_multiple_of(10) {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
 /// Units per second (tenths), Kling prepaid resource packs.
 #[rustfmt::skip]
 pub const PRICES: [PriceRow; 4] = [
@@ -68,13 +91,8 @@ impl Estimate {
 
     /// `12 units`, `8.4 units`.
     pub fn units_text(&self) -> Option<String> {
-        self.unit_tenths.map(|t| {
-            if t % 10 == 0 {
-                format!("{} units", t / 10)
-            } else {
-                format!("{}.{} units", t / 10, t % 10)
-            }
-        })
+        self.unit_tenths
+            .map(|t| format!("{} units", units_number(t)))
     }
 }
 
@@ -98,14 +116,7 @@ pub fn unit_tenths_per_second(board: &Board) -> Option<u32> {
 
 /// Units per second (tenths) for a board on `model`, if published.
 fn model_tenths_per_second(model: Model, board: &Board) -> Option<u32> {
-    let row = row(model, board.mode);
-    if board.has_video() {
-        row.with_video
-    } else if board.sound {
-        Some(row.with_sound)
-    } else {
-        Some(row.silent)
-    }
+    row(model, board.mode).per_second(board.has_video(), board.sound)
 }
 
 /// Thousandths of a dollar for `seconds` at `unit_tenths` a second

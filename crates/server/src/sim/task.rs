@@ -2,6 +2,7 @@
 //! `succeed` or `failed`, moved along by the clock alone.
 
 use serde_json::{json, Value};
+use storyreel_core::cost;
 
 use super::validate::{CreateRoute, TaskSpec};
 
@@ -104,7 +105,7 @@ impl Task {
         });
         match (status, &self.outcome) {
             (Status::Succeed, _) => {
-                data["final_unit_deduction"] = json!(units_text(self.spec.unit_tenths));
+                data["final_unit_deduction"] = json!(cost::units_number(self.spec.unit_tenths));
                 data["task_result"] = json!({ "videos": [{
                     "id": format!("{}-v1", self.id),
                     "url": video_url,
@@ -120,15 +121,6 @@ impl Task {
             _ => {}
         }
         data
-    }
-}
-
-/// Units as Kling writes them: `"9"`, `"8.4"`.
-pub fn units_text(tenths: u32) -> String {
-    if tenths.is_multiple_of(10) {
-        (tenths / 10).to_string()
-    } else {
-        format!("{}.{}", tenths / 10, tenths % 10)
     }
 }
 

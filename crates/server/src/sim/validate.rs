@@ -481,13 +481,10 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
     }
 
     let row = cost::row(model_family, mode);
-    let per_second = if !videos.is_empty() {
-        row.with_video.unwrap_or(row.silent)
-    } else if sound {
-        row.with_sound
-    } else {
-        row.silent
-    };
+    // kling-v3 publishes no price with a video; the simulator bills it silent.
+    let per_second = row
+        .per_second(!videos.is_empty(), sound)
+        .unwrap_or(row.silent);
     Ok(TaskSpec {
         unit_tenths: per_second * duration,
         shots,
