@@ -4,15 +4,19 @@
 use leptos::prelude::*;
 use storyreel_core::Board;
 
+use crate::autosave::{self, ConflictBanner};
 use crate::cast_panel::CastPanel;
 use crate::header::Header;
 use crate::jobs;
 use crate::jobs_panel::JobsPanel;
+use crate::library::{self, Item};
+use crate::library_panel::{LibraryOpen, LibraryPanel};
 use crate::player::Player;
 use crate::problems_panel::ProblemsPanel;
 use crate::prompt_field::PromptField;
 use crate::settings::{SettingsPanel, SimBanner};
 use crate::shared_view::{self, SharedView};
+use crate::shortcuts::{self, HelpOpen, ShortcutsOverlay};
 use crate::shot_panel::ShotPanels;
 use crate::state::{Editor, Status};
 use crate::storage::{self, Restored};
@@ -29,11 +33,13 @@ pub struct Copied {
     pub previous: Option<Option<Board>>,
 }
 
-/// What Undo in the status line restores, while `message` is shown.
+/// What Undo in the status line restores, while `message` is shown: the
+/// board the copy replaced, and the copy's id.
 #[derive(Clone)]
 struct UndoCopy {
     message: String,
-    previous: Board,
+    previous: Item,
+    copy_id: String,
 }
 
 /// A share link in the address opens the shared view; anything else, or
@@ -80,33 +86,50 @@ pub fn Root() -> impl IntoView {
 #[component]
 pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
     let undo = RwSignal::new(None::<UndoCopy>);
-    let (board, restored_note) = match copied {
+    let saved_id = storage::current_id();
+    let mut keep_previous = None;
+    let (board, id, restored_note) = match copied {
         Some(Copied { board, previous }) => {
-            let note = match previous {
-                None => "Copied the shared board into your editor.".to_string(),
-                Some(previous) => {
+            let copy_id = library::new_id();
+            let note = match (previous, saved_id) {
+                (Some(Some(previous)), Some(previous_id)) => {
                     let message = format!(
-                        "Copied the shared board. Your previous board was kept (browser storage '{}').",
+                        "Copied the shared board as a new board. Your previous board is in your boards (and in browser storage '{}').",
                         storage::BEFORE_COPY_KEY
                     );
-                    if let Some(previous) = previous {
-                        undo.set(Some(UndoCopy {
-                            message: message.clone(),
-                            previous,
-                        }));
-                    }
+                    let previous = Item {
+                        id: previous_id,
+                        board: previous,
+                        updated_ms: js_sys::Date::now(),
+                    };
+                    keep_previous = Some(previous.clone());
+                    undo.set(Some(UndoCopy {
+                        message: message.clone(),
+                        previous,
+                        copy_id: copy_id.clone(),
+                    }));
                     message
                 }
+                (Some(_), _) => format!(
+                    "Copied the shared board. Your previous board was kept in browser storage '{}'.",
+                    storage::BEFORE_COPY_KEY
+                ),
+                (None, _) => "Copied the shared board into your editor.".to_string(),
             };
-            (board, Some((note, false)))
+            (board, copy_id, Some((note, false)))
         }
-        None => match storage::load() {
-            Restored::Board(b) => (b, None),
-            Restored::Nothing => (Board::default(), None),
-            Restored::Unreadable(note) => (Board::default(), Some((note, true))),
-        },
+        None => {
+            let id = saved_id.unwrap_or_else(library::new_id);
+            match storage::load() {
+                Restored::Board(b) => (b, id, None),
+                Restored::Nothing => (Board::default(), id, None),
+                Restored::Unreadable(note) => {
+                    (Board::default(), library::new_id(), Some((note, true)))
+                }
+            }
+        }
     };
-    let editor = Editor::new(board);
+    let editor = Editor::new(board, id);
     provide_context(editor);
     if let Some((note, is_error)) = restored_note {
         editor.status.set(Some(Status {
@@ -122,28 +145,49 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
             is_error: true,
         }));
     }
-    let studio = Studio::new(jobs::tab_id());
+    let tab = jobs::tab_id();
+    let studio = Studio::new(tab);
     provide_context(studio);
     settings.refresh();
     jobs::start(studio, settings, editor.board);
 
-    // Autosave on every change.
-    Effect::new(move |_| {
-        let result = editor.board.with(storage::save);
-        if let Err(why) = result {
-            editor.status.set(Some(Status {
-                text: format!("Not saved: {why}."),
-                is_error: true,
-            }));
-        }
-    });
+    // Each page load speaks for itself: a duplicated tab copies session
+    // storage (and so the job runner's tab id), but must still hear the
+    // original's saves.
+    let autosave = autosave::start(editor, library::new_id());
+    provide_context(autosave);
+    if let Some(previous) = keep_previous {
+        // The board the copy replaced goes into the library first.
+        leptos::task::spawn_local(async move {
+            if let Err(why) = library::restore(&previous).await {
+                editor.status.set(Some(Status {
+                    text: format!(
+                        "Your previous board could not be put in your boards ({why}); it is still in browser storage '{}'.",
+                        storage::BEFORE_COPY_KEY
+                    ),
+                    is_error: true,
+                }));
+            }
+        });
+    }
+    let library_open = LibraryOpen(RwSignal::new(false));
+    provide_context(library_open);
+    let help = HelpOpen(RwSignal::new(false));
+    provide_context(help);
+    shortcuts::install(editor, help, library_open);
 
     let overall = Memo::new(move |_| editor.board.with(|b| b.prompt.clone()));
-    let set_overall = Callback::new(move |text: String| editor.board.update(|b| b.prompt = text));
+    let set_overall = Callback::new(move |text: String| {
+        editor.typing_in(crate::state::OVERALL_FIELD);
+        editor.board.update(|b| b.prompt = text)
+    });
 
     view! {
         <Header />
         <SimBanner />
+        <ConflictBanner />
+        <LibraryPanel />
+        <ShortcutsOverlay />
         <main id="app">
             <Timeline />
             <div class="studio">
@@ -198,8 +242,11 @@ fn StatusLine(undo: RwSignal<Option<UndoCopy>>) -> impl IntoView {
     let on_undo = move |_| {
         if let Some(u) = undo.get_untracked() {
             undo.set(None);
-            editor.replace(u.previous);
+            editor.switch_to(u.previous.id, u.previous.board);
             editor.say("Your previous board is back; the shared copy was discarded.");
+            leptos::task::spawn_local(async move {
+                let _ = library::delete(&u.copy_id).await;
+            });
         }
     };
     view! {

@@ -1,4 +1,5 @@
-//! Import and export of the board file.
+//! Import and export: the board file (format v1), the shot list as
+//! Markdown or CSV, and the contact sheet (`contact_sheet.rs`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,7 +8,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::state::{Editor, Status};
 
-fn file_name(board: &Board) -> String {
+/// The file name for `board` with `extension` (e.g. `storyreel.json`).
+pub fn file_name(board: &Board, extension: &str) -> String {
     let stem: String = board
         .title
         .chars()
@@ -28,47 +30,114 @@ fn file_name(board: &Board) -> String {
     } else {
         stem
     };
-    format!("{stem}.storyreel.json")
+    format!("{stem}.{extension}")
 }
 
-fn download(name: &str, text: &str) -> Result<(), JsValue> {
+/// Offers `text` as a download named `name`.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let a: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)
+    download_url(name, &web_sys::Url::create_object_url_with_blob(&blob)?)?;
+    Ok(())
 }
 
+/// Offers the resource at `url` as a download named `name`; a `blob:`
+/// URL is released afterwards.
+pub fn download_url(name: &str, url: &str) -> Result<(), JsValue> {
+    let a: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    a.set_href(url);
+    a.set_download(name);
+    a.click();
+    if url.starts_with("blob:") {
+        web_sys::Url::revoke_object_url(url)?;
+    }
+    Ok(())
+}
+
+/// What the export menu writes.
+#[derive(Clone, Copy)]
+enum Export {
+    Board,
+    Markdown,
+    Csv,
+    ContactSheet,
+}
+
+fn export(editor: Editor, what: Export) {
+    let board = editor.board.get_untracked();
+    let outcome = match what {
+        Export::Board => {
+            let name = file_name(&board, "storyreel.json");
+            download(&name, "application/json", &board.to_json()).map(|()| name)
+        }
+        Export::Markdown => {
+            let name = file_name(&board, "shots.md");
+            let text = storyreel_core::export::markdown(&board);
+            download(&name, "text/markdown", &text).map(|()| name)
+        }
+        Export::Csv => {
+            let name = file_name(&board, "shots.csv");
+            let text = storyreel_core::export::csv(&board);
+            download(&name, "text/csv", &text).map(|()| name)
+        }
+        Export::ContactSheet => {
+            let name = file_name(&board, "contact-sheet.png");
+            crate::contact_sheet::png_url(&board)
+                .and_then(|url| download_url(&name, &url))
+                .map(|()| name)
+        }
+    };
+    match outcome {
+        Ok(name) => editor.say(format!("Exported {name}.")),
+        Err(_) => editor.status.set(Some(Status {
+            text: "Export failed: the browser refused the download. The board is unchanged.".into(),
+            is_error: true,
+        })),
+    }
+}
+
+/// The file menu: import a board file; export the board file, the shot
+/// list, the contact sheet.
 #[component]
-pub fn ExportButton() -> impl IntoView {
+pub fn FileMenu() -> impl IntoView {
     let editor = Editor::expect();
-    view! {
-        <button
-            id="export"
-            on:click=move |_| {
-                let (name, text) = editor.board.with_untracked(|b| (file_name(b), b.to_json()));
-                match download(&name, &text) {
-                    Ok(()) => editor.say(format!("Exported {name}.")),
-                    Err(_) => editor.status.set(Some(Status {
-                        text: "Export failed: the browser refused the download.".into(),
-                        is_error: true,
-                    })),
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let item = move |id: &'static str, label: &'static str, what: Export| {
+        view! {
+            <button
+                id=id
+                role="menuitem"
+                on:click=move |_| {
+                    if let Some(menu) = menu.get_untracked() {
+                        menu.set_open(false);
+                    }
+                    export(editor, what);
                 }
-            }
-        >
-            "Export"
-        </button>
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <details class="menu" id="file-menu" node_ref=menu>
+            <summary class="button-like">"File"</summary>
+            <div class="menu-items" role="menu">
+                <ImportButton />
+                {item("export", "Export board file (.json)", Export::Board)}
+                {item("export-md", "Export shot list (.md)", Export::Markdown)}
+                {item("export-csv", "Export shot list (.csv)", Export::Csv)}
+                {item("export-png", "Export contact sheet (.png)", Export::ContactSheet)}
+            </div>
+        </details>
     }
 }
 
 #[component]
-pub fn ImportButton() -> impl IntoView {
+fn ImportButton() -> impl IntoView {
     let editor = Editor::expect();
+    let autosave = crate::autosave::Autosave::expect();
     let input = NodeRef::<leptos::html::Input>::new();
 
     let on_change = move |_| {
@@ -96,8 +165,21 @@ pub fn ImportButton() -> impl IntoView {
                     } else {
                         board.title.clone()
                     };
-                    editor.replace(board);
-                    editor.say(format!("Imported '{title}'."));
+                    // The open board is saved first; a failed save stops
+                    // the import, so nothing is lost.
+                    if let Err(why) = autosave.flush(editor).await {
+                        editor.status.set(Some(Status {
+                            text: format!(
+                                "Not imported: the open board could not be saved first ({why})."
+                            ),
+                            is_error: true,
+                        }));
+                        return;
+                    }
+                    editor.switch_to(crate::library::new_id(), board);
+                    editor.say(format!(
+                        "Imported '{title}' as a new board; the previous one is in your boards."
+                    ));
                 }
                 Err(why) => editor.status.set(Some(Status {
                     text: format!(
@@ -110,7 +192,9 @@ pub fn ImportButton() -> impl IntoView {
     };
 
     view! {
-        <label class="button-like" for="import-file">"Import"</label>
+        <label class="button-like" for="import-file" role="menuitem">
+            "Import board file…"
+        </label>
         <input
             id="import-file"
             class="visually-hidden"

@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 use storyreel_core::{cost, AspectRatio, Mode, Provider};
 
-use crate::file_io::{ExportButton, ImportButton};
+use crate::file_io::FileMenu;
 use crate::generate::Generate;
+use crate::library_panel::LibraryButton;
 use crate::share::ShareButton;
+use crate::shortcuts::HistoryButtons;
 use crate::state::Editor;
 
 #[component]
@@ -40,6 +42,7 @@ pub fn Header() -> impl IntoView {
                     prop:value=title
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
+                        editor.typing_in(crate::state::TITLE_FIELD);
                         board.update(|b| b.title = v);
                     }
                 />
@@ -151,8 +154,9 @@ pub fn Header() -> impl IntoView {
             </div>
             <Generate />
             <div class="file-actions">
-                <ImportButton />
-                <ExportButton />
+                <HistoryButtons />
+                <LibraryButton />
+                <FileMenu />
                 <ShareButton />
             </div>
         </header>

@@ -5,6 +5,7 @@
 //!   `Job`, the board snapshot, the lease, timestamps).
 //! - `takes`: one per finished clip: `{key, take, clip}` with the core
 //!   `Take` as JSON and the video as a `Blob`.
+//! - `boards`: the library, one record per board (see `library.rs`).
 //!
 //! Every change that decides something is a read-then-write in one
 //! readwrite transaction, which IndexedDB runs one at a time across tabs:
@@ -19,20 +20,22 @@ use storyreel_core::journal::{busy_with, Entry, Take};
 use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "storyreel";
-const DB_VERSION: u32 = 1;
+/// Version 2 added the `boards` store (the library, `library.rs`).
+const DB_VERSION: u32 = 2;
 const JOBS: &str = "jobs";
 const TAKES: &str = "takes";
+pub const BOARDS: &str = "boards";
 
 thread_local! {
     static DB: RefCell<Option<Rc<Database>>> = const { RefCell::new(None) };
 }
 
-fn err(e: impl std::fmt::Display) -> String {
+pub fn err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
 /// The open database (opened, and created, on first use).
-async fn db() -> Result<Rc<Database>, String> {
+pub async fn db() -> Result<Rc<Database>, String> {
     if let Some(db) = DB.with(|d| d.borrow().clone()) {
         return Ok(db);
     }
@@ -41,7 +44,7 @@ async fn db() -> Result<Rc<Database>, String> {
     open.on_upgrade_needed(|event| {
         let Ok(db) = event.database() else { return };
         let names = db.store_names();
-        for name in [JOBS, TAKES] {
+        for name in [JOBS, TAKES, BOARDS] {
             if !names.iter().any(|n| n == name) {
                 let mut params = ObjectStoreParams::new();
                 params.key_path(Some(KeyPath::new_single("key")));
@@ -54,14 +57,14 @@ async fn db() -> Result<Rc<Database>, String> {
     Ok(db)
 }
 
-fn record(key: &str, field: &str, json: &str) -> Result<JsValue, String> {
+pub fn record(key: &str, field: &str, json: &str) -> Result<JsValue, String> {
     let obj = Object::new();
     Reflect::set(&obj, &"key".into(), &key.into()).map_err(|_| "cannot build a record")?;
     Reflect::set(&obj, &field.into(), &json.into()).map_err(|_| "cannot build a record")?;
     Ok(obj.into())
 }
 
-fn field_text(value: &JsValue, field: &str) -> Option<String> {
+pub fn field_text(value: &JsValue, field: &str) -> Option<String> {
     Reflect::get(value, &field.into()).ok()?.as_string()
 }
 
@@ -75,7 +78,7 @@ fn entry_record(entry: &Entry) -> Result<JsValue, String> {
 }
 
 /// Every record of `store_name`.
-async fn all(store_name: &str) -> Result<Vec<wasm_bindgen::JsValue>, String> {
+pub async fn all(store_name: &str) -> Result<Vec<wasm_bindgen::JsValue>, String> {
     let db = db().await?;
     let tx = db
         .transaction(&[store_name], TransactionMode::ReadOnly)
@@ -197,7 +200,7 @@ pub async fn forget(key: &str) -> Result<(), String> {
     delete(JOBS, key).await
 }
 
-async fn delete(store_name: &str, key: &str) -> Result<(), String> {
+pub async fn delete(store_name: &str, key: &str) -> Result<(), String> {
     let db = db().await?;
     let tx = db
         .transaction(&[store_name], TransactionMode::ReadWrite)

@@ -1,7 +1,9 @@
 //! Storyreel's browser app: a thin Leptos UI over `storyreel-core`.
 
 mod app;
+mod autosave;
 mod cast_panel;
+mod contact_sheet;
 mod dom;
 mod file_io;
 mod generate;
@@ -9,6 +11,8 @@ mod header;
 mod jobs;
 mod jobs_panel;
 mod journal;
+mod library;
+mod library_panel;
 mod net;
 mod player;
 mod problems_panel;
@@ -16,6 +20,7 @@ mod prompt_field;
 mod settings;
 mod share;
 mod shared_view;
+mod shortcuts;
 mod shot_panel;
 mod state;
 mod storage;

@@ -121,3 +121,56 @@ pub async fn blob_bytes(blob: &web_sys::Blob) -> Vec<u8> {
         Err(_) => Vec::new(),
     }
 }
+
+/// Fetches `src` (a `data:` or `blob:` URL of this page) as a blob.
+pub async fn blob_of(src: &str) -> Result<web_sys::Blob, String> {
+    let res = JsFuture::from(window().fetch_with_str(src))
+        .await
+        .map_err(|e| js_text(&e))?
+        .dyn_into::<web_sys::Response>()
+        .map_err(|_| "not a response".to_string())?;
+    let blob = JsFuture::from(res.blob().map_err(|e| js_text(&e))?)
+        .await
+        .map_err(|e| js_text(&e))?;
+    blob.dyn_into::<web_sys::Blob>()
+        .map_err(|_| "not a blob".to_string())
+}
+
+/// `POST`s `blob` as the raw body; the answer's status and text.
+pub async fn post_blob(url: &str, blob: &web_sys::Blob) -> Answer {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_body(blob);
+    let req = match web_sys::Request::new_with_str_and_init(url, &init) {
+        Ok(r) => r,
+        Err(e) => {
+            return Answer::Network {
+                message: js_text(&e),
+            }
+        }
+    };
+    let res = match JsFuture::from(window().fetch_with_request(&req)).await {
+        Ok(r) => r,
+        Err(e) => {
+            return Answer::Network {
+                message: js_text(&e),
+            }
+        }
+    };
+    let Ok(res) = res.dyn_into::<web_sys::Response>() else {
+        return Answer::Network {
+            message: "not a response".into(),
+        };
+    };
+    let status = res.status();
+    let body = match res.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Answer::Http { status, body }
+}

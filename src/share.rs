@@ -14,6 +14,44 @@ use crate::state::{Editor, Status};
 struct Made {
     url: String,
     local_only: Vec<String>,
+    take: Option<TakeOffer>,
+    /// References held only by this browser that an upload would fix.
+    uploadable: Vec<String>,
+    /// Whether the server serves uploads at a public address.
+    public_uploads: bool,
+}
+
+/// The newest take of exactly this board, for the link.
+#[derive(Clone, Debug, PartialEq)]
+enum TakeOffer {
+    /// Its video has a public address: the link may carry it.
+    Public { url_with_take: String },
+    /// Its video is only in this browser or on this machine.
+    LocalOnly,
+}
+
+/// The offer for the newest take of `board`, if there is one.
+fn take_offer(
+    studio: crate::studio::Studio,
+    board: &storyreel_core::Board,
+    fragment_with: impl Fn(&str) -> Option<String>,
+) -> Option<TakeOffer> {
+    let video = studio.takes.with_untracked(|takes| {
+        takes
+            .iter()
+            .rev()
+            .find(|t| t.take.board == *board)
+            .map(|t| t.take.video_url.clone())
+    })?;
+    if share::is_local_only(&video) || share::check_take_url(&video).is_err() {
+        return Some(TakeOffer::LocalOnly);
+    }
+    Some(match fragment_with(&video) {
+        Some(fragment) => TakeOffer::Public {
+            url_with_take: link_for(&fragment),
+        },
+        None => TakeOffer::LocalOnly,
+    })
 }
 
 /// The page's address without its fragment, followed by `#fragment`.
@@ -81,6 +119,20 @@ pub fn ShareButton() -> impl IntoView {
     // (the header wraps, so the button may be at either edge).
     let place = RwSignal::new(String::new());
     let input = NodeRef::<leptos::html::Input>::new();
+    let with_take = RwSignal::new(false);
+    let studio = crate::studio::Studio::expect();
+    let settings = crate::settings::Settings::expect();
+    let upload_state = RwSignal::new(UploadState::Idle);
+    let shown_url = move || {
+        made.with(|m| {
+            m.as_ref()
+                .map(|m| match (&m.take, with_take.get()) {
+                    (Some(TakeOffer::Public { url_with_take }), true) => url_with_take.clone(),
+                    _ => m.url.clone(),
+                })
+                .unwrap_or_default()
+        })
+    };
 
     // A link shows the board as it was: any edit makes it stale.
     Effect::new(move |_| {
@@ -95,14 +147,25 @@ pub fn ShareButton() -> impl IntoView {
         }
     };
 
-    let on_share = move |_| {
-        let outcome = editor.board.with_untracked(|b| {
+    let share_now = move || {
+        let base = public_uploads_base(settings);
+        let outcome = editor.board.with_untracked(|mine| {
+            // What the recipient gets: server files by their public links.
+            let b = &share::for_recipients(mine, base.as_deref());
             share::encode_checked(b).map(|fragment| Made {
                 url: link_for(&fragment),
                 local_only: share::local_only_references(b)
                     .into_iter()
                     .map(str::to_string)
                     .collect(),
+                take: take_offer(studio, b, |video| share::encode_shared(b, Some(video)).ok()),
+                uploadable: b
+                    .references
+                    .iter()
+                    .filter(|r| r.src().is_some_and(share::is_browser_only))
+                    .map(|r| r.name.clone())
+                    .collect(),
+                public_uploads: base.is_some(),
             })
         });
         match outcome {
@@ -120,11 +183,35 @@ pub fn ShareButton() -> impl IntoView {
             }
         }
     };
+    let on_share = move |_| {
+        upload_state.set(UploadState::Idle);
+        share_now();
+    };
+    let on_upload = move |_| {
+        let names =
+            made.with_untracked(|m| m.as_ref().map(|m| m.uploadable.clone()).unwrap_or_default());
+        upload_state.set(UploadState::Busy);
+        spawn_local(async move {
+            match upload_all(editor, settings, &names).await {
+                Ok(count) => {
+                    upload_state.set(UploadState::Idle);
+                    editor.say(format!(
+                        "Uploaded {count} file{}; the link now carries their public addresses.",
+                        if count == 1 { "" } else { "s" }
+                    ));
+                    // The edit closed the popover: open it again on the new board.
+                    request_animation_frame(share_now);
+                }
+                Err(why) => upload_state.set(UploadState::Failed(why)),
+            }
+        });
+    };
 
     let on_copy = move |_| {
-        let Some(url) = made.with_untracked(|m| m.as_ref().map(|m| m.url.clone())) else {
+        let url = shown_url();
+        if url.is_empty() {
             return;
-        };
+        }
         select_link();
         spawn_local(async move {
             if write_clipboard(&url).await.is_ok() || copy_selection() {
@@ -181,7 +268,7 @@ pub fn ShareButton() -> impl IntoView {
                             type="text"
                             readonly
                             node_ref=input
-                            prop:value=move || made.with(|m| m.as_ref().map(|m| m.url.clone()).unwrap_or_default())
+                            prop:value=shown_url
                             on:focus=move |_| select_link()
                         />
                         <button id="share-copy" class="primary" on:click=on_copy>
@@ -192,16 +279,71 @@ pub fn ShareButton() -> impl IntoView {
                         "The whole board is inside the link; nothing is uploaded. Later edits are not in it."
                     </p>
                     {move || {
+                        made.with(|m| match m.as_ref().and_then(|m| m.take.clone()) {
+                            Some(TakeOffer::Public { .. }) => Some(view! {
+                                <label class="share-take check">
+                                    <input
+                                        id="share-take"
+                                        type="checkbox"
+                                        prop:checked=with_take
+                                        on:change=move |ev| {
+                                            with_take.set(event_target_checked(&ev));
+                                            request_animation_frame(select_link);
+                                        }
+                                    />
+                                    " Include the video of the latest take (its link is in the address)"
+                                </label>
+                            }.into_any()),
+                            Some(TakeOffer::LocalOnly) => Some(view! {
+                                <p id="share-take-local" class="share-note">
+                                    "The latest take's video is stored only on this machine, so the link cannot include it."
+                                </p>
+                            }.into_any()),
+                            None => None,
+                        })
+                    }}
+                    {move || {
                         made.with(|m| {
                             m.as_ref()
                                 .filter(|m| !m.local_only.is_empty())
                                 .map(|m| {
+                                    let offer = (!m.uploadable.is_empty() && m.public_uploads)
+                                        .then(|| {
+                                            let n = m.uploadable.len();
+                                            view! {
+                                                <button
+                                                    id="share-upload"
+                                                    class="small"
+                                                    disabled=move || upload_state.with(|s| *s == UploadState::Busy)
+                                                    on:click=on_upload
+                                                >
+                                                    {move || if upload_state.with(|s| *s == UploadState::Busy) {
+                                                        "Uploading…".to_string()
+                                                    } else {
+                                                        format!("Upload {n} file{} and share", if n == 1 { "" } else { "s" })
+                                                    }}
+                                                </button>
+                                            }
+                                        });
+                                    let no_public = (!m.public_uploads).then(|| view! {
+                                        <span class="share-hint">
+                                            " Files kept by this server can't be opened by others either: it has no public address (start it with --public-base-url)."
+                                        </span>
+                                    });
                                     view! {
                                         <p id="share-warning" class="share-warning" role="note">
                                             {format!(
-                                                "These references are only in this browser/server and won't open for others: {}",
+                                                "These references are only in this browser/server and won't open for others: {}.",
                                                 m.local_only.join(", "),
                                             )}
+                                            {no_public}
+                                        </p>
+                                        {offer}
+                                        <p id="share-upload-error" class="error-text" role="alert">
+                                            {move || match upload_state.get() {
+                                                UploadState::Failed(why) => format!("Not uploaded: {why}. The board is unchanged."),
+                                                _ => String::new(),
+                                            }}
                                         </p>
                                     }
                                 })
@@ -211,4 +353,78 @@ pub fn ShareButton() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// The upload offered in the share popover.
+#[derive(Clone, Debug, PartialEq)]
+enum UploadState {
+    Idle,
+    Busy,
+    Failed(String),
+}
+
+/// The server's public base for stored files, when it has one.
+fn public_uploads_base(settings: crate::settings::Settings) -> Option<String> {
+    settings.server.with_untracked(|s| match s {
+        crate::settings::ServerState::Known(status) => status.uploads.public_uploads_base(),
+        _ => None,
+    })
+}
+
+/// Uploads the browser-only files of the references `names` to the
+/// server and points each reference at its stored copy (`upload:<sha>`,
+/// one undoable edit per file). Stops at the first failure, which leaves
+/// that reference as it was.
+async fn upload_all(
+    editor: Editor,
+    settings: crate::settings::Settings,
+    names: &[String],
+) -> Result<usize, String> {
+    let url = settings.transport().uploads_url();
+    let mut done = 0;
+    for name in names {
+        let Some(src) = editor.board.with_untracked(|b| {
+            b.references
+                .iter()
+                .find(|r| &r.name == name)
+                .and_then(|r| r.src().map(str::to_string))
+        }) else {
+            continue;
+        };
+        let blob = crate::net::blob_of(&src)
+            .await
+            .map_err(|e| format!("@{name} could not be read ({e})"))?;
+        let stored = match crate::net::post_blob(&url, &blob).await {
+            storyreel_core::journal::Answer::Http { status, body }
+                if (200..300).contains(&status) =>
+            {
+                serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v["ref"].as_str().map(str::to_string))
+                    .filter(|r| storyreel_core::reference::src_problem(r).is_none())
+                    .ok_or_else(|| format!("the server's answer for @{name} was not an upload"))?
+            }
+            storyreel_core::journal::Answer::Http { body, status } => {
+                let why = serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v["error"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| format!("HTTP {status}"));
+                return Err(format!("the server refused @{name}: {why}"));
+            }
+            storyreel_core::journal::Answer::Network { message } => {
+                return Err(format!("the server could not be reached ({message})"));
+            }
+        };
+        editor.board.update(|b| {
+            if let Some(r) = b.references.iter_mut().find(|r| &r.name == name) {
+                if let storyreel_core::ReferenceKind::Image { src }
+                | storyreel_core::ReferenceKind::Video { src, .. } = &mut r.kind
+                {
+                    *src = stored.clone();
+                }
+            }
+        });
+        done += 1;
+    }
+    Ok(done)
 }

@@ -12,9 +12,10 @@ use wasm_bindgen::{JsCast, JsValue};
 /// How often the animatic advances.
 const TICK_MS: u32 = 100;
 
-/// The board in the page's fragment, if the fragment looks like a share
-/// link (`#b` and a version number); `Err` says why it cannot be opened.
-pub fn from_location() -> Option<Result<Board, String>> {
+/// The board (and take video, if linked) in the page's fragment, if the
+/// fragment looks like a share link (`#b` and a version number); `Err`
+/// says why it cannot be opened.
+pub fn from_location() -> Option<Result<share::Shared, String>> {
     let hash = window().location().hash().ok()?;
     let body = hash.strip_prefix('#')?;
     let looks_like_link = body
@@ -24,7 +25,21 @@ pub fn from_location() -> Option<Result<Board, String>> {
     if !looks_like_link {
         return None;
     }
-    Some(share::decode(&hash).map_err(|e| e.to_string()))
+    let perf = window().performance();
+    if let Some(p) = &perf {
+        let _ = p.mark("storyreel-decode-start");
+    }
+    let decoded = share::decode_shared(&hash).map_err(|e| e.to_string());
+    // Read by `cargo xtask bench`: the decode time of the link.
+    if let Some(p) = &perf {
+        let _ = p.mark("storyreel-decode-end");
+        let _ = p.measure_with_start_mark_and_end_mark(
+            "storyreel-share-decode",
+            "storyreel-decode-start",
+            "storyreel-decode-end",
+        );
+    }
+    Some(decoded)
 }
 
 /// Removes the fragment from the address without a reload or a new
@@ -71,12 +86,14 @@ fn summary(board: &Board) -> String {
 /// (its error is shown here); `on_editor` leaves for the user's editor.
 #[component]
 pub fn SharedView(
-    outcome: Result<Board, String>,
+    outcome: Result<share::Shared, String>,
     on_copy: Callback<Board, Result<(), String>>,
     on_editor: Callback<()>,
 ) -> impl IntoView {
     let body = match outcome {
-        Ok(board) => view! { <Shared board on_copy on_editor /> }.into_any(),
+        Ok(share::Shared { board, take_url }) => {
+            view! { <Shared board take_url on_copy on_editor /> }.into_any()
+        }
         Err(why) => view! {
             <section id="shared-error" class="shared-error" role="alert">
                 <h2>"This share link cannot be opened"</h2>
@@ -113,6 +130,7 @@ fn sentence(why: &str) -> String {
 #[component]
 fn Shared(
     board: Board,
+    take_url: Option<String>,
     on_copy: Callback<Board, Result<(), String>>,
     on_editor: Callback<()>,
 ) -> impl IntoView {
@@ -299,6 +317,7 @@ fn Shared(
                     </section>
                 }
             })}
+        {take_url.map(|url| view! { <TakeVideo url starts=starts.clone() current playing /> })}
         <section class="animatic" aria-labelledby="animatic-heading">
             <div class="animatic-bar">
                 <h2 id="animatic-heading">"Animatic"</h2>
@@ -326,5 +345,70 @@ fn Shared(
         <p class="shared-note">
             "Nothing here is saved until you make a copy. Making a copy keeps your current board."
         </p>
+    }
+}
+
+/// The take's video a link carries. While it plays, the animatic follows
+/// it; a video that cannot be loaded says so and leaves the animatic.
+#[component]
+fn TakeVideo(
+    url: String,
+    starts: Vec<u32>,
+    current: RwSignal<usize>,
+    playing: RwSignal<bool>,
+) -> impl IntoView {
+    let failed = RwSignal::new(false);
+    let loaded = RwSignal::new(false);
+    let host = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .unwrap_or_default()
+        .to_string();
+    let follow = move |ev: leptos::ev::Event| {
+        let Some(video) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok())
+        else {
+            return;
+        };
+        let at = video.current_time();
+        let shot = starts
+            .iter()
+            .rposition(|s| f64::from(*s) <= at)
+            .unwrap_or(0);
+        if current.get_untracked() != shot {
+            current.set(shot);
+        }
+    };
+    view! {
+        <section class="shared-take" aria-labelledby="shared-take-heading">
+            <h2 id="shared-take-heading">"Take"</h2>
+            <Show
+                when=move || !failed.get()
+                fallback=move || {
+                    view! {
+                        <p id="shared-take-error" class="warn-text" role="note">
+                            {format!(
+                                "The take's video could not be loaded from {host} (it may have expired or be private); the animatic below shows the shots."
+                            )}
+                        </p>
+                    }
+                }
+            >
+                <video
+                    id="shared-take-video"
+                    src=url.clone()
+                    controls
+                    preload="metadata"
+                    playsinline
+                    data-loaded=move || loaded.get().then_some("1")
+                    on:loadedmetadata=move |_| loaded.set(true)
+                    on:error=move |_| failed.set(true)
+                    on:play=move |_| playing.set(false)
+                    on:timeupdate=follow.clone()
+                ></video>
+            </Show>
+        </section>
     }
 }

@@ -1,9 +1,16 @@
-//! The editor's state: the board, a stable key per shot for rendering, the
-//! rules report, and the last status message. Every edit goes through
-//! `storyreel_core::edit`, which refuses what would break the board.
+//! The editor's state: the board and its id in the library, a stable key
+//! per shot for rendering, the rules report, the last status message, and
+//! the undo history. Every edit goes through `storyreel_core::edit`, which
+//! refuses what would break the board.
+//!
+//! Undo needs no help from the edits: an effect sees every change of the
+//! board and records the state before it (`storyreel_core::history`).
+//! Typing in one field within a second is one step; undo and redo only
+//! set the board, so they can never start a generation.
 
 use leptos::prelude::*;
 use storyreel_core::edit::{self, EditError};
+use storyreel_core::history::{EditKind, History};
 use storyreel_core::rules::{self, Report};
 use storyreel_core::Board;
 
@@ -25,13 +32,33 @@ pub struct Editor {
     /// The cast's names, in order; changes only when the cast does.
     pub names: Memo<Vec<String>>,
     pub status: RwSignal<Option<Status>>,
+    /// The board's id in the library.
+    pub board_id: RwSignal<String>,
+    pub can_undo: RwSignal<bool>,
+    pub can_redo: RwSignal<bool>,
+    history: StoredValue<History<Board>>,
+    /// The board as the history last saw it.
+    seen: StoredValue<Board>,
+    /// Set while the board is set by undo, redo or a switch of board, so
+    /// the change is not recorded as an edit.
+    restoring: StoredValue<bool>,
+    /// The field being typed in, for the next recorded change.
+    typing: StoredValue<Option<u32>>,
 }
 
+/// Undo steps kept.
+const HISTORY_LIMIT: usize = 200;
+
+/// Typing ids of fields that are not shots (shots use their key).
+pub const TITLE_FIELD: u32 = u32::MAX;
+pub const OVERALL_FIELD: u32 = u32::MAX - 1;
+
 impl Editor {
-    pub fn new(board: Board) -> Editor {
+    pub fn new(board: Board, board_id: String) -> Editor {
         let count = board.shots.len() as u32;
+        let seen = StoredValue::new(board.clone());
         let board = RwSignal::new(board);
-        Editor {
+        let editor = Editor {
             board,
             keys: RwSignal::new((0..count).collect()),
             next_key: StoredValue::new(count),
@@ -40,7 +67,97 @@ impl Editor {
                 board.with(|b| b.reference_names().map(str::to_string).collect())
             }),
             status: RwSignal::new(None),
+            board_id: RwSignal::new(board_id),
+            can_undo: RwSignal::new(false),
+            can_redo: RwSignal::new(false),
+            history: StoredValue::new(History::new(HISTORY_LIMIT)),
+            seen,
+            restoring: StoredValue::new(false),
+            typing: StoredValue::new(None),
+        };
+        Effect::new(move |_| editor.board.with(|b| editor.observe(b)));
+        editor
+    }
+
+    /// Records the state before a change of the board.
+    fn observe(&self, now: &Board) {
+        let typing = self.typing.get_value();
+        self.typing.set_value(None);
+        if self.restoring.get_value() {
+            self.restoring.set_value(false);
+            self.seen.set_value(now.clone());
+            return;
         }
+        let before = self
+            .seen
+            .with_value(|seen| (seen != now).then(|| seen.clone()));
+        if let Some(before) = before {
+            let kind = typing.map_or(EditKind::Discrete, EditKind::Typing);
+            let at = crate::net::now_ms();
+            self.history.update_value(|h| h.record(before, at, kind));
+            self.seen.set_value(now.clone());
+        }
+        self.sync_history_flags();
+    }
+
+    fn sync_history_flags(&self) {
+        let (undo, redo) = self.history.with_value(|h| (h.can_undo(), h.can_redo()));
+        if self.can_undo.get_untracked() != undo {
+            self.can_undo.set(undo);
+        }
+        if self.can_redo.get_untracked() != redo {
+            self.can_redo.set(redo);
+        }
+    }
+
+    /// Notes that the next change is typing in `field` (a shot key, or
+    /// [`TITLE_FIELD`] / [`OVERALL_FIELD`]), so a burst is one undo step.
+    pub fn typing_in(&self, field: u32) {
+        self.typing.set_value(Some(field));
+    }
+
+    /// Steps back one edit. Only the board changes.
+    pub fn undo(&self) {
+        let current = self.board.get_untracked();
+        match self.history.try_update_value(|h| h.undo(current)).flatten() {
+            Some(before) => {
+                self.set_restored(before);
+                self.say("Undone.");
+            }
+            None => self.say("Nothing to undo."),
+        }
+        self.sync_history_flags();
+    }
+
+    /// Steps forward one undone edit. Only the board changes.
+    pub fn redo(&self) {
+        let current = self.board.get_untracked();
+        match self.history.try_update_value(|h| h.redo(current)).flatten() {
+            Some(after) => {
+                self.set_restored(after);
+                self.say("Redone.");
+            }
+            None => self.say("Nothing to redo."),
+        }
+        self.sync_history_flags();
+    }
+
+    /// Sets the board without recording it. Shot keys stay by position
+    /// (cut or extended to the new count), so the panels that remain keep
+    /// their fields and the focus.
+    fn set_restored(&self, board: Board) {
+        let count = board.shots.len();
+        if self.keys.with_untracked(Vec::len) != count {
+            self.keys.update(|keys| {
+                keys.truncate(count);
+                while keys.len() < count {
+                    keys.push(self.fresh_key());
+                }
+            });
+        }
+        self.restoring.set_value(true);
+        self.seen.set_value(board.clone());
+        self.board.set(board);
     }
 
     pub fn expect() -> Editor {
@@ -163,6 +280,7 @@ impl Editor {
 
     pub fn set_shot_prompt(&self, key: u32, prompt: String) {
         if let Some(index) = self.index_of(key) {
+            self.typing_in(key);
             self.board.update(|b| {
                 if let Some(shot) = b.shots.get_mut(index) {
                     shot.prompt = prompt;
@@ -171,11 +289,26 @@ impl Editor {
         }
     }
 
-    /// Replaces the whole board (import, restore).
+    /// Opens another board of the library in the editor: a new history.
+    pub fn switch_to(&self, id: String, board: Board) {
+        let count = board.shots.len();
+        let keys: Vec<u32> = (0..count).map(|_| self.fresh_key()).collect();
+        self.keys.set(keys);
+        self.history.update_value(History::clear);
+        self.restoring.set_value(true);
+        self.seen.set_value(board.clone());
+        self.board_id.set(id);
+        self.board.set(board);
+        self.sync_history_flags();
+    }
+
+    /// Replaces this board's content as one edit (a version from another
+    /// tab): undo brings back what was there.
     pub fn replace(&self, board: Board) {
         let count = board.shots.len();
         let keys: Vec<u32> = (0..count).map(|_| self.fresh_key()).collect();
         self.keys.set(keys);
+        self.history.update_value(History::break_coalescing);
         self.board.set(board);
     }
 }

@@ -1,10 +1,25 @@
-//! Autosave: the current board in the browser's local storage.
+//! Autosave: the current board and its library id in the browser's local
+//! storage, read synchronously at start-up. The library (`library.rs`)
+//! keeps every board in IndexedDB as well.
 
 use leptos::prelude::*;
 use storyreel_core::Board;
 
 const KEY: &str = "storyreel.board";
 const UNREADABLE_KEY: &str = "storyreel.board.unreadable";
+const ID_KEY: &str = "storyreel.board.id";
+
+/// The library id of the saved board, if one was kept.
+pub fn current_id() -> Option<String> {
+    local()?.get_item(ID_KEY).ok().flatten()
+}
+
+/// Remembers which library board is the current one.
+pub fn set_current_id(id: &str) {
+    if let Some(store) = local() {
+        let _ = store.set_item(ID_KEY, id);
+    }
+}
 
 fn local() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()

@@ -178,7 +178,18 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
         board(&earlier_board())
     );
     let status = inner_text(&h, "#status").await;
-    assert!(status.contains("previous board was kept"), "{status}");
+    assert!(
+        status.contains("Your previous board is in your boards"),
+        "{status}"
+    );
+    // Both boards are in the library, the copy open.
+    h.click("#library-toggle").await;
+    h.wait_until(
+        "both boards in the library",
+        "JSON.stringify([...document.querySelectorAll('#library-list .library-open')].map(b => b.innerText.trim()).sort()) === JSON.stringify(['Harbour at dawn', 'My own work'])",
+    )
+    .await;
+    h.click("#library-toggle").await;
     assert_eq!(
         h.eval(
             "return document.getElementById('board-title').value;",
@@ -205,6 +216,13 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
         stored_board(&h, "storyreel.board").await,
         board(&earlier_board())
     );
+    // The discarded copy left the library.
+    h.click("#library-toggle").await;
+    h.wait_until(
+        "only the earlier board in the library",
+        "JSON.stringify([...document.querySelectorAll('#library-list .library-open')].map(b => b.innerText.trim())) === JSON.stringify(['My own work'])",
+    )
+    .await;
     h.close().await;
 }
 
@@ -241,5 +259,146 @@ async fn a_damaged_link_says_why_and_changes_nothing() {
     open_fresh(&h, &format!("{}/#b7.AAAA", h.base)).await;
     let why = inner_text(&h, "#shared-error").await;
     assert!(why.contains("version 7"), "{why}");
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_linked_take_plays_in_the_shared_view_and_a_lost_one_says_so() {
+    // The take's video on a host of its own (as a provider CDN would be).
+    let clips = tempfile::tempdir().unwrap();
+    let mp4 = storyreel_clip::render_mp4(&storyreel_clip::ClipSpec {
+        width: 320,
+        height: 180,
+        fps: 12,
+        shots: vec![
+            storyreel_clip::ShotSpec {
+                seconds: 3,
+                label: "1".into(),
+            },
+            storyreel_clip::ShotSpec {
+                seconds: 4,
+                label: "2".into(),
+            },
+        ],
+        sound: false,
+    })
+    .unwrap();
+    std::fs::write(clips.path().join("take.mp4"), mp4).unwrap();
+    let cdn = storyreel_e2e::serve_static(clips.path().to_path_buf(), "/clips").await;
+
+    let board = board(&json!({
+        "format": "storyreel/1",
+        "title": "Pier at noon",
+        "shots": [{"prompt": "Gulls", "duration": 3}, {"prompt": "Waves", "duration": 4}]
+    }));
+    let h = Harness::start().await;
+    h.open_editor().await;
+
+    let reachable =
+        storyreel_core::share::encode_shared(&board, Some(&format!("{cdn}/take.mp4"))).unwrap();
+    h.goto(&format!("/?take#{reachable}")).await;
+    h.wait_for("body[data-ready] #shared-view").await;
+    h.wait_until(
+        "the take's video to load",
+        "document.querySelector('#shared-take-video[data-loaded]') !== null",
+    )
+    .await;
+    let duration = h
+        .eval(
+            "return document.getElementById('shared-take-video').duration;",
+            vec![],
+        )
+        .await;
+    assert!(
+        (duration.as_f64().unwrap_or(0.0) - 7.0).abs() < 0.2,
+        "the 7 s take: {duration}"
+    );
+    // The animatic follows the video.
+    h.eval(
+        "const v = document.getElementById('shared-take-video'); v.currentTime = 5; v.dispatchEvent(new Event('timeupdate'));",
+        vec![],
+    )
+    .await;
+    h.wait_until(
+        "shot 2 to be current",
+        "document.querySelectorAll('.animatic-shot')[1].classList.contains('current')",
+    )
+    .await;
+    h.screenshot("shared-take").await;
+
+    let lost =
+        storyreel_core::share::encode_shared(&board, Some(&format!("{cdn}/gone.mp4"))).unwrap();
+    h.goto(&format!("/?lost#{lost}")).await;
+    h.wait_for("body[data-ready] #shared-view").await;
+    let note = inner_text(&h, "#shared-take-error").await;
+    assert!(
+        note.contains("could not be loaded from 127.0.0.1"),
+        "{note}"
+    );
+    assert_eq!(inner_text(&h, "#shared-title").await, "Pier at noon");
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_file_only_this_browser_has_is_uploaded_and_shared_by_its_public_link() {
+    let uploads = tempfile::tempdir().unwrap();
+    let dir = uploads.path().to_string_lossy().to_string();
+    let h = Harness::start_with(&[
+        "--upload-dir",
+        &dir,
+        "--public-base-url",
+        "https://media.example.test",
+    ])
+    .await;
+    h.open_editor().await;
+    // A 1×1 PNG, as a picture pasted into the board would be.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    h.load_board(&json!({
+        "format": "storyreel/1",
+        "title": "Kite festival",
+        "references": [{"name": "mia", "kind": "image", "src": format!("data:image/png;base64,{png}")}],
+        "shots": [{"prompt": "@mia flies a red kite", "duration": 5}]
+    }))
+    .await;
+    // The server's answer to /api/status has arrived (it says the
+    // simulator is on).
+    h.wait_for(".sim-banner").await;
+
+    h.click("#share").await;
+    let warning = inner_text(&h, "#share-warning").await;
+    assert!(warning.contains("mia"), "{warning}");
+    h.click("#share-upload").await;
+    let stored = h
+        .wait_until(
+            "the reference to point at the stored file",
+            "(JSON.parse(localStorage.getItem('storyreel.board')).references[0].src.startsWith('upload:')) && JSON.parse(localStorage.getItem('storyreel.board')).references[0].src",
+        )
+        .await;
+    let hash = stored
+        .as_str()
+        .and_then(|s| s.strip_prefix("upload:"))
+        .expect("an upload reference")
+        .to_string();
+    // The popover comes back with a link that carries the public address.
+    h.wait_until(
+        "a new link without the warning",
+        "document.getElementById('share-link') !== null && document.getElementById('share-warning') === null",
+    )
+    .await;
+    let link = h
+        .eval(
+            "return document.getElementById('share-link').value;",
+            vec![],
+        )
+        .await;
+    let shared = storyreel_core::share::decode(link.as_str().unwrap()).expect("a link");
+    assert_eq!(
+        shared.references[0].src(),
+        Some(format!("https://media.example.test/uploads/{hash}").as_str())
+    );
+    // The file is on the server, stored once.
+    let (status, _) = h.http("GET", &format!("/uploads/{hash}"), None).await;
+    assert_eq!(status, 200);
+    h.screenshot("share-uploaded").await;
     h.close().await;
 }

@@ -33,9 +33,25 @@ fn free_port() -> u16 {
 pub struct Harness {
     pub client: Client,
     pub base: String,
-    server: Child,
+    /// `storyreel-server`, or `None` when a plain static server (a task of
+    /// this process) serves the app.
+    server: Option<Child>,
     driver: Child,
     _profile: tempfile::TempDir,
+}
+
+/// Serves `dir` under the URL path `prefix` (e.g. `/some/path`) as any
+/// static host would, on loopback; returns the base URL with the prefix.
+pub async fn serve_static(dir: PathBuf, prefix: &str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let addr = listener.local_addr().expect("local address");
+    let app = axum::Router::new().nest_service(prefix, tower_http::services::ServeDir::new(dir));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}{prefix}")
 }
 
 impl Harness {
@@ -86,7 +102,16 @@ impl Harness {
             .to_string();
         // Keep draining the server's stdout so it never blocks.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Harness::with_browser(base, Some(server)).await
+    }
 
+    /// A browser for an app served by `base` (see [`serve_static`]),
+    /// with no `storyreel-server` at all.
+    pub async fn browser_for(base: String) -> Harness {
+        Harness::with_browser(base, None).await
+    }
+
+    async fn with_browser(base: String, server: Option<Child>) -> Harness {
         let port = free_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -304,7 +329,9 @@ impl Drop for Harness {
     /// killed ChromeDriver, so it is found by its own profile directory.
     fn drop(&mut self) {
         let _ = self.driver.start_kill();
-        let _ = self.server.start_kill();
+        if let Some(server) = self.server.as_mut() {
+            let _ = server.start_kill();
+        }
         let _ = std::process::Command::new("pkill")
             .args(["-f", "--"])
             .arg(format!(

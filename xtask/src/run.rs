@@ -129,6 +129,29 @@ fn trunk_build() -> Result<DistLock, String> {
     Ok(lock)
 }
 
+/// Where the sub-path build goes, and the path it is built for.
+const SUBPATH_DIST: &str = "target/dist-subpath";
+const SUBPATH_URL: &str = "/some/path/";
+
+/// Builds the app for hosting under [`SUBPATH_URL`] (the end-to-end test
+/// of static hosting). Cargo's output is shared with `dist/`, so only
+/// wasm-bindgen and wasm-opt run again.
+fn trunk_build_subpath() -> Result<(), String> {
+    cmd(
+        "trunk",
+        &[
+            "build",
+            "--release",
+            "--offline",
+            "--public-url",
+            SUBPATH_URL,
+            "--dist",
+            SUBPATH_DIST,
+        ],
+    )
+    .run()
+}
+
 pub fn serve(args: &[String]) -> Result<ExitCode, String> {
     let mut addr = "127.0.0.1".to_string();
     let mut port = "8080".to_string();
@@ -283,6 +306,16 @@ pub fn test() -> Result<ExitCode, String> {
         }
     });
     summary.check(name, built);
+    let name = "trunk build --public-url /some/path/";
+    let (built_subpath, _) = timed(&mut summary, name, || match trunk_build_subpath() {
+        Ok(()) => (true, ()),
+        Err(e) => {
+            eprintln!("{e}");
+            (false, ())
+        }
+    });
+    summary.check(name, built_subpath);
+    let built = built && built_subpath;
     let name = "build storyreel-server";
     let (server, _) = timed(&mut summary, name, || {
         (
@@ -333,6 +366,7 @@ pub fn test() -> Result<ExitCode, String> {
                 root().join("target/debug/storyreel-server"),
             )
             .env("STORYREEL_DIST", root().join("dist"))
+            .env("STORYREEL_DIST_SUBPATH", root().join(SUBPATH_DIST))
             .run_captured()
         });
         summary.tests(name, ok, &out);

@@ -173,6 +173,11 @@ impl Transport {
         HttpCall::get(format!("{}/api/status", self.proxy))
     }
 
+    /// Where files are uploaded: `POST` the raw bytes.
+    pub fn uploads_url(&self) -> String {
+        format!("{}/api/uploads", self.proxy)
+    }
+
     /// A video URL fetched through the server, for CDNs that refuse the
     /// browser.
     pub fn media(&self, url: &str) -> HttpCall {
@@ -337,6 +342,25 @@ pub struct ProviderStatus {
     pub why: Option<String>,
 }
 
+/// What `/api/status` says of uploads.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct UploadsStatus {
+    #[serde(default)]
+    pub available: bool,
+    /// Where stored files can be fetched from outside (`--public-base-url`);
+    /// `None` when the server has no public address.
+    #[serde(default)]
+    pub public_base_url: Option<String>,
+}
+
+impl UploadsStatus {
+    /// The public base of `/uploads/<sha256>`, when there is one.
+    pub fn public_uploads_base(&self) -> Option<String> {
+        let base = self.public_base_url.as_deref()?.trim_end_matches('/');
+        (self.available && !base.is_empty()).then(|| format!("{base}/uploads"))
+    }
+}
+
 /// `GET /api/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ServerStatus {
@@ -344,6 +368,8 @@ pub struct ServerStatus {
     pub simulator: bool,
     #[serde(default)]
     pub providers: std::collections::BTreeMap<String, ProviderStatus>,
+    #[serde(default)]
+    pub uploads: UploadsStatus,
 }
 
 impl ServerStatus {

@@ -553,3 +553,401 @@ proptest! {
         let _ = share::decode(&chars.into_iter().collect::<String>());
     }
 }
+
+// ------------------------------------------------------------------ take video
+
+const TAKE: &str = "https://cdn.klingai.example/o3/take-7f3a.mp4?sig=Q2x8&exp=1767225600";
+
+/// `layout` with the take section (tag 1, then the URL as a string) after it.
+fn with_take(layout: &[u8], url: &str) -> Vec<u8> {
+    let mut out = layout.to_vec();
+    out.push(1);
+    let mut n = url.len();
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+    out.extend_from_slice(url.as_bytes());
+    out
+}
+
+/// The layout of a 5-second "x" shot and nothing else.
+const PLAIN: [u8; 8] = [0x20, 0, 0, 0, 1, 5, 1, b'x'];
+
+#[test]
+fn a_take_travels_with_every_corpus_board() {
+    for (name, text) in corpus() {
+        let board = Board::from_json_draft(&text).unwrap();
+        let with = share::encode_shared(&board, Some(TAKE)).unwrap();
+        assert!(with.starts_with(PREFIX), "{name}");
+        assert_eq!(
+            share::decode_shared(&with),
+            Ok(share::Shared {
+                board: board.clone(),
+                take_url: Some(TAKE.into())
+            }),
+            "{name}"
+        );
+        // decode gives the board alone.
+        assert_eq!(share::decode(&with), Ok(board.clone()), "{name}");
+        // Deterministic, and no take is the link encode makes.
+        assert_eq!(share::encode_shared(&board, Some(TAKE)), Ok(with.clone()));
+        let without = share::encode_shared(&board, None).unwrap();
+        assert_eq!(without, share::encode(&board), "{name}");
+        assert_eq!(
+            share::decode_shared(&format!("https://storyreel.example/#{without}")),
+            Ok(share::Shared {
+                board,
+                take_url: None
+            }),
+            "{name}"
+        );
+        assert!(with.len() > without.len(), "{name}");
+    }
+}
+
+#[test]
+fn a_link_made_before_takes_reads_as_before() {
+    // Made by the encoder before the take section existed (at fbaed52).
+    let old = "b1.U2B2y69gYGBklXEExlgFOOEBQwCYPtMz4PlLDwA";
+    let board = small_board();
+    assert_eq!(share::encode(&board), old);
+    assert_eq!(
+        share::decode_shared(old),
+        Ok(share::Shared {
+            board: board.clone(),
+            take_url: None
+        })
+    );
+    assert_eq!(share::decode(old), Ok(board));
+    // The same by hand: a layout that ends after its shots.
+    let shared = share::decode_shared(&raw_fragment(&PLAIN)).unwrap();
+    assert_eq!(
+        (shared.board.shots, shared.take_url),
+        (vec![Shot::new("x", 5)], None)
+    );
+}
+
+#[test]
+fn the_take_section_is_read_strictly() {
+    let shared = share::decode_shared(&raw_fragment(&with_take(&PLAIN, TAKE))).unwrap();
+    assert_eq!(shared.take_url.as_deref(), Some(TAKE));
+    assert_eq!(shared.board.shots, vec![Shot::new("x", 5)]);
+    // And the encoder writes exactly that layout.
+    assert_eq!(
+        share::fuzz_layout(&shared.board, Some(TAKE)),
+        with_take(&PLAIN, TAKE)
+    );
+    let long = format!("https://e.example/{}", "v".repeat(300));
+    let shared = share::decode_shared(&raw_fragment(&with_take(&PLAIN, &long))).unwrap();
+    assert_eq!(shared.take_url, Some(long));
+
+    let mut after = with_take(&PLAIN, TAKE);
+    after.push(1);
+    let mut cut = with_take(&PLAIN, TAKE);
+    cut.pop();
+    let mut tag_only = PLAIN.to_vec();
+    tag_only.push(1);
+    let mut other_tag = PLAIN.to_vec();
+    other_tag.extend_from_slice(&[2, 0]);
+    let mut bad_utf8 = PLAIN.to_vec();
+    bad_utf8.extend_from_slice(&[1, 2, 0xc3, 0x28]);
+    for (payload, says) in [
+        (after, "1 bytes are left over after the take video's URL"),
+        (cut, "the take video's URL is cut short"),
+        (tag_only, "it ends before the take video's URL"),
+        (other_tag, "2 bytes are left over after the last shot"),
+        (bad_utf8, "the take video's URL is not valid UTF-8"),
+    ] {
+        match share::decode_shared(&raw_fragment(&payload)) {
+            Err(ShareError::Corrupt(m)) => assert_eq!(m, says, "{payload:?}"),
+            other => panic!("{payload:?}: {other:?}"),
+        }
+        assert!(matches!(
+            share::decode(&raw_fragment(&payload)),
+            Err(ShareError::Corrupt(_))
+        ));
+    }
+}
+
+#[test]
+fn bad_take_urls_are_refused_on_both_sides() {
+    let too_long = format!(
+        "https://e.example/{}",
+        "x".repeat(share::MAX_TAKE_URL_CHARS)
+    );
+    let problem = format!("is {} characters long", too_long.len());
+    for (url, problem) in [
+        (
+            "javascript:alert(document.cookie)",
+            "is a 'javascript:' URL",
+        ),
+        (
+            "JavaScript:alert(1)//https://e.example/",
+            "is a 'JavaScript:' URL",
+        ),
+        ("data:video/mp4;base64,AAAAIGZ0eXBpc29t", "is a 'data:' URL"),
+        ("blob:https://storyreel.example/5f1c", "is a 'blob:' URL"),
+        ("file:///home/me/take.mp4", "is a 'file:' URL"),
+        (
+            "cdn.example.com/take.mp4",
+            "does not start with http:// or https://",
+        ),
+        (too_long.as_str(), problem.as_str()),
+        (
+            "https://user@cdn.example.com/t.mp4",
+            "has a user name before its host ('@')",
+        ),
+        (
+            "https://cdn.example.com@evil.example/t.mp4",
+            "has a user name before its host ('@')",
+        ),
+        (
+            "https://user:pw@cdn.example.com:8443/",
+            "has a user name before its host ('@')",
+        ),
+        ("https:///t.mp4", "has no host"),
+        ("https://e.example/a b.mp4", "has ' ' at character 20"),
+        ("https://e.example/\u{0}", "has '\\0' at character 19"),
+        (
+            "https://e.example/\u{2028}",
+            "has '\\u{2028}' at character 19",
+        ),
+        ("", "is empty"),
+    ] {
+        let expected = ShareError::BadTakeUrl {
+            problem: problem.into(),
+        };
+        assert_eq!(share::check_take_url(url), Err(expected.clone()), "{url}");
+        assert_eq!(
+            share::encode_shared(&small_board(), Some(url)),
+            Err(expected.clone()),
+            "{url}"
+        );
+        // A link made by hand with it is refused, by decode as well.
+        let link = raw_fragment(&with_take(&PLAIN, url));
+        assert_eq!(share::decode_shared(&link), Err(expected.clone()), "{url}");
+        assert_eq!(share::decode(&link), Err(expected), "{url}");
+    }
+    let err = share::encode_shared(&small_board(), Some("javascript:alert(1)")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the take video URL is a 'javascript:' URL; it must be an http:// or https:// URL \
+         with a host and no user name, at most 2048 characters, without whitespace or \
+         control characters"
+    );
+    // At the limit is fine; an '@' after the host is not a user name.
+    let at_limit = &too_long[..share::MAX_TAKE_URL_CHARS];
+    for url in [
+        at_limit,
+        "https://cdn.example.com/@me/t.mp4?by=a@b",
+        "http://[::1]:9/t",
+    ] {
+        let fragment = share::encode_shared(&small_board(), Some(url)).unwrap();
+        assert_eq!(
+            share::decode_shared(&fragment).map(|s| s.take_url),
+            Ok(Some(url.to_string()))
+        );
+    }
+}
+
+#[test]
+fn a_bad_board_is_refused_before_its_take() {
+    let mut seven = small_board();
+    seven.shots = vec![Shot::new("x", 1); 7];
+    let link = share::encode_shared(&seven, Some(TAKE)).unwrap();
+    assert!(matches!(
+        share::decode_shared(&link),
+        Err(ShareError::Invalid(_))
+    ));
+}
+
+/// A take URL at its limit that does not compress.
+fn noisy_take() -> String {
+    let mut x: u32 = 7;
+    let noise: String = (0..share::MAX_TAKE_URL_CHARS - 18)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            char::from(
+                b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                    [(x >> 16) as usize % 62],
+            )
+        })
+        .collect();
+    let take = format!("https://e.example/{noise}");
+    assert_eq!(take.len(), share::MAX_TAKE_URL_CHARS);
+    take
+}
+
+#[test]
+fn a_take_counts_toward_the_size_cap() {
+    // A board that barely fits alone, prompt far past its limit.
+    let mut board = small_board();
+    let mut y: u32 = 12345;
+    let alone = loop {
+        for _ in 0..256 {
+            y = y.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            board
+                .prompt
+                .push(char::from_u32(0x4e00 + (y >> 16) % 20_000).unwrap());
+        }
+        let fragment = share::encode_checked(&board).expect("fits alone");
+        if fragment.len() > MAX_FRAGMENT_CHARS - 1000 {
+            break fragment;
+        }
+    };
+    match share::encode_shared(&board, Some(&noisy_take())) {
+        Err(ShareError::TooLong { len, max }) => {
+            assert_eq!(max, MAX_FRAGMENT_CHARS);
+            assert!(
+                len > alone.len() + 1500,
+                "{len} with, {} alone",
+                alone.len()
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The worst board of `every_board_within_the_prompt_limits_fits`.
+fn worst_board() -> Board {
+    let mut x: u32 = 99;
+    let mut noise = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                char::from_u32(0x20000 + (x >> 16) % 40_000).unwrap()
+            })
+            .collect()
+    };
+    Board {
+        title: noise(100),
+        prompt: noise(2500),
+        references: (0..7)
+            .map(|i| {
+                Reference::image(
+                    format!("r{i}"),
+                    format!("https://e.example/{}", "x".repeat(200)),
+                )
+            })
+            .collect(),
+        shots: (0..6).map(|_| Shot::new(noise(512), 2)).collect(),
+        ..Board::default()
+    }
+}
+
+#[test]
+fn every_board_within_the_prompt_limits_fits_with_a_take() {
+    // In ASCII, and in 4-byte characters (other than the board's).
+    let mut x: u32 = 5;
+    let wide: String = (0..share::MAX_TAKE_URL_CHARS - 18)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            char::from_u32(0x30000 + (x >> 16) % 4_000).unwrap()
+        })
+        .collect();
+    let wide = format!("https://e.example/{wide}");
+    assert_eq!(wide.chars().count(), share::MAX_TAKE_URL_CHARS);
+    let board = worst_board();
+    for take in [noisy_take(), wide] {
+        let fragment = share::encode_shared(&board, Some(&take)).expect("fits");
+        assert_eq!(
+            share::decode_shared(&fragment),
+            Ok(share::Shared {
+                board: board.clone(),
+                take_url: Some(take)
+            })
+        );
+    }
+}
+
+fn valid_take_url() -> impl Strategy<Value = String> {
+    (
+        "(https|http|HTTPS|Http)://",
+        prop_oneof![
+            "[a-z0-9-]{1,20}(\\.[a-z0-9-]{1,20}){0,3}",
+            "\\[[0-9a-f:]{2,39}\\]",
+            "[0-9]{1,3}(\\.[0-9]{1,3}){3}",
+        ],
+        "(:[0-9]{1,5})?",
+        prop_oneof![
+            "(/[A-Za-z0-9._~%!$&'()*+,;=:@-]{0,40}){0,6}",
+            "/[\\p{L}\\p{N}/._@-]{0,60}",
+        ],
+        "(\\?[A-Za-z0-9=&%._~@:/?-]{0,200})?",
+        "(#[A-Za-z0-9=&%._~@:/?#-]{0,40})?",
+    )
+        .prop_map(|(scheme, host, port, path, query, hash)| {
+            format!("{scheme}{host}{port}{path}{query}{hash}")
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn boards_with_a_take_round_trip(board in draft_board(), url in valid_take_url()) {
+        prop_assert_eq!(share::check_take_url(&url), Ok(()));
+        let fragment = share::encode_shared(&board, Some(&url)).unwrap();
+        let back = share::decode_shared(&fragment).unwrap();
+        prop_assert_eq!(&back.board, &board);
+        prop_assert_eq!(back.take_url.as_deref(), Some(url.as_str()));
+        prop_assert_eq!(share::decode(&fragment), Ok(board));
+    }
+
+    #[test]
+    fn take_urls_with_a_user_name_are_refused(
+        url in valid_take_url(),
+        user in "[A-Za-z0-9._~%-]{0,12}(:[A-Za-z0-9]{0,8})?",
+    ) {
+        let (scheme, rest) = url.split_once("://").unwrap();
+        let url = format!("{scheme}://{user}@{rest}");
+        let refused = ShareError::BadTakeUrl {
+            problem: "has a user name before its host ('@')".into(),
+        };
+        prop_assert_eq!(share::encode_shared(&small_board(), Some(&url)), Err(refused.clone()));
+        let link = raw_fragment(&with_take(&PLAIN, &url));
+        prop_assert_eq!(share::decode_shared(&link), Err(refused));
+    }
+
+    #[test]
+    fn any_take_text_is_shared_or_refused_alike(url in prop_oneof![any::<String>(), valid_take_url()]) {
+        let link = raw_fragment(&with_take(&PLAIN, &url));
+        match (share::encode_shared(&small_board(), Some(&url)), share::decode_shared(&link)) {
+            (Ok(fragment), Ok(shared)) => {
+                prop_assert_eq!(shared.take_url.as_deref(), Some(url.as_str()));
+                prop_assert_eq!(share::decode_shared(&fragment).map(|s| s.take_url), Ok(Some(url)));
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert!(false, "encode {:?}, decode {:?}", a, b),
+        }
+    }
+}
+
+#[test]
+fn uploads_travel_as_the_servers_public_links() {
+    let hash = "ab".repeat(32);
+    let mut board = small_board();
+    board.references = vec![
+        storyreel_core::Reference::image("mia", format!("upload:{hash}")),
+        storyreel_core::Reference::image("sky", "https://cdn.example.com/sky.jpg"),
+        storyreel_core::Reference::image("draft", "data:image/png;base64,AAAA"),
+    ];
+    // No public address: nothing changes, and the upload is named.
+    let same = share::for_recipients(&board, None);
+    assert_eq!(same, board);
+    assert_eq!(share::local_only_references(&same), vec!["mia", "draft"]);
+
+    let out = share::for_recipients(&board, Some("https://media.example.net/uploads/"));
+    assert_eq!(
+        out.references[0].src(),
+        Some(format!("https://media.example.net/uploads/{hash}").as_str())
+    );
+    assert_eq!(out.references[1], board.references[1]);
+    assert_eq!(out.references[2], board.references[2]);
+    assert_eq!(share::local_only_references(&out), vec!["draft"]);
+    assert!(share::is_browser_only("data:image/png;base64,AAAA"));
+    assert!(share::is_browser_only("blob:https://x/1"));
+    assert!(!share::is_browser_only(&format!("upload:{hash}")));
+}

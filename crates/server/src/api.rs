@@ -1,6 +1,7 @@
 //! `/api/...`: what the app talks to. `/api/status` says which providers
 //! this server can reach (and whether Kling is the simulator); the relays
-//! live under `/api/kling`, `/api/fal` and `/api/replicate`.
+//! live under `/api/kling`, `/api/fal` and `/api/replicate`; uploads
+//! (`/api/uploads`, `/uploads/...`) in [`crate::uploads`].
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use crate::relay::media::MediaRelay;
 use crate::relay::replicate::ReplicateRelay;
 use crate::relay::{self, relay_error, RelayConfig, MAX_BODY_BYTES};
 use crate::sim::{self, SimConfig, Simulator};
+use crate::uploads;
 
 /// Everything the API needs, made once at start-up.
 pub struct Api {
@@ -28,6 +30,8 @@ pub struct Api {
     pub fal: Arc<FalRelay>,
     pub replicate: Arc<ReplicateRelay>,
     pub media: Arc<MediaRelay>,
+    /// Present when this server keeps uploads ([`Api::with_uploads`]).
+    pub uploads: Option<Arc<uploads::Uploads>>,
 }
 
 impl Api {
@@ -71,7 +75,14 @@ impl Api {
             fal: Arc::new(fal),
             replicate: Arc::new(replicate),
             media: Arc::new(MediaRelay::new(relays.media)),
+            uploads: None,
         })
+    }
+
+    /// Serves uploads from `uploads` too.
+    pub fn with_uploads(mut self, uploads: uploads::Uploads) -> Api {
+        self.uploads = Some(Arc::new(uploads));
+        self
     }
 
     fn status(&self) -> serde_json::Value {
@@ -82,7 +93,8 @@ impl Api {
                 "kling": {"ready": true, "simulated": simulated},
                 "fal": fal_ready(&self.fal),
                 "replicate": ready(self.keys.replicate.token.is_some(), crate::config::ENV_REPLICATE_TOKEN),
-            }
+            },
+            "uploads": self.uploads.as_ref().map_or_else(uploads::unavailable_status, |u| u.status()),
         })
     }
 
@@ -110,6 +122,10 @@ impl Api {
             .merge(media)
             .route("/api/{*rest}", any(no_such_api))
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        // After the layer: an upload's limit is its own.
+        if let Some(u) = &self.uploads {
+            r = r.merge(uploads::router(u.clone()));
+        }
         if let Some(sim) = &self.simulator {
             r = r.nest(sim::MOUNT, sim::router(sim.clone()));
         }

@@ -1,5 +1,6 @@
 //! `request` and `check`: a board file's provider request or its problems;
-//! `share` and `unshare`: a board file to a share-link fragment and back.
+//! `share` and `unshare`: a board file (and its take video's URL) to a
+//! share-link fragment and back.
 //!
 //! Each command is computed as an [`Output`] (what goes to stdout and
 //! stderr, and the exit status) and only then written, so the text can be
@@ -10,6 +11,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::cli::ShareArgs;
 use storyreel_core::request::{self, RequestError, RequestOptions};
 use storyreel_core::share;
 use storyreel_core::{check as check_rules, Board, Provider};
@@ -126,9 +128,9 @@ pub fn check_output(file: &Path) -> Output {
     }
 }
 
-/// `storyreel-server share FILE`
-pub fn share(file: &Path) -> ExitCode {
-    share_output(file).emit()
+/// `storyreel-server share FILE [--take URL]`
+pub fn share(args: &ShareArgs) -> ExitCode {
+    share_output(&args.file, args.take.as_deref()).emit()
 }
 
 /// `storyreel-server unshare FRAGMENT` (`-` reads stdin)
@@ -143,11 +145,18 @@ pub fn unshare(fragment: &str) -> ExitCode {
     unshare_output(fragment).emit()
 }
 
-/// The share-link fragment (without `#`) for the board in `file`, one line.
-/// The board must be one a link can carry: the checks of an import
-/// (`from_json_draft`) and the link's size cap. References only this
-/// machine has are named on stderr; the link is printed all the same.
-pub fn share_output(file: &Path) -> Output {
+/// The share-link fragment (without `#`) for the board in `file`, one line,
+/// carrying `take` as the take video's URL if given. The board must be one
+/// a link can carry: the checks of an import (`from_json_draft`) and the
+/// link's size cap; a take URL a link may not carry is a usage error.
+/// References only this machine has, and a take others cannot reach, are
+/// named on stderr; the link is printed all the same.
+pub fn share_output(file: &Path, take: Option<&str>) -> Output {
+    if let Some(url) = take {
+        if let Err(e) = share::check_take_url(url) {
+            return Output::fail(USAGE, format!("--take: {e}\n"));
+        }
+    }
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => return Output::fail(1, format!("cannot read {}: {e}\n", file.display())),
@@ -156,7 +165,7 @@ pub fn share_output(file: &Path) -> Output {
         Ok(board) => board,
         Err(e) => return Output::fail(1, format!("{}: {e}\n", file.display())),
     };
-    let fragment = match share::encode_checked(&board) {
+    let fragment = match share::encode_shared(&board, take) {
         Ok(fragment) => fragment,
         Err(e) => {
             return Output::fail(
@@ -166,7 +175,7 @@ pub fn share_output(file: &Path) -> Output {
         }
     };
     let local = share::local_only_references(&board);
-    let stderr = if local.is_empty() {
+    let mut stderr = if local.is_empty() {
         String::new()
     } else {
         let names: Vec<String> = local.iter().map(|n| format!("'{n}'")).collect();
@@ -180,6 +189,11 @@ pub fn share_output(file: &Path) -> Output {
             names.join(", "),
         )
     };
+    if take.is_some_and(share::is_local_only) {
+        stderr.push_str(
+            "warning: the take video is not an https URL others can reach; whoever opens the link may not be able to play it\n",
+        );
+    }
     Output {
         stdout: fragment + "\n",
         stderr,
@@ -188,10 +202,18 @@ pub fn share_output(file: &Path) -> Output {
 }
 
 /// The board in a share link (fragment, `#fragment` or whole URL) as pretty
-/// JSON, or the reason it cannot be opened and status 1.
+/// JSON, and on stderr `take video: URL` if the link carries one; or the
+/// reason it cannot be opened and status 1.
 pub fn unshare_output(link: &str) -> Output {
-    match share::decode(link) {
-        Ok(board) => Output::ok(board.to_json() + "\n"),
+    match share::decode_shared(link) {
+        Ok(shared) => Output {
+            stdout: shared.board.to_json() + "\n",
+            stderr: shared
+                .take_url
+                .map(|url| format!("take video: {url}\n"))
+                .unwrap_or_default(),
+            status: 0,
+        },
         Err(e) => Output::fail(1, format!("cannot open the share link: {e}\n")),
     }
 }

@@ -30,14 +30,28 @@ pub enum Command {
     /// Print a board file's problems; exits 1 if it has errors.
     Check { file: PathBuf },
     /// Print the share-link fragment (the text after `#`) for a board file;
-    /// warns on stderr about references only this machine has.
-    Share { file: PathBuf },
+    /// warns on stderr about references only this machine has. With
+    /// `--take URL` the link also carries the board's take video.
+    Share(ShareArgs),
     /// Print the board in a share link as JSON. Takes the fragment, `#...`
-    /// or a whole URL; `-` reads it from stdin.
+    /// or a whole URL; `-` reads it from stdin. If the link carries a take
+    /// video, prints `take video: URL` on stderr.
     Unshare {
         #[arg(value_name = "FRAGMENT")]
         fragment: String,
     },
+}
+
+/// `share`'s arguments.
+#[derive(Args, Clone, Debug)]
+pub struct ShareArgs {
+    /// The board file.
+    pub file: PathBuf,
+    /// The URL of the board's finished take video, for the shared view to
+    /// play: http:// or https:// with a host and no user name, at most 2048
+    /// characters.
+    #[arg(long, value_name = "URL")]
+    pub take: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -89,6 +103,19 @@ pub struct ServeArgs {
     /// For tests. Repeatable; `MEDIA_ALLOWED_HOSTS` (comma-separated) adds more.
     #[arg(long = "media-allow-host", value_name = "HOST[:PORT]")]
     pub media_allow_hosts: Vec<String>,
+    /// Uploads: the directory they are kept in (made on the first upload).
+    #[arg(long, value_name = "DIR", default_value = crate::uploads::DEFAULT_DIR)]
+    pub upload_dir: PathBuf,
+    /// Uploads: the largest file, in bytes (videos; images are also held to
+    /// the board format's 10 MiB).
+    #[arg(long, value_name = "N", default_value_t = crate::uploads::DEFAULT_MAX_BYTES,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub upload_max_bytes: u64,
+    /// Uploads: the absolute http(s) URL they are reachable under (upload
+    /// URLs become `URL/uploads/<sha256>`); without it they are the path
+    /// `/uploads/<sha256>` on this server.
+    #[arg(long, value_name = "URL")]
+    pub public_base_url: Option<String>,
 }
 
 /// A relay flag that cannot be used.
@@ -109,6 +136,15 @@ pub const ENV_MEDIA_ALLOWED_HOSTS: &str = "MEDIA_ALLOWED_HOSTS";
 pub const ENV_REPLICATE_BASE_URL: &str = "REPLICATE_BASE_URL";
 
 impl ServeArgs {
+    /// Where and how uploads are kept (checked by `Uploads::open`).
+    pub fn upload_config(&self) -> crate::uploads::UploadConfig {
+        crate::uploads::UploadConfig {
+            dir: self.upload_dir.clone(),
+            max_bytes: self.upload_max_bytes,
+            public_base_url: self.public_base_url.clone(),
+        }
+    }
+
     pub fn sim_config(&self) -> SimConfig {
         SimConfig {
             submit_ms: self.sim_submit_ms,

@@ -9,3 +9,4 @@ pub mod relay;
 pub mod serve;
 pub mod sim;
 pub mod static_files;
+pub mod uploads;

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
             board_cli::request_with(&args.provider, &args.file, &args.options())
         }
         Command::Check { file } => board_cli::check(&file),
-        Command::Share { file } => board_cli::share(&file),
+        Command::Share(args) => board_cli::share(&args),
         Command::Unshare { fragment } => board_cli::unshare(&fragment),
     }
 }

@@ -8,6 +8,7 @@ use crate::api::Api;
 use crate::cli::ServeArgs;
 use crate::config::Keys;
 use crate::static_files;
+use crate::uploads::Uploads;
 
 pub fn run(args: ServeArgs) -> ExitCode {
     if !args.dist.join("index.html").is_file() {
@@ -42,8 +43,15 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let uploads = match Uploads::open(&args.upload_config()) {
+            Ok(u) => u,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         let api = match Api::with_relays(keys, args.sim_config(), relays) {
-            Ok(api) => api,
+            Ok(api) => api.with_uploads(uploads),
             Err(e) => {
                 eprintln!("error: cannot start the simulator: {e}");
                 return ExitCode::FAILURE;

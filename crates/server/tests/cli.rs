@@ -595,3 +595,165 @@ fn unshare_explains_a_bad_link() {
         "cannot open the share link: the share link is 40003 characters long; the limit is 32768\n"
     );
 }
+
+// ------------------------------------------------------------ take video
+
+const TAKE: &str = "https://cdn.klingai.example/o3/take-7f3a.mp4?sig=Q2x8&exp=1767225600";
+
+/// A link holding `layout` in one stored DEFLATE block: made by hand, so it
+/// can hold what the encoder refuses to write.
+fn stored_link(layout: &[u8]) -> String {
+    let len = u16::try_from(layout.len()).unwrap();
+    let mut packed = vec![1];
+    packed.extend_from_slice(&len.to_le_bytes());
+    packed.extend_from_slice(&(!len).to_le_bytes());
+    packed.extend_from_slice(layout);
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::from("b1.");
+    for chunk in packed.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}
+
+#[test]
+fn share_with_a_take_carries_it_and_unshare_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let shared = run(&["share", s(&file), "--take", TAKE]);
+    assert_eq!((shared.code, shared.stderr.as_str()), (0, ""));
+    let fragment = shared.stdout.trim_end();
+    assert!(fragment.starts_with("b1.") && !fragment.contains('\n'));
+    let without = run(&["share", s(&file)]).stdout;
+    assert_ne!(fragment, without.trim_end());
+
+    let board = storyreel_core::Board::from_json(GOOD).unwrap();
+    for form in [
+        fragment.to_string(),
+        format!("https://storyreel.example/#{fragment}"),
+    ] {
+        let back = run(&["unshare", &form]);
+        assert_eq!(back.code, 0, "{form}");
+        assert_eq!(back.stdout, board.to_json() + "\n");
+        assert_eq!(back.stderr, format!("take video: {TAKE}\n"));
+    }
+    assert_eq!(
+        storyreel_core::share::decode_shared(fragment),
+        Ok(storyreel_core::share::Shared {
+            board,
+            take_url: Some(TAKE.into())
+        })
+    );
+    // The flag may come first.
+    let first = run(&["share", "--take", TAKE, s(&file)]);
+    assert_eq!(first.stdout, shared.stdout);
+}
+
+#[test]
+fn unshare_of_a_link_without_a_take_prints_nothing_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let fragment = run(&["share", s(&file)]).stdout;
+    let back = run(&["unshare", fragment.trim()]);
+    assert_eq!((back.code, back.stderr.as_str()), (0, ""));
+    // A link made by hand in the old layout (no take section) reads the same.
+    let board = storyreel_core::Board::from_json(GOOD).unwrap();
+    let old = stored_link(&storyreel_core::share::fuzz_layout(&board, None));
+    let back = run(&["unshare", &old]);
+    assert_eq!((back.code, back.stderr.as_str()), (0, ""));
+    assert_eq!(back.stdout, board.to_json() + "\n");
+    let with = stored_link(&storyreel_core::share::fuzz_layout(&board, Some(TAKE)));
+    let back = run(&["unshare", &with]);
+    assert_eq!(back.stderr, format!("take video: {TAKE}\n"));
+}
+
+#[test]
+fn share_refuses_a_take_a_link_may_not_carry() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    let rule = "it must be an http:// or https:// URL with a host and no user name, at most 2048 characters, without whitespace or control characters";
+    let long = format!("https://e.example/{}", "x".repeat(2048));
+    for (take, problem) in [
+        ("javascript:alert(1)", "is a 'javascript:' URL".to_string()),
+        ("data:video/mp4;base64,AAAA", "is a 'data:' URL".to_string()),
+        (
+            "https://me@cdn.example.com/t.mp4",
+            "has a user name before its host ('@')".to_string(),
+        ),
+        (
+            "https://e.example/a b.mp4",
+            "has ' ' at character 20".to_string(),
+        ),
+        (long.as_str(), format!("is {} characters long", long.len())),
+    ] {
+        let r = run(&["share", s(&file), "--take", take]);
+        assert_eq!(r.code, 2, "{take}");
+        assert_eq!(r.stdout, "", "{take}");
+        assert_eq!(
+            r.stderr,
+            format!("--take: the take video URL {problem}; {rule}\n"),
+            "{take}"
+        );
+    }
+    // Refused before the file is read.
+    let r = run(&["share", "/nonexistent/board.json", "--take", "ftp://x/y"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("--take: "), "{}", r.stderr);
+}
+
+#[test]
+fn share_warns_about_a_take_others_cannot_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    for take in [
+        "http://cdn.example.com/t.mp4",
+        "https://localhost:8080/t.mp4",
+    ] {
+        let r = run(&["share", s(&file), "--take", take]);
+        assert_eq!(r.code, 0, "{take}");
+        assert_eq!(
+            r.stderr,
+            "warning: the take video is not an https URL others can reach; whoever opens the link may not be able to play it\n"
+        );
+        let back = run(&["unshare", r.stdout.trim()]);
+        assert_eq!(back.stderr, format!("take video: {take}\n"));
+    }
+}
+
+#[test]
+fn unshare_explains_a_bad_take() {
+    let board = storyreel_core::Board::from_json(GOOD).unwrap();
+    let link = stored_link(&storyreel_core::share::fuzz_layout(
+        &board,
+        Some("javascript:alert(1)"),
+    ));
+    let r = run(&["unshare", &link]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    assert_eq!(
+        r.stderr,
+        "cannot open the share link: the take video URL is a 'javascript:' URL; it must be an http:// or https:// URL with a host and no user name, at most 2048 characters, without whitespace or control characters\n"
+    );
+}
+
+#[test]
+fn share_help_names_the_take_flag() {
+    let r = run(&["share", "--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("--take <URL>"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!(
+            "at most {} characters",
+            storyreel_core::share::MAX_TAKE_URL_CHARS
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["unshare", "--help"]);
+    assert!(r.stdout.contains("take video: URL"), "{}", r.stdout);
+}

@@ -36,4 +36,8 @@ pub enum ShareError {
     /// The link is intact but holds a board the editor cannot hold.
     #[error("the share link's board cannot be opened: {0}")]
     Invalid(BoardError),
+    /// A take video URL a link may not carry (on either side); `problem`
+    /// says what is wrong, in words that follow "the take video URL".
+    #[error("the take video URL {problem}; it must be an http:// or https:// URL with a host and no user name, at most {max} characters, without whitespace or control characters", max = super::MAX_TAKE_URL_CHARS)]
+    BadTakeUrl { problem: String },
 }

@@ -14,6 +14,7 @@
 //! first_frame  string, if its flag is set
 //! last_frame   string, if its flag is set
 //! shots        varint count, then each: duration varint, prompt string
+//! take         optional: tag byte 1, then the take video's URL string
 //! ```
 //!
 //! A varint is LEB128 (7 bits a byte, low first, at most 10 bytes for u64,
@@ -21,12 +22,24 @@
 //! length and UTF-8. Reading is strict: unknown bits or tags, overlong
 //! varints, bad UTF-8, lengths past the end and trailing bytes are errors,
 //! so every board has exactly one layout.
+//!
+//! The take section came after the first links: a link without it is a
+//! board with no take, read exactly as before. After the shots the layout
+//! either ends or holds the take section and then ends; any other byte
+//! there, or anything after the take's URL, is left over and an error.
+//! (A later section would take the next tag, after this one.) The URL
+//! itself is checked by the caller (`take.rs`), not here; an empty one is
+//! written only for an empty URL, which that check refuses, so a board
+//! without a take still has one layout.
 
 use crate::board::{AspectRatio, Board, Mode, Provider, Shot};
 use crate::format::FormatV1;
 use crate::reference::{Reference, ReferenceKind, VideoUse};
 
-pub(super) fn write(board: &Board) -> Vec<u8> {
+/// The tag byte that starts the take section.
+const TAKE_TAG: u8 = 1;
+
+pub(super) fn write(board: &Board, take_url: Option<&str>) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     let provider = match board.provider {
         Provider::Kling => 0,
@@ -87,6 +100,10 @@ pub(super) fn write(board: &Board) -> Vec<u8> {
         put_varint(&mut out, u64::from(shot.duration));
         put_str(&mut out, &shot.prompt);
     }
+    if let Some(url) = take_url {
+        out.push(TAKE_TAG);
+        put_str(&mut out, url);
+    }
     out
 }
 
@@ -106,7 +123,8 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 /// What is wrong with a layout, in words.
 pub(super) type LayoutError = String;
 
-pub(super) fn read(bytes: &[u8]) -> Result<Board, LayoutError> {
+/// The board and the take video's URL (unchecked), if the layout has one.
+pub(super) fn read(bytes: &[u8]) -> Result<(Board, Option<String>), LayoutError> {
     let mut r = Reader { bytes, pos: 0 };
     let flags = r.byte("the settings")?;
     let provider = match flags & 3 {
@@ -165,13 +183,25 @@ pub(super) fn read(bytes: &[u8]) -> Result<Board, LayoutError> {
         let prompt = r.string("a shot's prompt")?;
         shots.push(Shot { prompt, duration });
     }
+    let take_url = match bytes.get(r.pos) {
+        Some(&TAKE_TAG) => {
+            r.pos += 1;
+            Some(r.string("the take video's URL")?)
+        }
+        _ => None,
+    };
     if r.pos != bytes.len() {
+        let after = if take_url.is_some() {
+            "the take video's URL"
+        } else {
+            "the last shot"
+        };
         return Err(format!(
-            "{} bytes are left over after the last shot",
+            "{} bytes are left over after {after}",
             bytes.len() - r.pos
         ));
     }
-    Ok(Board {
+    let board = Board {
         format: FormatV1,
         title,
         provider,
@@ -183,7 +213,8 @@ pub(super) fn read(bytes: &[u8]) -> Result<Board, LayoutError> {
         first_frame,
         last_frame,
         shots,
-    })
+    };
+    Ok((board, take_url))
 }
 
 struct Reader<'a> {

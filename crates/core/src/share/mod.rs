@@ -8,11 +8,19 @@
 //!    storyboard words (`pack.rs`, `dictionary.rs`);
 //! 3. written in base64url without padding (`alphabet.rs`).
 //!
+//! A link may also carry the URL of the board's finished take video, so
+//! the shared view can play it ([`encode_shared`], [`decode_shared`]): an
+//! optional section after the board in the layout, which links made
+//! without it simply lack (they read exactly as before). The URL must be
+//! one a `<video>` may be given (`take.rs`, [`check_take_url`]); a link
+//! with any other is refused with [`ShareError::BadTakeUrl`].
+//!
 //! [`decode`] refuses, with a [`ShareError`] naming the problem and the
 //! limit, a fragment over [`MAX_FRAGMENT_CHARS`], a version it does not
 //! know, a character outside the alphabet, damaged data, data unpacking to
 //! more than [`MAX_PAYLOAD_BYTES`], and a board the editor could not hold
-//! (the checks of [`Board::from_json_draft`]). It never panics.
+//! (the checks of [`Board::from_json_draft`]). It never panics; the fuzz
+//! target (`crates/core/fuzz`, body in `fuzz.rs`) holds it to that.
 //!
 //! References travel by URL. One that only this browser has (an upload,
 //! a `blob:` or `data:` URL, a file, a loopback host) would be useless to
@@ -22,14 +30,20 @@
 mod alphabet;
 mod dictionary;
 mod error;
+mod fuzz;
 mod layout;
 mod pack;
+mod take;
 
 pub use error::ShareError;
+#[doc(hidden)]
+pub use fuzz::{fuzz_accepted, fuzz_decode, fuzz_layout};
+pub use take::{check_take_url, MAX_TAKE_URL_CHARS};
 
 use crate::board::Board;
 use crate::format::BoardError;
 use crate::problem::Problem;
+use crate::reference::ReferenceKind;
 use crate::rules;
 
 /// The version this code writes and reads.
@@ -37,17 +51,30 @@ pub const VERSION: u32 = 1;
 /// What a version-1 fragment starts with.
 pub const PREFIX: &str = "b1.";
 /// The longest fragment [`decode`] reads, in characters (after any `#`).
-/// Every board within the format's prompt limits fits, in any script.
+/// Every board within the format's prompt limits fits, in any script, with
+/// a take video URL at its limit too.
 pub const MAX_FRAGMENT_CHARS: usize = 32 * 1024;
 /// The most bytes a fragment may unpack to (the binary layout's size).
 pub const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 
-/// The fragment for `board` (without `#`). Deterministic: the same board
-/// always gives the same text. A board too large to share gives a fragment
-/// that [`decode`] refuses; [`encode_checked`] says so up front.
+/// What a link holds: the board and, if the link carries one, the URL of
+/// its take video.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    pub board: Board,
+    pub take_url: Option<String>,
+}
+
+/// The fragment for `board` (without `#`), with no take. Deterministic:
+/// the same board always gives the same text. A board too large to share
+/// gives a fragment that [`decode`] refuses; [`encode_checked`] says so up
+/// front.
 pub fn encode(board: &Board) -> String {
-    let payload = layout::write(board);
-    let packed = pack::compress(&payload);
+    fragment_of(&layout::write(board, None))
+}
+
+fn fragment_of(payload: &[u8]) -> String {
+    let packed = pack::compress(payload);
     let mut out = String::with_capacity(PREFIX.len() + packed.len() * 4 / 3 + 4);
     out.push_str(PREFIX);
     out.push_str(&alphabet::encode(&packed));
@@ -56,12 +83,25 @@ pub fn encode(board: &Board) -> String {
 
 /// [`encode`], refusing a board that [`decode`] would refuse for its size.
 pub fn encode_checked(board: &Board) -> Result<String, ShareError> {
-    if layout::write(board).len() > MAX_PAYLOAD_BYTES {
+    encode_shared(board, None)
+}
+
+/// The fragment for `board` carrying `take_url` as its take video (none
+/// gives [`encode`]'s fragment), refusing what [`decode_shared`] would
+/// refuse: a take URL that [`check_take_url`] refuses, or a link too
+/// large (the take counts toward the caps, but every board within the
+/// prompt limits fits with any take URL).
+pub fn encode_shared(board: &Board, take_url: Option<&str>) -> Result<String, ShareError> {
+    if let Some(url) = take_url {
+        check_take_url(url)?;
+    }
+    let payload = layout::write(board, take_url);
+    if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(ShareError::TooLarge {
             max: MAX_PAYLOAD_BYTES,
         });
     }
-    let fragment = encode(board);
+    let fragment = fragment_of(&payload);
     if fragment.len() > MAX_FRAGMENT_CHARS {
         return Err(ShareError::TooLong {
             len: fragment.len(),
@@ -73,8 +113,15 @@ pub fn encode_checked(board: &Board) -> Result<String, ShareError> {
 
 /// The board in a fragment. Accepts the fragment alone, with its `#`, or a
 /// whole URL (everything up to the first `#` is ignored); surrounding
-/// whitespace is ignored.
+/// whitespace is ignored. A take the link carries is checked (a link with
+/// a bad one is refused) and left out: [`decode_shared`] gives it.
 pub fn decode(text: &str) -> Result<Board, ShareError> {
+    decode_shared(text).map(|shared| shared.board)
+}
+
+/// The board in a fragment and the take video's URL, if the link carries
+/// one; read as [`decode`] reads it.
+pub fn decode_shared(text: &str) -> Result<Shared, ShareError> {
     let text = text.trim();
     let fragment = match text.find('#') {
         Some(i) => &text[i + 1..],
@@ -98,9 +145,12 @@ pub fn decode(text: &str) -> Result<Board, ShareError> {
     let body = version_body(fragment)?;
     let packed = alphabet::decode(body, PREFIX.len())?;
     let payload = pack::decompress(&packed)?;
-    let board = layout::read(&payload).map_err(ShareError::Corrupt)?;
+    let (board, take_url) = layout::read(&payload).map_err(ShareError::Corrupt)?;
     check_draft(&board)?;
-    Ok(board)
+    if let Some(url) = &take_url {
+        check_take_url(url)?;
+    }
+    Ok(Shared { board, take_url })
 }
 
 /// A fragment under the byte cap only because of multi-byte characters:
@@ -162,6 +212,34 @@ pub fn local_only_references(board: &Board) -> Vec<&str> {
         .filter(|r| r.src().is_some_and(is_local_only))
         .map(|r| r.name.as_str())
         .collect()
+}
+
+/// The board as a recipient needs it: each `upload:<sha256>` source
+/// becomes `{public_uploads_base}/<sha256>` when the server that holds the
+/// files has a public address; without one, uploads stay as they are (and
+/// [`local_only_references`] names them).
+pub fn for_recipients(board: &Board, public_uploads_base: Option<&str>) -> Board {
+    let mut out = board.clone();
+    let Some(base) = public_uploads_base.map(|b| b.trim_end_matches('/')) else {
+        return out;
+    };
+    for reference in &mut out.references {
+        if let ReferenceKind::Image { src } | ReferenceKind::Video { src, .. } = &mut reference.kind
+        {
+            if let Some(hash) = src.strip_prefix("upload:") {
+                if crate::reference::src_problem(src).is_none() {
+                    *src = format!("{base}/{hash}");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a `src` is a file only this browser holds (`data:` or
+/// `blob:`), which an upload to the server could make shareable.
+pub fn is_browser_only(src: &str) -> bool {
+    src.starts_with("data:") || src.starts_with("blob:")
 }
 
 /// Whether a reference `src` is out of reach for whoever opens the link.

@@ -1,0 +1,188 @@
+//! Saving the board as it changes: at once to local storage (read at
+//! start-up) with a word to the other tabs on a `BroadcastChannel`, and a
+//! moment later to the library in IndexedDB.
+//!
+//! Two tabs on one board never overwrite each other silently: a tab that
+//! hears of a newer version of its own board from another tab stops
+//! saving and shows the conflict banner, where the user loads that version
+//! (undoable) or keeps this tab's.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use storyreel_core::Board;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::library;
+use crate::state::{Editor, Status};
+use crate::storage;
+
+const CHANNEL: &str = "storyreel.boards";
+/// How long the board must rest before it is written to the library.
+const LIBRARY_DELAY_MS: u64 = 400;
+
+thread_local! {
+    static CHANNEL_HANDLE: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+#[derive(Clone, Copy)]
+pub struct Autosave {
+    /// A newer version of this board, saved by another tab. While it is
+    /// set, this tab saves nothing.
+    pub conflict: RwSignal<Option<Board>>,
+    /// Bumped whenever the library changed (here or in another tab).
+    pub library_changed: RwSignal<u32>,
+    /// Bumped by every change; a pending library write runs only if it is
+    /// still the latest.
+    generation: StoredValue<u32>,
+    tab: StoredValue<String>,
+}
+
+impl Autosave {
+    pub fn expect() -> Autosave {
+        expect_context::<Autosave>()
+    }
+
+    /// Writes the current board to the library now and tells other tabs.
+    pub async fn flush(&self, editor: Editor) -> Result<(), String> {
+        if self.conflict.with_untracked(Option::is_some) {
+            return Ok(());
+        }
+        let id = editor.board_id.get_untracked();
+        let board = editor.board.get_untracked();
+        library::put(&id, &board).await?;
+        self.library_changed.update(|n| *n = n.wrapping_add(1));
+        Ok(())
+    }
+
+    /// Tells the other tabs that `id` now holds `board`.
+    pub fn announce(&self, id: &str, board: &Board) {
+        let message = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&message, &k.into(), v);
+        let _ = set("tab", &JsValue::from_str(&self.tab.get_value()));
+        let _ = set("id", &JsValue::from_str(id));
+        let _ = set("board", &JsValue::from_str(&board.to_json()));
+        CHANNEL_HANDLE.with(|c| {
+            if let Some(ch) = c.borrow().as_ref() {
+                let _ = ch.post_message(&message);
+            }
+        });
+    }
+}
+
+fn show_error(editor: Editor, text: String) {
+    editor.status.set(Some(Status {
+        text,
+        is_error: true,
+    }));
+}
+
+/// Starts saving `editor`'s board and listening to the other tabs.
+pub fn start(editor: Editor, tab: String) -> Autosave {
+    let autosave = Autosave {
+        conflict: RwSignal::new(None),
+        library_changed: RwSignal::new(0),
+        generation: StoredValue::new(0),
+        tab: StoredValue::new(tab.clone()),
+    };
+
+    if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                hear(editor, autosave, &tab, &ev.data())
+            });
+        ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));
+    }
+
+    Effect::new(move |_| {
+        let id = editor.board_id.get();
+        if autosave.conflict.with(Option::is_some) {
+            return;
+        }
+        let saved = editor.board.with(|board| {
+            autosave.announce(&id, board);
+            storage::save(board)
+        });
+        storage::set_current_id(&id);
+        if let Err(why) = saved {
+            show_error(editor, format!("Not saved: {why}."));
+        }
+        let generation = autosave.generation.get_value().wrapping_add(1);
+        autosave.generation.set_value(generation);
+        set_timeout(
+            move || {
+                if autosave.generation.get_value() != generation {
+                    return;
+                }
+                spawn_local(async move {
+                    if let Err(why) = autosave.flush(editor).await {
+                        show_error(
+                            editor,
+                            format!(
+                                "Not saved to the library: {why}. The board is still open here; export it to keep a copy."
+                            ),
+                        );
+                    }
+                });
+            },
+            std::time::Duration::from_millis(LIBRARY_DELAY_MS),
+        );
+    });
+    autosave
+}
+
+/// A message from another tab: a board was saved there.
+fn hear(editor: Editor, autosave: Autosave, my_tab: &str, data: &JsValue) {
+    let text = |k: &str| js_sys::Reflect::get(data, &k.into()).ok()?.as_string();
+    let (Some(tab), Some(id), Some(json)) = (text("tab"), text("id"), text("board")) else {
+        return;
+    };
+    autosave.library_changed.update(|n| *n = n.wrapping_add(1));
+    if tab == my_tab || editor.board_id.with_untracked(|mine| *mine != id) {
+        return;
+    }
+    let Ok(theirs) = Board::from_json_draft(&json) else {
+        return;
+    };
+    if editor.board.with_untracked(|mine| *mine == theirs) {
+        autosave.conflict.set(None);
+        return;
+    }
+    autosave.conflict.set(Some(theirs));
+}
+
+/// Shown while another tab has saved a different version of this board.
+#[component]
+pub fn ConflictBanner() -> impl IntoView {
+    let editor = Editor::expect();
+    let autosave = Autosave::expect();
+    let load = move |_| {
+        if let Some(theirs) = autosave.conflict.get_untracked() {
+            editor.replace(theirs);
+            autosave.conflict.set(None);
+            editor.say("Loaded the version from the other tab. Undo brings yours back.");
+        }
+    };
+    let keep = move |_| {
+        autosave.conflict.set(None);
+        editor.say("Kept this tab's version; it is saved over the other tab's.");
+    };
+    view! {
+        <Show when=move || autosave.conflict.with(Option::is_some)>
+            <div id="tab-conflict" class="conflict" role="alert">
+                <span>
+                    "This board was changed in another tab. Nothing from this tab is saved until you choose."
+                </span>
+                <button id="conflict-load" on:click=load>
+                    "Load that version"
+                </button>
+                <button id="conflict-keep" on:click=keep>
+                    "Keep this tab's version"
+                </button>
+            </div>
+        </Show>
+    }
+}
