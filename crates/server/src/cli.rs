@@ -116,6 +116,10 @@ pub struct ServeArgs {
     /// `/uploads/<sha256>` on this server.
     #[arg(long, value_name = "URL")]
     pub public_base_url: Option<String>,
+    /// Log lines on stderr: `text`, or `json` (one object a line). `RUST_LOG`
+    /// filters them (default `info`).
+    #[arg(long, value_enum, default_value_t = crate::logging::LogFormat::Text)]
+    pub log_format: crate::logging::LogFormat,
 }
 
 /// A relay flag that cannot be used.

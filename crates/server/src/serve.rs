@@ -5,12 +5,13 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::api::Api;
+use crate::app;
 use crate::cli::ServeArgs;
 use crate::config::Keys;
-use crate::static_files;
 use crate::uploads::Uploads;
 
 pub fn run(args: ServeArgs) -> ExitCode {
+    crate::logging::init(args.log_format);
     if !args.dist.join("index.html").is_file() {
         eprintln!(
             "error: no built app at {} (index.html missing); run `cargo xtask serve`, or `trunk build --release` first",
@@ -83,10 +84,13 @@ pub fn run(args: ServeArgs) -> ExitCode {
             );
         }
         let _ = out.flush();
-        let app = api.router().merge(static_files::router(&args.dist));
-        match axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let app = app::router(api, &args.dist);
+        match axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
         {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

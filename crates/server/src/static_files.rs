@@ -9,7 +9,6 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use axum::Router;
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
@@ -75,7 +74,6 @@ pub fn router(dist: &Path) -> Router {
         .precompressed_gzip()
         .fallback(spa);
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))
         .layer(SetResponseHeaderLayer::overriding(

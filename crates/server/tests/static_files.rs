@@ -180,10 +180,3 @@ async fn serves_precompressed_files_with_vary() {
     let body = res.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(body.len(), fs::metadata(js).unwrap().len() as usize);
 }
-
-#[tokio::test]
-async fn health_check_answers() {
-    let d = dist();
-    let res = get(&d, "/healthz", &[]).await;
-    assert_eq!(res.status(), StatusCode::OK);
-}

@@ -202,7 +202,7 @@ pub async fn proxy(
         req = req.body(body);
     }
     match req.send().await {
-        Ok(res) => stream_back(res),
+        Ok(res) => stream_back("fal", res),
         Err(e) => unreachable("fal", &e),
     }
 }

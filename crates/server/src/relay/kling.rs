@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::Response;
 use axum::Router;
 
@@ -107,7 +107,13 @@ pub async fn relay(
         Some(q) => format!("/{path}?{q}"),
         None => format!("/{path}"),
     };
-    let bearer = format!("Bearer {}", relay.signer.token());
+    let Ok(mut bearer) = HeaderValue::from_str(&format!("Bearer {}", relay.signer.token())) else {
+        return relay_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the Kling token holds characters that cannot go in a header",
+        );
+    };
+    bearer.set_sensitive(true);
     match &relay.upstream {
         Upstream::Http { base_url, client } => {
             let mut req = client
@@ -120,7 +126,7 @@ pub async fn relay(
                     .body(body);
             }
             match req.send().await {
-                Ok(res) => stream_back(res),
+                Ok(res) => stream_back("kling", res),
                 Err(e) => unreachable("Kling", &e),
             }
         }
@@ -141,7 +147,11 @@ pub async fn relay(
                 }
             }
             match req.body(Body::from(body)) {
-                Ok(req) => sim::call(router.clone(), req).await,
+                Ok(req) => {
+                    let res = sim::call(router.clone(), req).await;
+                    crate::metrics::upstream_answered("kling", res.status().as_u16());
+                    res
+                }
                 Err(e) => relay_error(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
             }
         }

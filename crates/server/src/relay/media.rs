@@ -129,8 +129,19 @@ pub async fn fetch(
             req = req.header(header::RANGE, r.clone());
         }
         let res = match req.send().await {
-            Ok(r) => r,
+            Ok(r) => {
+                crate::metrics::upstream_answered("media", r.status().as_u16());
+                r
+            }
             Err(e) => {
+                let code = if e.is_timeout() {
+                    "timeout"
+                } else if e.is_connect() {
+                    "connect"
+                } else {
+                    "read"
+                };
+                crate::metrics::upstream_failed("media", code);
                 tracing::warn!(error = %e, "media: upstream unreachable");
                 return failed("the media host could not be reached");
             }

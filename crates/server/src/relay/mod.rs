@@ -39,12 +39,20 @@ const PASSED_BACK: [HeaderName; 4] = [
 
 /// Headers whose name starts with this are passed back too (fal's
 /// `x-fal-error-type`, …).
-const PASSED_BACK_PREFIXES: [&str; 3] = ["x-fal-", "x-request-id", "x-sim-"];
+const PASSED_BACK_PREFIXES: [&str; 2] = ["x-fal-", "x-sim-"];
+
+/// The upstream's own `x-request-id` comes back under this name: the
+/// browser's `x-request-id` is this server's (see [`crate::request_id`]).
+pub const UPSTREAM_REQUEST_ID: HeaderName = HeaderName::from_static("x-upstream-request-id");
 
 /// Keeps the response headers the browser may see.
 pub fn filter_response_headers(from: &HeaderMap) -> HeaderMap {
     let mut out = HeaderMap::new();
     for (name, value) in from {
+        if name == crate::request_id::HEADER {
+            out.append(UPSTREAM_REQUEST_ID, value.clone());
+            continue;
+        }
         let keep = PASSED_BACK.contains(name)
             || PASSED_BACK_PREFIXES
                 .iter()
@@ -57,17 +65,24 @@ pub fn filter_response_headers(from: &HeaderMap) -> HeaderMap {
 }
 
 /// A relay's own failure (never the provider's answer), as JSON the app
-/// shows: `{"error": "...", "relay": true}`.
+/// shows: `{"error": "...", "relay": true, "request_id": "..."}` (the id
+/// when answering a request; see [`crate::request_id`]).
 pub fn relay_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"error": message.into(), "relay": true})),
-    )
-        .into_response()
+    (status, Json(error_body(message))).into_response()
 }
 
-/// Streams an upstream answer back.
-pub fn stream_back(res: reqwest::Response) -> Response {
+/// The JSON of [`relay_error`], for errors that add fields to it.
+pub fn error_body(message: impl Into<String>) -> serde_json::Value {
+    let mut body = json!({"error": message.into(), "relay": true});
+    if let Some(id) = crate::request_id::current() {
+        body["request_id"] = json!(id);
+    }
+    body
+}
+
+/// Streams an upstream answer back, counting it for `/metrics`.
+pub fn stream_back(provider: &'static str, res: reqwest::Response) -> Response {
+    crate::metrics::upstream_answered(provider, res.status().as_u16());
     let status = StatusCode::from_u16(res.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let headers = filter_response_headers(res.headers());
     let mut out = Response::new(Body::from_stream(res.bytes_stream()));
@@ -78,19 +93,30 @@ pub fn stream_back(res: reqwest::Response) -> Response {
 
 /// What the browser is told when the upstream could not be reached. The
 /// error text names the host, never a key (keys travel in headers only).
-pub fn unreachable(provider: &str, err: &reqwest::Error) -> Response {
-    let what = if err.is_timeout() {
-        "timed out"
+pub fn unreachable(provider: &'static str, err: &reqwest::Error) -> Response {
+    let (what, code) = if err.is_timeout() {
+        ("timed out", "timeout")
     } else if err.is_connect() {
-        "could not be reached"
+        ("could not be reached", "connect")
     } else {
-        "answered in a way the relay could not read"
+        ("answered in a way the relay could not read", "read")
     };
+    crate::metrics::upstream_failed(provider_label(provider), code);
     tracing::warn!(provider, error = %err, "relay: upstream {what}");
     relay_error(
         StatusCode::BAD_GATEWAY,
         format!("{provider} {what}; nothing was changed, try again"),
     )
+}
+
+/// The `provider` label of a relay's display name.
+fn provider_label(provider: &'static str) -> &'static str {
+    match provider {
+        "Kling" => "kling",
+        "fal" => "fal",
+        "Replicate" => "replicate",
+        _ => "other",
+    }
 }
 
 /// The one HTTP client the relays share (rustls, no redirects: a relay
@@ -116,8 +142,11 @@ mod tests {
         h.insert("access-control-allow-origin", "*".parse().unwrap());
         h.insert("x-fal-error-type", "runner_error".parse().unwrap());
         h.insert(header::CONNECTION, "close".parse().unwrap());
+        h.insert("x-request-id", "up-1".parse().unwrap());
         let out = filter_response_headers(&h);
-        assert_eq!(out.len(), 2);
+        assert_eq!(out.len(), 3);
+        assert!(out.get("x-request-id").is_none());
+        assert_eq!(out.get(UPSTREAM_REQUEST_ID).unwrap(), "up-1");
         assert!(out.contains_key(header::CONTENT_TYPE));
         assert!(out.contains_key("x-fal-error-type"));
     }

@@ -162,7 +162,7 @@ pub async fn relay(
             .body(body);
     }
     match req.send().await {
-        Ok(res) => stream_back(res),
+        Ok(res) => stream_back("replicate", res),
         Err(e) => unreachable("Replicate", &e),
     }
 }

@@ -137,6 +137,25 @@ impl Simulator {
     fn task(&self, id: &str) -> Option<Task> {
         self.store().tasks.iter().find(|t| t.id == id).cloned()
     }
+
+    /// How many tasks are in each state now (every state, zeros too).
+    pub fn task_counts(&self) -> Vec<(&'static str, usize)> {
+        use task::Status;
+        let now = now_ms();
+        let store = self.store();
+        [
+            Status::Submitted,
+            Status::Processing,
+            Status::Succeed,
+            Status::Failed,
+        ]
+        .into_iter()
+        .map(|s| {
+            let n = store.tasks.iter().filter(|t| t.status_at(now) == s).count();
+            (s.as_str(), n)
+        })
+        .collect()
+    }
 }
 
 pub fn now_ms() -> u64 {

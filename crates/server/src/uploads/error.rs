@@ -105,7 +105,7 @@ impl UploadError {
 impl IntoResponse for UploadError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let mut body = json!({"error": self.to_string(), "relay": true});
+        let mut body = crate::relay::error_body(self.to_string());
         match &self {
             UploadError::Unsupported { found } => {
                 body["found"] = json!(found);

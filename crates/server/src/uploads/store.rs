@@ -152,6 +152,36 @@ impl Uploads {
         }
     }
 
+    /// Whether the store can be used now, cheaply: a local directory (or,
+    /// before the first upload, its nearest existing parent) is a
+    /// writable directory; another store answers a `HEAD` of a name that
+    /// is never stored (not found counts as reachable). The error is for
+    /// the log; it may name a path.
+    pub async fn reachable(&self) -> Result<(), String> {
+        match &self.backing {
+            Backing::Store(s) => match s.head(&Path::from("readyz-probe")).await {
+                Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            },
+            Backing::LocalDir { dir, .. } => {
+                let mut at = dir.as_path();
+                loop {
+                    match tokio::fs::metadata(at).await {
+                        Ok(m) if m.is_dir() && !m.permissions().readonly() => return Ok(()),
+                        Ok(_) => {
+                            return Err(format!("{} is not a writable directory", at.display()))
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match at.parent() {
+                            Some(p) => at = p,
+                            None => return Err(format!("{} does not exist", dir.display())),
+                        },
+                        Err(e) => return Err(format!("{}: {e}", at.display())),
+                    }
+                }
+            }
+        }
+    }
+
     /// The store, for reading: `None` while a local directory has not been
     /// made (nothing was stored yet).
     async fn store_for_read(&self) -> Result<Option<&Arc<dyn ObjectStore>>, UploadError> {

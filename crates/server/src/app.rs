@@ -1,0 +1,97 @@
+//! The whole server as one router, as `serve` runs it: the API, the
+//! simulator, uploads, `/healthz`, `/readyz`, `/metrics` and the static
+//! app, behind the layers every response passes: a request id, a tracing
+//! span, metrics, `X-Content-Type-Options: nosniff` and
+//! `Referrer-Policy: no-referrer`.
+//!
+//! Serve it with `into_make_service_with_connect_info::<SocketAddr>()`:
+//! the per-client limits key on the peer address.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::extract::MatchedPath;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use axum::Router;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::api::Api;
+use crate::health::{self, Readiness};
+use crate::metrics::{self, Metrics};
+use crate::{request_id, static_files};
+
+/// The app router for `api` and the built app in `dist`. Call inside a
+/// runtime (it starts the metrics upkeep task).
+pub fn router(api: Api, dist: &Path) -> Router {
+    let metrics = Metrics::new();
+    metrics.spawn_upkeep();
+    let readiness = Arc::new(Readiness {
+        uploads: api.uploads.clone(),
+        kling: if api.kling.is_simulated() {
+            "simulator"
+        } else {
+            "api"
+        },
+    });
+    let simulator = api.simulator.clone();
+    let scrape = metrics.clone();
+    let metrics_route = Router::new().route(
+        "/metrics",
+        get(move || {
+            let jobs = simulator
+                .as_ref()
+                .map(|s| s.task_counts())
+                .unwrap_or_default();
+            let res = metrics::answer(&scrape, &jobs);
+            async move { res }
+        }),
+    );
+    api.router()
+        .merge(health::router(readiness))
+        .merge(metrics_route)
+        .merge(static_files::router(dist))
+        .layer(from_fn_with_state(metrics, metrics::track))
+        .layer(from_fn(request_id::scope))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(from_fn(request_id::drop_invalid))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+}
+
+/// The request's span: method, route template, path (never the query:
+/// it may carry a signed URL) and request id.
+fn span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(metrics::STATIC_ROUTE, MatchedPath::as_str);
+    let id = req
+        .extensions()
+        .get::<tower_http::request_id::RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        route,
+        path = req.uri().path(),
+        request_id = id,
+    )
+}

@@ -1,0 +1,184 @@
+//! What observability.rs and security.rs share: a dist directory, the
+//! whole app (`app::router`) on a loopback port with peer addresses, a
+//! recording fake upstream, the server binary as a child process.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use serde_json::{json, Value};
+use storyreel_server::api::Api;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_storyreel-server");
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub const INDEX: &str = "<!DOCTYPE html><html><head><title>Storyreel</title>\
+<script type=\"module\">import init from '/storyreel-0123456789abcdef.js';await init();</script>\
+</head><body><script>window.x = 1;</script><script src=\"/a.js\"></script></body></html>";
+
+pub fn dist() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("index.html"), INDEX).expect("index.html");
+    std::fs::write(
+        dir.path().join("storyreel-0123456789abcdef.js"),
+        "export default async function init() {}",
+    )
+    .expect("js");
+    std::fs::write(
+        dir.path().join("storyreel-0123456789abcdef_bg.wasm"),
+        b"\0asm\x01\0\0\0",
+    )
+    .expect("wasm");
+    dir
+}
+
+/// Serves `app` on loopback with peer addresses; returns `http://ADDR`.
+pub async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    format!("http://{addr}")
+}
+
+/// Serves a plain router (a fake upstream) on loopback.
+pub async fn listen(app: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
+}
+
+/// The whole app for `api` and `dist`, served; returns its URL.
+pub async fn serve_api(api: Api, dist: &Path) -> String {
+    serve(storyreel_server::app::router(api, dist)).await
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(WAIT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The body as JSON (`Null` when it is not).
+pub async fn json_of(res: reqwest::Response) -> Value {
+    let bytes = res.bytes().await.expect("body");
+    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+}
+
+/// Requests a fake upstream saw: (method, path and query, headers).
+pub type Seen = Arc<Mutex<Vec<(String, String, axum::http::HeaderMap)>>>;
+
+pub fn seen_count(seen: &Seen) -> usize {
+    seen.lock().expect("lock").len()
+}
+
+/// A valid three-shot Kling omni-video body.
+pub fn three_shots(key: &str) -> Value {
+    json!({
+        "model_name": "kling-v3-omni",
+        "multi_shot": true,
+        "shot_type": "customize",
+        "prompt": "",
+        "multi_prompt": [
+            {"index": 1, "prompt": "A lighthouse at dusk.", "duration": "3"},
+            {"index": 2, "prompt": "Waves on the rocks.", "duration": "2"},
+            {"index": 3, "prompt": "The lamp turns on.", "duration": "3"}
+        ],
+        "sound": "off",
+        "mode": "std",
+        "aspect_ratio": "16:9",
+        "duration": "8",
+        "external_task_id": key
+    })
+}
+
+/// The server binary as a child, killed on drop.
+pub struct Child_ {
+    pub child: Child,
+    pub url: String,
+    /// Reads stderr as it comes (a full pipe would stall the server).
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Drop for Child_ {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `serve --port 0 --dist DIST ARGS` with `env` (and nothing else
+/// of this process's environment but PATH), stderr piped; waits for the
+/// address line.
+pub fn spawn(dist: &Path, args: &[&str], env: &[(&str, &str)]) -> Child_ {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--addr", "127.0.0.1", "--port", "0", "--dist"])
+        .arg(dist)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start storyreel-server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let stderr = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut out = Vec::new();
+        let _ = stderr.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    });
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let mut c = Child_ {
+        child,
+        url: String::new(),
+        stderr: Some(stderr),
+    };
+    let line = rx.recv_timeout(WAIT).expect("the address line in time");
+    c.url = line
+        .trim_end()
+        .strip_prefix("storyreel-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_string();
+    c
+}
+
+impl Child_ {
+    /// Stops the server and returns everything it wrote on stderr.
+    pub fn stop_and_read_stderr(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default()
+    }
+}
