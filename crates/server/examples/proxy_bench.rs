@@ -227,6 +227,11 @@ async fn main() -> Result<(), String> {
             "127.0.0.1",
             "--port",
             "0",
+            // A benchmark is one client sending thousands of creates.
+            "--rate-limit-per-minute",
+            "0",
+            "--max-jobs-per-client",
+            "0",
             "--fal-allow-host",
         ])
         .arg(up.to_string())

@@ -17,7 +17,7 @@ use crate::relay::fal::FalRelay;
 use crate::relay::kling::KlingRelay;
 use crate::relay::media::MediaRelay;
 use crate::relay::replicate::ReplicateRelay;
-use crate::relay::{self, relay_error, RelayConfig, MAX_BODY_BYTES};
+use crate::relay::{self, relay_error, RelayConfig, MAX_BODY_BYTES, MAX_JSON_BODY_BYTES};
 use crate::sim::{self, SimConfig, Simulator};
 use crate::uploads;
 
@@ -32,6 +32,10 @@ pub struct Api {
     pub media: Arc<MediaRelay>,
     /// Present when this server keeps uploads ([`Api::with_uploads`]).
     pub uploads: Option<Arc<uploads::Uploads>>,
+    /// Whether `/api/...` needs the access token (`/api/status` says so,
+    /// so the app can ask for it); the check itself is in
+    /// [`crate::guard::access`].
+    pub access_token_required: bool,
 }
 
 impl Api {
@@ -76,6 +80,7 @@ impl Api {
             replicate: Arc::new(replicate),
             media: Arc::new(MediaRelay::new(relays.media)),
             uploads: None,
+            access_token_required: false,
         })
     }
 
@@ -95,6 +100,7 @@ impl Api {
                 "replicate": ready(self.keys.replicate.token.is_some(), crate::config::ENV_REPLICATE_TOKEN),
             },
             "uploads": self.uploads.as_ref().map_or_else(uploads::unavailable_status, |u| u.status()),
+            "access_token_required": self.access_token_required,
         })
     }
 
@@ -102,14 +108,22 @@ impl Api {
     /// [`sim::MOUNT`] when it runs.
     pub fn router(self) -> Router {
         let status = self.status();
+        // Kling and Replicate take small JSON; fal's proxy may carry a
+        // file to fal's storage, so it keeps the larger limit.
         let kling = Router::new()
-            .route("/api/kling/{*path}", any(relay::kling::relay))
+            .route(
+                "/api/kling/{*path}",
+                any(relay::kling::relay).layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES)),
+            )
             .with_state(self.kling.clone());
         let fal = Router::new()
             .route("/api/fal/proxy", any(relay::fal::proxy))
             .with_state(self.fal.clone());
         let replicate = Router::new()
-            .route("/api/replicate/{*path}", any(relay::replicate::relay))
+            .route(
+                "/api/replicate/{*path}",
+                any(relay::replicate::relay).layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES)),
+            )
             .with_state(self.replicate.clone());
         let media = Router::new()
             .route("/api/media", get(relay::media::fetch))

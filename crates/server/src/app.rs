@@ -5,7 +5,7 @@
 //! `Referrer-Policy: no-referrer`.
 //!
 //! Serve it with `into_make_service_with_connect_info::<SocketAddr>()`:
-//! the per-client limits key on the peer address.
+//! the per-client limits key on the peer address (see [`crate::guard`]).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,13 +21,22 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::api::Api;
+use crate::guard::{access, limits, origin, GuardConfig};
 use crate::health::{self, Readiness};
 use crate::metrics::{self, Metrics};
 use crate::{request_id, static_files};
 
-/// The app router for `api` and the built app in `dist`. Call inside a
-/// runtime (it starts the metrics upkeep task).
+/// The app router for `api` and the built app in `dist`, with the
+/// default guards. Call inside a runtime (it starts upkeep tasks).
 pub fn router(api: Api, dist: &Path) -> Router {
+    router_with(api, dist, &GuardConfig::default())
+}
+
+/// [`router`] with the guards `guard` sets up. Outermost first: the
+/// request id, its span, metrics (so refusals are counted and carry the
+/// id), the origin check and CORS, the access token, the job cap, the
+/// request timeout, then, on the API's own routes only, the rate limit.
+pub fn router_with(mut api: Api, dist: &Path, guard: &GuardConfig) -> Router {
     let metrics = Metrics::new();
     metrics.spawn_upkeep();
     let readiness = Arc::new(Readiness {
@@ -51,11 +60,29 @@ pub fn router(api: Api, dist: &Path) -> Router {
             async move { res }
         }),
     );
-    api.router()
+    api.access_token_required = guard.access_token.is_some();
+    let mut app = limits::rate_limited(api.router(), guard.rate_limit_per_minute)
         .merge(health::router(readiness))
         .merge(metrics_route)
-        .merge(static_files::router(dist))
-        .layer(from_fn_with_state(metrics, metrics::track))
+        .merge(static_files::router(dist));
+    if let Some(t) = guard.request_timeout {
+        app = app.layer(from_fn_with_state(t, limits::timeout));
+    }
+    if guard.max_jobs_per_client > 0 {
+        let cap = Arc::new(limits::JobCap::new(guard.max_jobs_per_client));
+        app = app.layer(from_fn_with_state(cap, limits::job_cap));
+    }
+    if let Some(token) = &guard.access_token {
+        let token = Arc::new(access::AccessToken::new(token));
+        app = app.layer(from_fn_with_state(token, access::require));
+    }
+    if !guard.allowed_origins.is_empty() {
+        let origins = Arc::new(origin::Origins::new(guard.allowed_origins.clone()));
+        app = app
+            .layer(origin::cors(&guard.allowed_origins))
+            .layer(from_fn_with_state(origins, origin::check));
+    }
+    app.layer(from_fn_with_state(metrics, metrics::track))
         .layer(from_fn(request_id::scope))
         .layer(
             TraceLayer::new_for_http()

@@ -116,6 +116,28 @@ pub struct ServeArgs {
     /// `/uploads/<sha256>` on this server.
     #[arg(long, value_name = "URL")]
     pub public_base_url: Option<String>,
+    /// The token the API needs (`Authorization: Bearer TOKEN` or
+    /// `x-storyreel-token`); `/api/status`, the app, `/uploads/...`,
+    /// `/healthz` and `/readyz` stay open. Prefer the variable
+    /// `STORYREEL_ACCESS_TOKEN`: a flag shows in the process list.
+    #[arg(long, value_name = "TOKEN")]
+    pub access_token: Option<String>,
+    /// A browser origin (`https://host[:port]`) that may call the API from
+    /// another site (CORS); calls from origins not listed get 403. Repeatable;
+    /// `STORYREEL_ALLOW_ORIGINS` (comma-separated) adds more.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origins: Vec<String>,
+    /// API requests a minute per client address (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = crate::guard::DEFAULT_RATE_LIMIT_PER_MINUTE)]
+    pub rate_limit_per_minute: u32,
+    /// Job creations waiting for the provider at once per client address
+    /// (0: no cap).
+    #[arg(long, value_name = "N", default_value_t = crate::guard::DEFAULT_MAX_JOBS_PER_CLIENT)]
+    pub max_jobs_per_client: usize,
+    /// Seconds a request may take to be answered (0: no limit); uploads and
+    /// file downloads are exempt, and streaming an answer is not timed.
+    #[arg(long, value_name = "SECS", default_value_t = crate::guard::DEFAULT_REQUEST_TIMEOUT_SECS)]
+    pub request_timeout_secs: u64,
     /// Log lines on stderr: `text`, or `json` (one object a line). `RUST_LOG`
     /// filters them (default `info`).
     #[arg(long, value_enum, default_value_t = crate::logging::LogFormat::Text)]
@@ -134,6 +156,15 @@ pub enum RelayFlagError {
     Url { flag: &'static str, value: String },
 }
 
+/// A guard flag that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GuardFlagError {
+    #[error("--allow-origin: {0}")]
+    Origin(#[from] crate::guard::origin::BadOrigin),
+    #[error("--access-token (or {var}) must be printable ASCII without spaces", var = crate::guard::ENV_ACCESS_TOKEN)]
+    Token,
+}
+
 /// Environment variables read for the relay flags.
 pub const ENV_FAL_ALLOWED_HOSTS: &str = "FAL_ALLOWED_HOSTS";
 pub const ENV_MEDIA_ALLOWED_HOSTS: &str = "MEDIA_ALLOWED_HOSTS";
@@ -147,6 +178,49 @@ impl ServeArgs {
             max_bytes: self.upload_max_bytes,
             public_base_url: self.public_base_url.clone(),
         }
+    }
+
+    /// The guards' set-up from the flags, with `env` adding to them (the
+    /// flag wins over `STORYREEL_ACCESS_TOKEN`; an empty one is unset).
+    pub fn guard_config(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<crate::guard::GuardConfig, GuardFlagError> {
+        use crate::guard::{origin, ENV_ACCESS_TOKEN, ENV_ALLOW_ORIGINS};
+        let token = self
+            .access_token
+            .clone()
+            .or_else(|| env(ENV_ACCESS_TOKEN))
+            .filter(|t| !t.is_empty());
+        if let Some(t) = &token {
+            if !t.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(GuardFlagError::Token);
+            }
+        }
+        let mut origins = Vec::new();
+        let from_env = env(ENV_ALLOW_ORIGINS).unwrap_or_default();
+        for o in self
+            .allow_origins
+            .iter()
+            .map(String::as_str)
+            .chain(from_env.split(','))
+        {
+            if o.trim().is_empty() {
+                continue;
+            }
+            let o = origin::parse(o)?;
+            if !origins.contains(&o) {
+                origins.push(o);
+            }
+        }
+        Ok(crate::guard::GuardConfig {
+            access_token: token.map(crate::config::Secret::new),
+            allowed_origins: origins,
+            rate_limit_per_minute: self.rate_limit_per_minute,
+            max_jobs_per_client: self.max_jobs_per_client,
+            request_timeout: (self.request_timeout_secs > 0)
+                .then(|| std::time::Duration::from_secs(self.request_timeout_secs)),
+        })
     }
 
     pub fn sim_config(&self) -> SimConfig {
@@ -300,6 +374,56 @@ mod relay_flag_tests {
         let media_ok = reqwest::Url::parse("http://127.0.0.1:4546/a")
             .is_ok_and(|u| cfg.media.allowed_hosts.admits(&u));
         assert!(media_ok);
+    }
+
+    #[test]
+    fn guard_flags_and_variables_combine() {
+        let args = serve(&[
+            "--allow-origin",
+            "https://App.example",
+            "--rate-limit-per-minute",
+            "0",
+        ]);
+        let env = |name: &str| match name {
+            crate::guard::ENV_ACCESS_TOKEN => Some("tok-from-env".to_string()),
+            crate::guard::ENV_ALLOW_ORIGINS => {
+                Some("http://127.0.0.1:9, ,https://app.example".to_string())
+            }
+            _ => None,
+        };
+        let g = args.guard_config(env).expect("valid");
+        assert_eq!(
+            g.allowed_origins,
+            vec![
+                "https://app.example".to_string(),
+                "http://127.0.0.1:9".to_string()
+            ]
+        );
+        assert_eq!(
+            g.access_token.as_ref().map(|t| t.expose()),
+            Some("tok-from-env")
+        );
+        assert_eq!(g.rate_limit_per_minute, 0);
+        assert_eq!(
+            g.max_jobs_per_client,
+            crate::guard::DEFAULT_MAX_JOBS_PER_CLIENT
+        );
+        let flag = serve(&["--access-token", "tok-flag", "--request-timeout-secs", "0"])
+            .guard_config(env)
+            .expect("valid");
+        assert_eq!(
+            flag.access_token.as_ref().map(|t| t.expose()),
+            Some("tok-flag")
+        );
+        assert_eq!(flag.request_timeout, None);
+        assert!(serve(&["--allow-origin", "https://a.example/app"])
+            .guard_config(|_| None)
+            .is_err());
+        assert!(serve(&["--access-token", "has space"])
+            .guard_config(|_| None)
+            .is_err());
+        let none = serve(&[]).guard_config(|_| None).expect("valid");
+        assert!(none.access_token.is_none() && none.allowed_origins.is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod app;
 pub mod board_cli;
 pub mod cli;
 pub mod config;
+pub mod guard;
 pub mod health;
 pub mod kling_token;
 pub mod logging;

@@ -44,6 +44,13 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let guard = match args.guard_config(|name| std::env::var(name).ok()) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         let uploads = match Uploads::open(&args.upload_config()) {
             Ok(u) => u,
             Err(e) => {
@@ -84,7 +91,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             );
         }
         let _ = out.flush();
-        let app = app::router(api, &args.dist);
+        let app = app::router_with(api, &args.dist, &guard);
         match axum::serve(
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -54,8 +54,64 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// The app router for a dist directory.
+/// The Content-Security-Policy of the app's pages, with `'sha256-…'` for
+/// each inline script (Trunk's module loader) in `script-src`:
+/// `'wasm-unsafe-eval'` lets the wasm compile, and no other inline
+/// script may run.
+pub fn content_security_policy(script_hashes: &[String]) -> String {
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    for h in script_hashes {
+        script_src.push_str(&format!(" 'sha256-{h}'"));
+    }
+    format!(
+        "default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data: blob: https:; media-src 'self' blob: https:; \
+         connect-src 'self' https:; worker-src 'self' blob:; object-src 'none'; \
+         base-uri 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The inline scripts of an HTML page (`<script>` elements with no
+/// `src`), as the text a browser hashes.
+pub fn inline_scripts(html: &str) -> Vec<&str> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = lower[at..].find("<script").map(|i| at + i) {
+        let Some(tag_end) = lower[start..].find('>').map(|i| start + i) else {
+            break;
+        };
+        let attrs = &lower[start + "<script".len()..tag_end];
+        let Some(close) = lower[tag_end..].find("</script").map(|i| tag_end + i) else {
+            break;
+        };
+        let has_src = attrs
+            .split(|c: char| c.is_ascii_whitespace())
+            .any(|a| a == "src" || a.starts_with("src="));
+        if !has_src {
+            out.push(&html[tag_end + 1..close]);
+        }
+        at = close;
+    }
+    out
+}
+
+/// Base64 SHA-256 of each inline script, for the CSP.
+pub fn script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    inline_scripts(html)
+        .into_iter()
+        .map(|s| base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes())))
+        .collect()
+}
+
+/// The app router for a dist directory. Its `index.html` is read now for
+/// the CSP's script hashes: a rebuilt app needs a restarted server.
 pub fn router(dist: &Path) -> Router {
+    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let csp = HeaderValue::from_str(&content_security_policy(&script_hashes(&html)))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let index = ServeFile::new(dist.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
@@ -76,6 +132,21 @@ pub fn router(dist: &Path) -> Router {
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let csp = csp.clone();
+            async move {
+                let mut res = next.run(req).await;
+                let html = res
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+                if html {
+                    res.headers_mut()
+                        .insert(header::CONTENT_SECURITY_POLICY, csp);
+                }
+                res
+            }
+        }))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -94,6 +165,14 @@ mod tests {
         assert!(looks_like_file("/.."));
         assert!(!looks_like_file("/"));
         assert!(!looks_like_file("/boards/42"));
+    }
+
+    #[test]
+    fn inline_scripts_are_found_and_src_scripts_skipped() {
+        let html = "<script type=\"module\">a()</script><SCRIPT>b()</SCRIPT>\
+                    <script src=\"/x.js\"></script><script data-src=1>c()</script>";
+        assert_eq!(super::inline_scripts(html), vec!["a()", "b()", "c()"]);
+        assert!(super::inline_scripts("<p>none</p><script").is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
@@ -170,8 +171,12 @@ pub async fn proxy(
     State(relay): State<Arc<FalRelay>>,
     method: Method,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match super::body_or_refusal(body, super::MAX_BODY_BYTES) {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
     if ![Method::GET, Method::POST, Method::PUT].contains(&method) {
         return relay_error(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::Response;
@@ -89,8 +90,12 @@ pub async fn relay(
     RawQuery(query): RawQuery,
     method: Method,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match super::body_or_refusal(body, super::MAX_JSON_BODY_BYTES) {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
     if !allowed_path(&path) {
         return relay_error(
             StatusCode::NOT_FOUND,

@@ -24,9 +24,38 @@ pub struct RelayConfig {
     pub media: media::MediaConfig,
 }
 
-/// The longest request body a relay accepts (JSON requests; images may be
-/// inlined as Base64 for Kling).
+/// The longest request body the fal proxy accepts (it may carry a file
+/// to fal's storage).
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// The longest request body of the Kling and Replicate relays: their
+/// create calls are JSON with reference URLs (the app never inlines
+/// images), a few KiB.
+pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
+
+/// The body, or the answer to a body that could not be read: 413 naming
+/// the route's limit when it was too large.
+pub fn body_or_refusal(
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    limit: usize,
+) -> Result<axum::body::Bytes, Response> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            relay_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the request body is too large: this route takes at most {}",
+                    crate::uploads::human_bytes(limit as u64)
+                ),
+            )
+        } else {
+            relay_error(
+                e.status(),
+                format!("the request body could not be read: {e}"),
+            )
+        }
+    })
+}
 
 /// Response headers passed back to the browser. Everything else (cookies,
 /// hop-by-hop headers, the upstream's CORS headers) stays behind.

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
@@ -116,8 +117,12 @@ pub async fn relay(
     Path(path): Path<String>,
     method: Method,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match super::body_or_refusal(body, super::MAX_JSON_BODY_BYTES) {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
     let Some(call) = Call::parse(&path) else {
         return relay_error(
             StatusCode::NOT_FOUND,

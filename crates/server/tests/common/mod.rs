@@ -71,9 +71,12 @@ pub async fn serve_api(api: Api, dist: &Path) -> String {
     serve(storyreel_server::app::router(api, dist)).await
 }
 
+/// A client that opens a connection per request: a refused body (413)
+/// closes its connection, which a pooled client might reuse.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(WAIT)
+        .pool_max_idle_per_host(0)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
@@ -181,4 +184,61 @@ impl Child_ {
             .and_then(|h| h.join().ok())
             .unwrap_or_default()
     }
+}
+
+/// A bare HTTP/1.1 request with `path` sent as written (no normalising);
+/// returns the whole answer as text, which must be an HTTP answer.
+pub async fn raw(
+    url: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = url.strip_prefix("http://").expect("http URL");
+    let mut s = tokio::net::TcpStream::connect(host).await.expect("connect");
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    s.write_all(&bytes).await.expect("send");
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(WAIT, s.read_to_end(&mut buf)).await;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    assert!(
+        text.starts_with("HTTP/1.1 "),
+        "{method} {path}: not an HTTP answer: {text:?}"
+    );
+    text
+}
+
+/// A fake upstream that records every request and answers with `answer`
+/// (given the path).
+pub async fn recording(
+    answer: impl Fn(&str) -> axum::response::Response + Clone + Send + Sync + 'static,
+) -> (SocketAddr, Seen) {
+    let seen: Seen = Arc::default();
+    let s = seen.clone();
+    let app = Router::new().fallback(move |req: axum::extract::Request| {
+        let s = s.clone();
+        let answer = answer.clone();
+        async move {
+            let path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            s.lock().expect("lock").push((
+                req.method().to_string(),
+                path.clone(),
+                req.headers().clone(),
+            ));
+            answer(&path)
+        }
+    });
+    (listen(app).await, seen)
 }
