@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the built app.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print the exact provider request for a board file.
     Request(RequestArgs),
     /// Print a board file's problems; exits 1 if it has errors.
@@ -342,7 +342,7 @@ mod relay_flag_tests {
         let mut all = vec!["storyreel-server", "serve"];
         all.extend_from_slice(args);
         match Cli::try_parse_from(all).expect("parses").command {
-            Command::Serve(s) => s,
+            Command::Serve(s) => *s,
             _ => panic!("not serve"),
         }
     }

@@ -10,7 +10,7 @@ use storyreel_server::{board_cli, serve};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::Request(args) => {
             board_cli::request_with(&args.provider, &args.file, &args.options())
         }

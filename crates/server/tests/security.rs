@@ -120,7 +120,7 @@ async fn relay_targets_cannot_reach_anywhere_else() {
         "https://169.254.169.254/latest/meta-data".to_string(),
         format!("http://localhost:{port}/x"),
         format!("http://127.0.0.1:{other}/x"),
-        format!("http://127.0.0.1/x"),
+        "http://127.0.0.1/x".to_string(),
         "file:///etc/passwd".to_string(),
         "gopher://fal.run/_x".to_string(),
         "ftp://fal.run/x".to_string(),

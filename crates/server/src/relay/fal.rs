@@ -173,9 +173,9 @@ pub async fn proxy(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let body = match super::body_or_refusal(body, super::MAX_BODY_BYTES) {
+    let body = match body {
         Ok(b) => b,
-        Err(res) => return res,
+        Err(e) => return super::body_refusal(e, super::MAX_BODY_BYTES),
     };
     if ![Method::GET, Method::POST, Method::PUT].contains(&method) {
         return relay_error(

@@ -33,28 +33,23 @@ pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// images), a few KiB.
 pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
 
-/// The body, or the answer to a body that could not be read: 413 naming
-/// the route's limit when it was too large.
-pub fn body_or_refusal(
-    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-    limit: usize,
-) -> Result<axum::body::Bytes, Response> {
-    body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            relay_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "the request body is too large: this route takes at most {}",
-                    crate::uploads::human_bytes(limit as u64)
-                ),
-            )
-        } else {
-            relay_error(
-                e.status(),
-                format!("the request body could not be read: {e}"),
-            )
-        }
-    })
+/// The answer to a body that could not be read: 413 naming the route's
+/// limit when it was too large.
+pub fn body_refusal(e: axum::extract::rejection::BytesRejection, limit: usize) -> Response {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        relay_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the request body is too large: this route takes at most {}",
+                crate::uploads::human_bytes(limit as u64)
+            ),
+        )
+    } else {
+        relay_error(
+            e.status(),
+            format!("the request body could not be read: {e}"),
+        )
+    }
 }
 
 /// Response headers passed back to the browser. Everything else (cookies,

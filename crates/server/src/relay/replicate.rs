@@ -119,9 +119,9 @@ pub async fn relay(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let body = match super::body_or_refusal(body, super::MAX_JSON_BODY_BYTES) {
+    let body = match body {
         Ok(b) => b,
-        Err(res) => return res,
+        Err(e) => return super::body_refusal(e, super::MAX_JSON_BODY_BYTES),
     };
     let Some(call) = Call::parse(&path) else {
         return relay_error(
