@@ -57,7 +57,9 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 /// The Content-Security-Policy of the app's pages, with `'sha256-…'` for
 /// each inline script (Trunk's module loader) in `script-src`:
 /// `'wasm-unsafe-eval'` lets the wasm compile, and no other inline
-/// script may run.
+/// script may run. `connect-src` has `data:` and `blob:` because the app
+/// `fetch`es its own reference images from such URLs to upload them
+/// (`net::blob_of`).
 pub fn content_security_policy(script_hashes: &[String]) -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
     for h in script_hashes {
@@ -66,7 +68,7 @@ pub fn content_security_policy(script_hashes: &[String]) -> String {
     format!(
         "default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; \
          img-src 'self' data: blob: https:; media-src 'self' blob: https:; \
-         connect-src 'self' https:; worker-src 'self' blob:; object-src 'none'; \
+         connect-src 'self' https: data: blob:; worker-src 'self' blob:; object-src 'none'; \
          base-uri 'self'; frame-ancestors 'none'"
     )
 }

@@ -452,6 +452,28 @@ async fn only_listed_origins_and_the_server_itself_may_call_the_api() {
         .unwrap()
         .to_ascii_lowercase();
     assert!(allowed.contains("authorization"), "{allowed}");
+    // Routes that take one method answer preflights too.
+    for (path, method) in [
+        ("/api/media?url=x", "GET"),
+        ("/api/uploads", "POST"),
+        ("/api/fal/proxy", "PUT"),
+        ("/api/status", "GET"),
+    ] {
+        let res = c
+            .request(reqwest::Method::OPTIONS, format!("{url}{path}"))
+            .header("origin", "https://app.example")
+            .header("access-control-request-method", method)
+            .header("access-control-request-headers", "x-storyreel-token")
+            .send()
+            .await
+            .expect("answer");
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        assert_eq!(
+            res.headers()["access-control-allow-origin"],
+            "https://app.example",
+            "{path}"
+        );
+    }
     // Its refusal for a missing token is readable by the page.
     let res = c
         .post(format!("{url}{KLING_CREATE}"))
@@ -941,7 +963,7 @@ async fn pages_carry_a_csp_that_covers_each_inline_script_and_no_other() {
             "base-uri 'self'",
             "frame-ancestors 'none'",
             "worker-src 'self' blob:",
-            "connect-src 'self' https:",
+            "connect-src 'self' https: data: blob:",
         ] {
             assert!(csp.contains(d), "{d}: {csp}");
         }
