@@ -1194,7 +1194,11 @@ fn no_secret_reaches_an_answer_a_log_line_or_the_metrics() {
     assert!(to_upstream.contains(FAL), "fal's key reached the upstream");
     assert!(
         said.contains("storyreel_http_requests_total"),
-        "metrics were read"
+        "metrics were read with the token from STORYREEL_ACCESS_TOKEN"
+    );
+    assert!(
+        said.contains("401 Unauthorized"),
+        "a wrong token was refused"
     );
     assert!(said.contains("\"relay\":true"), "relay errors were seen");
     assert!(log.lines().count() > 20, "{log}");
