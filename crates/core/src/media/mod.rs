@@ -1,0 +1,10 @@
+//! Checking a file in the browser before it is uploaded: what it is, from
+//! its content ([`sniff`](mod@sniff)); an image's size from its header ([`image`]); a
+//! video's length, size and frame rate from its `moov` box ([`video`]);
+//! the limits of the role it is picked for ([`check`]); and a resize plan
+//! for an image that is larger than it needs to be ([`fit`]). Nothing here
+//! decodes pixels, and malformed input gives an error, never a panic.
+
+pub mod sniff;
+
+pub use sniff::{sniff, Kind, Sniffed};
