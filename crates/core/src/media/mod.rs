@@ -5,6 +5,8 @@
 //! for an image that is larger than it needs to be ([`fit`]). Nothing here
 //! decodes pixels, and malformed input gives an error, never a panic.
 
+pub mod image;
 pub mod sniff;
 
+pub use image::{read_image, ImageError, ImageInfo};
 pub use sniff::{sniff, Kind, Sniffed};
