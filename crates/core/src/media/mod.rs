@@ -7,6 +7,10 @@
 
 pub mod image;
 pub mod sniff;
+pub mod video;
 
 pub use image::{read_image, ImageError, ImageInfo};
 pub use sniff::{sniff, Kind, Sniffed};
+pub use video::{
+    locate_moov, locate_moov_from, read_moov, read_video, MoovLocation, VideoError, VideoInfo,
+};
