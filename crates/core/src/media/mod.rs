@@ -5,10 +5,14 @@
 //! for an image that is larger than it needs to be ([`fit`]). Nothing here
 //! decodes pixels, and malformed input gives an error, never a panic.
 
+pub mod check;
+pub mod fit;
 pub mod image;
 pub mod sniff;
 pub mod video;
 
+pub use check::{check_file, check_image, check_kind, check_video, MediaProblem, Role, Verdict};
+pub use fit::{Attempt, FitPlan, Next, Output};
 pub use image::{read_image, ImageError, ImageInfo};
 pub use sniff::{sniff, Kind, Sniffed};
 pub use video::{
