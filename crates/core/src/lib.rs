@@ -18,6 +18,7 @@ pub mod job;
 pub mod journal;
 pub mod kling;
 pub mod limits;
+pub mod media;
 pub mod mention;
 pub mod playback;
 pub mod problem;
