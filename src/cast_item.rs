@@ -24,16 +24,18 @@ pub enum Thumb {
 /// The thumbnail of reference `name`, as this browser can load it.
 pub fn thumb_of(editor: Editor, settings: Settings, name: &str) -> Thumb {
     let transport = settings.transport();
-    editor.board.with(|b| match b.reference(name).map(|r| &r.kind) {
-        Some(ReferenceKind::Image { src }) => {
-            transport.view_url(src).map_or(Thumb::None, Thumb::Image)
-        }
-        Some(ReferenceKind::Video { src, .. }) => {
-            transport.view_url(src).map_or(Thumb::None, Thumb::Video)
-        }
-        Some(ReferenceKind::Element { element_id }) => Thumb::Element(*element_id),
-        None => Thumb::None,
-    })
+    editor
+        .board
+        .with(|b| match b.reference(name).map(|r| &r.kind) {
+            Some(ReferenceKind::Image { src }) => {
+                transport.view_url(src).map_or(Thumb::None, Thumb::Image)
+            }
+            Some(ReferenceKind::Video { src, .. }) => {
+                transport.view_url(src).map_or(Thumb::None, Thumb::Video)
+            }
+            Some(ReferenceKind::Element { element_id }) => Thumb::Element(*element_id),
+            None => Thumb::None,
+        })
 }
 
 /// A small square picture of a reference.
@@ -108,7 +110,9 @@ pub fn CastItem(name: String) -> impl IntoView {
         let mut removed = false;
         board.update(|b| removed = cast::remove(b, &n).is_ok());
         if removed {
-            editor.say(format!("@{n} removed from the cast. Undo (Ctrl+Z) brings it back."));
+            editor.say(format!(
+                "@{n} removed from the cast. Undo (Ctrl+Z) brings it back."
+            ));
         }
     };
 

@@ -112,9 +112,11 @@ pub fn CastPanel() -> impl IntoView {
 
 /// Whether a drag carries files (not a cast item or text).
 fn has_files(ev: &web_sys::DragEvent) -> bool {
-    ev.data_transfer()
-        .map(|d| d.types())
-        .is_some_and(|types| types.iter().any(|t| t.as_string().as_deref() == Some("Files")))
+    ev.data_transfer().map(|d| d.types()).is_some_and(|types| {
+        types
+            .iter()
+            .any(|t| t.as_string().as_deref() == Some("Files"))
+    })
 }
 
 /// Files on their way in, and those refused with their reasons.

@@ -323,9 +323,12 @@ async fn video_verdict(file: &web_sys::File, head: &[u8], len: u64) -> Result<Ve
         }
         match location {
             MoovLocation::InHead(range) => break head[range].to_vec(),
-            MoovLocation::At { offset, len: size } => break read(file, offset, offset + size).await?,
+            MoovLocation::At { offset, len: size } => {
+                break read(file, offset, offset + size).await?
+            }
             MoovLocation::ReadAt { offset } => {
-                let chunk = read(file, offset, (offset + media::video::HEADER_READ).min(len)).await?;
+                let chunk =
+                    read(file, offset, (offset + media::video::HEADER_READ).min(len)).await?;
                 location =
                     media::locate_moov_from(&chunk, offset, len).map_err(|e| unreadable(&e))?;
                 if let MoovLocation::InHead(range) = location {

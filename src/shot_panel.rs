@@ -7,8 +7,8 @@ use wasm_bindgen::JsCast;
 
 use crate::cast_item::{thumb_of, ThumbView, DRAG_TYPE};
 use crate::dom;
-use crate::settings::Settings;
 use crate::prompt_field::PromptField;
+use crate::settings::Settings;
 use crate::state::Editor;
 
 #[component]
@@ -71,7 +71,9 @@ fn ShotPanel(key: u32) -> impl IntoView {
     // browser inserts the `@name` at the drop point) is cited at the end.
     let on_drop = move |ev: web_sys::DragEvent| {
         let Some(dt) = ev.data_transfer() else { return };
-        let Ok(name) = dt.get_data(DRAG_TYPE) else { return };
+        let Ok(name) = dt.get_data(DRAG_TYPE) else {
+            return;
+        };
         let on_text = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -87,7 +89,10 @@ fn ShotPanel(key: u32) -> impl IntoView {
             format!("{} @{name}", text.trim_end())
         };
         editor.set_shot_prompt(key, joined);
-        editor.say(format!("@{name} cited in shot {}.", index.get_untracked() + 1));
+        editor.say(format!(
+            "@{name} cited in shot {}.",
+            index.get_untracked() + 1
+        ));
     };
     let step = move |delta: i32| {
         let next = (duration.get_untracked() as i32 + delta).max(0) as u32;

@@ -33,11 +33,12 @@ pub async fn send(
     let upload = xhr
         .upload()
         .map_err(|_| "this browser cannot report upload progress")?;
-    let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
-        if ev.length_computable() && ev.total() > 0.0 {
-            progress((ev.loaded() / ev.total()).clamp(0.0, 1.0));
-        }
-    });
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+            if ev.length_computable() && ev.total() > 0.0 {
+                progress((ev.loaded() / ev.total()).clamp(0.0, 1.0));
+            }
+        });
     upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
 
     // Resolves on loadend, whatever happened; the status says what.

@@ -250,10 +250,15 @@ fn view_urls_of_references() {
         Some(format!("https://proxy.example.test/base/uploads/{sha}").as_str())
     );
     assert_eq!(
-        Transport::new("").unwrap().view_url(&format!("upload:{sha}")),
+        Transport::new("")
+            .unwrap()
+            .view_url(&format!("upload:{sha}")),
         Some(format!("/uploads/{sha}"))
     );
     assert_eq!(t.view_url("upload:abc"), None);
     assert_eq!(t.view_url("javascript:alert(1)"), None);
-    assert_eq!(t.view_url("https://cdn.test/a.png").as_deref(), Some("https://cdn.test/a.png"));
+    assert_eq!(
+        t.view_url("https://cdn.test/a.png").as_deref(),
+        Some("https://cdn.test/a.png")
+    );
 }
