@@ -143,6 +143,10 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
         suggest_name(&file_name, &probe)
     });
     let id = intakes.start(file_name.clone(), name.clone());
+    let start_mark = format!("storyreel-prepare-{id}");
+    if let Some(p) = window().performance() {
+        let _ = p.mark(&start_mark);
+    }
     let len = file.size().max(0.0) as u64;
 
     let head = match read(&file, 0, len.min(IMAGE_HEAD)).await {
@@ -214,6 +218,11 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
     // The board may have changed while the file was read: check again.
     if let Some(why) = room_for(editor, intakes, role) {
         return intakes.refuse(id, vec![why]);
+    }
+    // The check and any resize, for the benchmark (`cargo xtask bench`).
+    if let Some(p) = window().performance() {
+        let _ = p.measure_with_start_mark("storyreel-prepare", &start_mark);
+        let _ = p.clear_marks_with_mark_name(&start_mark);
     }
     intakes.set(id, |i| i.stage = Stage::Uploading(0.0));
     let url = settings.transport().uploads_url();
