@@ -11,6 +11,10 @@ use crate::share::ShareButton;
 use crate::shortcuts::HistoryButtons;
 use crate::state::Editor;
 
+/// Why sound is off with a reference video.
+const SOUND_WITH_VIDEO: &str =
+    "Sound is off while the cast has a reference video: Kling generates no audio with a video input. Remove the video to turn it on.";
+
 #[component]
 pub fn Header() -> impl IntoView {
     let editor = Editor::expect();
@@ -25,6 +29,26 @@ pub fn Header() -> impl IntoView {
     let aspect = Memo::new(move |_| board.with(|b| b.aspect_ratio));
     let sound = Memo::new(move |_| board.with(|b| b.sound));
     let destination = Memo::new(move |_| board.with(storyreel_core::request::destination));
+    // What the price depends on, so a keystroke in a prompt does not
+    // re-price the board twice over.
+    let price_inputs = Memo::new(move |_| {
+        board.with(|b| {
+            (
+                b.provider,
+                b.mode,
+                b.total_seconds(),
+                b.shots.len(),
+                b.first_frame.is_some(),
+                b.last_frame.is_some(),
+                b.base_video().is_some(),
+                b.has_video(),
+            )
+        })
+    });
+    let sound_price = Memo::new(move |_| {
+        price_inputs.track();
+        board.with_untracked(cost::sound_difference_text)
+    });
 
     view! {
         <header class="topbar">
@@ -123,17 +147,30 @@ pub fn Header() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <label class="check" title=move || { if has_video.get() { "Sound must be off while the cast has a reference video" } else { "" } }>
+                <label class="check" title=move || { if has_video.get() { SOUND_WITH_VIDEO } else { "Native audio: dialogue, lip-sync and sound effects" } }>
                     <input
                         id="setting-sound"
                         type="checkbox"
                         prop:checked=sound
+                        // A board with a video and sound on (from a file) can
+                        // still be switched off, never on.
+                        disabled=move || has_video.get() && !sound.get()
+                        aria-describedby="sound-note"
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             board.update(|b| b.sound = on);
                         }
                     />
                     <span>"Sound"</span>
+                    <small id="sound-note" class="sound-note">
+                        {move || {
+                            if has_video.get() {
+                                "off: reference video".to_string()
+                            } else {
+                                sound_price.get().unwrap_or_default()
+                            }
+                        }}
+                    </small>
                 </label>
             </div>
             <div class="cost" id="cost" aria-live="polite">

@@ -2,12 +2,15 @@
 
 mod app;
 mod autosave;
+mod cast_item;
 mod cast_panel;
 mod contact_sheet;
 mod dom;
 mod file_io;
+mod frames_picker;
 mod generate;
 mod header;
+mod intake;
 mod jobs;
 mod jobs_panel;
 mod journal;
@@ -17,6 +20,7 @@ mod net;
 mod player;
 mod problems_panel;
 mod prompt_field;
+mod resize;
 mod settings;
 mod share;
 mod shared_view;
@@ -27,6 +31,7 @@ mod storage;
 mod studio;
 mod takes;
 mod timeline;
+mod upload;
 
 #[cfg(test)]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -2,10 +2,13 @@
 
 use leptos::prelude::*;
 use storyreel_core::limits::MAX_SHOT_PROMPT_CHARS;
-use storyreel_core::{dialogue, edit, problem::tenths, Location};
+use storyreel_core::{cast, dialogue, edit, problem::tenths, Location};
+use wasm_bindgen::JsCast;
 
+use crate::cast_item::{thumb_of, ThumbView, DRAG_TYPE};
 use crate::dom;
 use crate::prompt_field::PromptField;
+use crate::settings::Settings;
 use crate::state::Editor;
 
 #[component]
@@ -53,13 +56,63 @@ fn ShotPanel(key: u32) -> impl IntoView {
         })
     });
     let on_prompt = Callback::new(move |text: String| editor.set_shot_prompt(key, text));
+    let settings = Settings::expect();
+    // The cast this shot cites, for the chips.
+    let chips = Memo::new(move |_| {
+        let i = index.get();
+        board.with(|b| {
+            cast::mentioned_in_shot(b, i)
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+    });
+    // A cast item dropped on the shot (not on its prompt, where the
+    // browser inserts the `@name` at the drop point) is cited at the end.
+    let on_drop = move |ev: web_sys::DragEvent| {
+        let Some(dt) = ev.data_transfer() else { return };
+        let Ok(name) = dt.get_data(DRAG_TYPE) else {
+            return;
+        };
+        let on_text = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| el.tag_name() == "TEXTAREA");
+        if name.is_empty() || on_text {
+            return;
+        }
+        ev.prevent_default();
+        let text = prompt.get_untracked();
+        let joined = if text.trim().is_empty() {
+            format!("@{name} ")
+        } else {
+            format!("{} @{name}", text.trim_end())
+        };
+        editor.set_shot_prompt(key, joined);
+        editor.say(format!(
+            "@{name} cited in shot {}.",
+            index.get_untracked() + 1
+        ));
+    };
     let step = move |delta: i32| {
         let next = (duration.get_untracked() as i32 + delta).max(0) as u32;
         editor.set_duration(key, next);
     };
 
     view! {
-        <li class="shot-panel" id=move || format!("shot-{}", index.get())>
+        <li
+            class="shot-panel"
+            id=move || format!("shot-{}", index.get())
+            on:dragover=move |ev: web_sys::DragEvent| {
+                let ours = ev
+                    .data_transfer()
+                    .is_some_and(|d| d.types().iter().any(|t| t.as_string().as_deref() == Some(DRAG_TYPE)));
+                if ours {
+                    ev.prevent_default();
+                }
+            }
+            on:drop=on_drop
+        >
             <div class="shot-head">
                 <h3>{move || format!("Shot {}", index.get() + 1)}</h3>
                 <div class="stepper" role="group" aria-label=move || format!("Length of shot {}", index.get() + 1)>
@@ -137,6 +190,27 @@ fn ShotPanel(key: u32) -> impl IntoView {
                     />
                 }
             }}
+            <ul class="shot-chips" aria-label=move || format!("Cast in shot {}", index.get() + 1)>
+                <For each=move || chips.get() key=|n| n.clone() let:n>
+                    {
+                        let target = format!("ref-{n}");
+                        let thumb = thumb_of(editor, settings, &n);
+                        view! {
+                            <li>
+                                <button
+                                    class="chip"
+                                    data-ref=n.clone()
+                                    title=format!("@{n}: show in the cast")
+                                    on:click=move |_| dom::focus_id(&target)
+                                >
+                                    <ThumbView thumb=thumb name=n.clone() />
+                                    <span>"@" {n.clone()}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
             <Show when=move || { speech.get() > 0 && speech.get() <= duration.get() * 10 }>
                 <p class="speech-fit">
                     {move || format!("Dialogue needs about {} s of this shot's {} s", tenths(speech.get()), duration.get())}

@@ -223,6 +223,7 @@ async fn unknown_mentions_are_flagged_and_cast_names_complete() {
     assert_eq!(active, json!("shot-0-prompt"));
 
     // Adding bob to the cast resolves it.
+    h.click(".cast-by-address summary").await;
     type_into(&h.wait_for("#cast-name").await, "bob").await;
     type_into(
         &h.wait_for("#cast-value").await,

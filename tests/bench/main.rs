@@ -6,6 +6,8 @@
 //! - time per keystroke in a shot prompt of a 6-shot board over 1,000
 //!   inputs: input handler, re-render, rules and a forced layout.
 
+mod prepare;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -340,6 +342,7 @@ async fn main() {
         percentile(&decodes, 50.0),
         decodes.last().copied().unwrap_or(f64::NAN),
     );
+    prepare::section(&mut md).await;
     clip_section(&mut md);
     std::fs::write(&out_path, &md).expect("write BENCHMARKS.md");
     println!("{md}");

@@ -2,6 +2,8 @@
 //! build, ChromeDriver, and a headless Chromium session. Everything runs on
 //! loopback; every wait is bounded.
 
+pub mod files;
+
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;

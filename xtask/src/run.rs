@@ -404,6 +404,8 @@ fn node_results(tap: &str) -> String {
 pub fn bench() -> Result<ExitCode, String> {
     ensure::build_tools()?;
     ensure::browser()?;
+    // browser-image-compression, the peer of the photo benchmark.
+    ensure::node_deps()?;
     let _dist = trunk_build()?;
     cmd("cargo", &["build", "--release", "-p", "storyreel-server"]).run()?;
     cmd(
@@ -419,7 +421,6 @@ pub fn bench() -> Result<ExitCode, String> {
     .run()?;
     // After the browser figures, which rewrite the file: the fal proxy
     // against @fal-ai/server-proxy replaces only its own section.
-    ensure::node_deps()?;
     cmd(
         "cargo",
         &[

@@ -173,6 +173,25 @@ pub fn estimate(board: &Board) -> Estimate {
     }
 }
 
+/// What sound adds to the price: the estimate with sound on minus the
+/// estimate with it off, as `+$0.42`; `None` where either has no price or
+/// they are equal.
+pub fn sound_difference_text(board: &Board) -> Option<String> {
+    let with = |sound: bool| {
+        let mut b = board.clone();
+        b.sound = sound;
+        estimate(&b).milli_usd
+    };
+    let (on, off) = (with(true)?, with(false)?);
+    let delta = i64::from(on) - i64::from(off);
+    if delta == 0 {
+        return None;
+    }
+    let cents = (delta.unsigned_abs() + 5) / 10;
+    let sign = if delta > 0 { '+' } else { '−' };
+    Some(format!("{sign}${}.{:02}", cents / 100, cents % 100))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +205,37 @@ mod tests {
             shots: seconds.iter().map(|s| Shot::new("x", *s)).collect(),
             ..Board::default()
         }
+    }
+
+    #[test]
+    fn sound_difference_is_the_price_of_sound() {
+        // pro: $0.14 a second with sound, $0.112 without; 10 s.
+        let b = board(Mode::Pro, false, &[5, 5]);
+        let on = estimate(&Board {
+            sound: true,
+            ..b.clone()
+        })
+        .milli_usd
+        .unwrap();
+        let off = estimate(&b).milli_usd.unwrap();
+        assert!(on > off);
+        let cents = (on - off + 5) / 10;
+        assert_eq!(
+            sound_difference_text(&b),
+            Some(format!("+${}.{:02}", cents / 100, cents % 100))
+        );
+        assert_eq!(
+            sound_difference_text(&b),
+            sound_difference_text(&Board {
+                sound: true,
+                ..b.clone()
+            })
+        );
+        let replicate = Board {
+            provider: Provider::Replicate,
+            ..b
+        };
+        assert_eq!(sound_difference_text(&replicate), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! and for `wasm32-unknown-unknown`, and the app and the server both call it.
 
 pub mod board;
+pub mod cast;
 pub mod cost;
 pub mod dialogue;
 pub mod edit;
@@ -17,6 +18,7 @@ pub mod job;
 pub mod journal;
 pub mod kling;
 pub mod limits;
+pub mod media;
 pub mod mention;
 pub mod playback;
 pub mod problem;

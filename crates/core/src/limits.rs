@@ -26,3 +26,43 @@ pub const MAX_ELEMENTS_WITH_FRAMES: usize = 3;
 pub const MAX_IMAGES_WITH_END_FRAME: usize = 2;
 /// Reference videos.
 pub const MAX_VIDEOS: usize = 1;
+
+// ------------------------------------------------------------ media files
+// Kling O3's media limits (providers.md §1.5, storyboard-format.md). The
+// documents say "MB" without saying which; the server holds uploads to
+// 10 MiB and 200 MiB (`crates/server/src/uploads/store.rs`), and these are
+// the same numbers, so a file the browser passes is one the server stores.
+
+/// Shortest side of an image reference or frame, in pixels.
+pub const MIN_IMAGE_SIDE_PX: u32 = 300;
+/// Largest image file: 10 MiB, as the server's upload limit.
+pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
+/// Widest image aspect ratio, long side to short side, as the fraction
+/// `MAX_IMAGE_ASPECT_NUM / MAX_IMAGE_ASPECT_DEN` (2.5:1 either way), so
+/// the check is exact in integers.
+pub const MAX_IMAGE_ASPECT_NUM: u64 = 5;
+pub const MAX_IMAGE_ASPECT_DEN: u64 = 2;
+/// Shortest reference video, in seconds.
+pub const MIN_VIDEO_SECONDS: f64 = 3.0;
+/// Longest reference video, in seconds.
+pub const MAX_VIDEO_SECONDS: f64 = 10.0;
+/// How far past [`MAX_VIDEO_SECONDS`] a video may run: fal's copy of the
+/// element limits says 3–10.05 s, and a 10 s recording is often a few
+/// milliseconds over (the last frame's duration, an audio priming
+/// sample), so 10.05 s is still taken. The minimum has no tolerance.
+pub const VIDEO_SECONDS_TOLERANCE: f64 = 0.05;
+/// Smallest side of a reference video, in pixels.
+pub const MIN_VIDEO_SIDE_PX: u32 = 720;
+/// Largest side of a reference video, in pixels.
+pub const MAX_VIDEO_SIDE_PX: u32 = 2160;
+/// Lowest average frame rate of a reference video.
+pub const MIN_VIDEO_FPS: f64 = 24.0;
+/// Highest average frame rate of a reference video.
+pub const MAX_VIDEO_FPS: f64 = 60.0;
+/// How far an average frame rate may be below [`MIN_VIDEO_FPS`] or above
+/// [`MAX_VIDEO_FPS`]: NTSC's 23.976 (24000/1001) fps is "24 fps" to
+/// everyone, and an average over a variable-rate phone recording wobbles
+/// by a few hundredths.
+pub const VIDEO_FPS_TOLERANCE: f64 = 0.1;
+/// Largest video file: 200 MiB, as the server's default upload limit.
+pub const MAX_VIDEO_BYTES: u64 = 200 * 1024 * 1024;

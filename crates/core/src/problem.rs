@@ -144,6 +144,17 @@ pub enum ProblemKind {
     BaseVideoSetsLength { video: String, total: u32 },
     #[error("the aspect ratio follows the first frame; the {chosen} setting is not sent")]
     AspectFollowsFrame { chosen: String },
+    #[error("@{name} is in the cast but no prompt or frame uses it; cite it where it appears, or remove it")]
+    UnusedReference { name: String },
+    #[error("this shot cites no one from the cast, so nothing keeps its subjects consistent with the other shots; cite who or what appears with @name")]
+    ShotCitesNoOne,
+    #[error("@{name} is {here} here but {there} in shot {shot}; one reference drives both shots, so one description will not match")]
+    DescribedDifferently {
+        name: String,
+        here: String,
+        shot: usize,
+        there: String,
+    },
     #[error("the quoted lines need about {} s at a natural pace; the shot is {duration} s", tenths(*.needed_tenths))]
     DialogueTooLong { needed_tenths: u32, duration: u32 },
 
@@ -187,6 +198,17 @@ impl ProblemKind {
                 | ProblemKind::TooManyShots { .. }
                 | ProblemKind::ShotTooShort { .. }
                 | ProblemKind::TotalTooLong { .. }
+        )
+    }
+
+    /// Warnings about subject consistency across shots (see
+    /// `rules::consistency`); they never block a request.
+    pub fn is_consistency(&self) -> bool {
+        matches!(
+            self,
+            ProblemKind::UnusedReference { .. }
+                | ProblemKind::ShotCitesNoOne
+                | ProblemKind::DescribedDifferently { .. }
         )
     }
 

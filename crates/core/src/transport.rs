@@ -178,6 +178,16 @@ impl Transport {
         format!("{}/api/uploads", self.proxy)
     }
 
+    /// Where this browser can see a reference's file: an https `src` as it
+    /// is, `upload:<sha256>` at the server's `/uploads/<sha256>`.
+    pub fn view_url(&self, src: &str) -> Option<String> {
+        if let Some(sha) = src.strip_prefix("upload:") {
+            return (crate::reference::src_problem(src).is_none())
+                .then(|| format!("{}/uploads/{sha}", self.proxy));
+        }
+        src.starts_with("https://").then(|| src.to_string())
+    }
+
     /// A video URL fetched through the server, for CDNs that refuse the
     /// browser.
     pub fn media(&self, url: &str) -> HttpCall {

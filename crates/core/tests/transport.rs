@@ -240,3 +240,25 @@ fn encoding_and_waits() {
     assert_eq!(typical_wait(Provider::Kling, false), "usually 1–3 min");
     assert!(typical_wait(Provider::Kling, true).contains("simulated"));
 }
+
+#[test]
+fn view_urls_of_references() {
+    let sha = "ab".repeat(32);
+    let t = Transport::new("https://proxy.example.test/base/").unwrap();
+    assert_eq!(
+        t.view_url(&format!("upload:{sha}")).as_deref(),
+        Some(format!("https://proxy.example.test/base/uploads/{sha}").as_str())
+    );
+    assert_eq!(
+        Transport::new("")
+            .unwrap()
+            .view_url(&format!("upload:{sha}")),
+        Some(format!("/uploads/{sha}"))
+    );
+    assert_eq!(t.view_url("upload:abc"), None);
+    assert_eq!(t.view_url("javascript:alert(1)"), None);
+    assert_eq!(
+        t.view_url("https://cdn.test/a.png").as_deref(),
+        Some("https://cdn.test/a.png")
+    );
+}

@@ -9,6 +9,7 @@
 //! ([`check`] uses the defaults, which are the safe choices).
 
 mod cast;
+mod consistency;
 mod dialogue;
 mod fal;
 mod frames;
@@ -106,6 +107,7 @@ fn run(
         Provider::Replicate => replicate::check(board, replicate_opts, &mut problems),
     }
     dialogue::check(board, &mut problems);
+    consistency::check(board, &mut problems);
     problems.sort_by_key(|p| p.severity == Severity::Warning);
     Report { problems }
 }

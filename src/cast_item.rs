@@ -1,0 +1,253 @@
+//! One member of the cast: its thumbnail, name (renamed in place, with its
+//! mentions), where it is used, and removal that asks first when shots
+//! cite it. Dragging it onto a shot cites it there.
+
+use leptos::prelude::*;
+use storyreel_core::cast::{self, describe_usages};
+use storyreel_core::ReferenceKind;
+
+use crate::settings::Settings;
+use crate::state::Editor;
+
+/// The data type a dragged cast item carries besides its `@name` text.
+pub const DRAG_TYPE: &str = "application/x-storyreel-ref";
+
+/// What a thumbnail shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Thumb {
+    Image(String),
+    Video(String),
+    Element(u64),
+    None,
+}
+
+/// The thumbnail of reference `name`, as this browser can load it.
+pub fn thumb_of(editor: Editor, settings: Settings, name: &str) -> Thumb {
+    let transport = settings.transport();
+    editor
+        .board
+        .with(|b| match b.reference(name).map(|r| &r.kind) {
+            Some(ReferenceKind::Image { src }) => {
+                transport.view_url(src).map_or(Thumb::None, Thumb::Image)
+            }
+            Some(ReferenceKind::Video { src, .. }) => {
+                transport.view_url(src).map_or(Thumb::None, Thumb::Video)
+            }
+            Some(ReferenceKind::Element { element_id }) => Thumb::Element(*element_id),
+            None => Thumb::None,
+        })
+}
+
+/// A small square picture of a reference.
+#[component]
+pub fn ThumbView(thumb: Thumb, #[prop(into)] name: String) -> impl IntoView {
+    match thumb {
+        Thumb::Image(url) => {
+            view! { <img class="thumb" src=url alt="" loading="lazy" decoding="async" /> }.into_any()
+        }
+        // The first frame, without downloading the whole video.
+        Thumb::Video(url) => view! {
+            <video class="thumb" src=format!("{url}#t=0.5") preload="metadata" muted=true aria-hidden="true"></video>
+        }
+        .into_any(),
+        Thumb::Element(_) => {
+            view! { <span class="thumb thumb-badge" aria-hidden="true">"EL"</span> }.into_any()
+        }
+        Thumb::None => {
+            let initial: String = name.chars().next().unwrap_or('?').to_uppercase().collect();
+            view! { <span class="thumb thumb-badge" aria-hidden="true">{initial}</span> }.into_any()
+        }
+    }
+}
+
+#[component]
+pub fn CastItem(name: String) -> impl IntoView {
+    let editor = Editor::expect();
+    let settings = Settings::expect();
+    let board = editor.board;
+    let name = StoredValue::new(name);
+    let renaming = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let usages = Memo::new(move |_| board.with(|b| cast::usages(b, &name.get_value())));
+    let detail = Memo::new(move |_| {
+        board.with(|b| {
+            b.reference(&name.get_value())
+                .map(|r| match &r.kind {
+                    ReferenceKind::Image { src } => format!("image · {}", short_src(src)),
+                    ReferenceKind::Element { element_id } => format!("element · {element_id}"),
+                    ReferenceKind::Video { src, usage, .. } => {
+                        format!("video ({}) · {}", usage.as_str(), short_src(src))
+                    }
+                })
+                .unwrap_or_default()
+        })
+    });
+    let thumb = thumb_of(editor, settings, &name.get_value());
+    let dom_id = format!("ref-{}", name.get_value());
+
+    let save = move || {
+        let old = name.get_value();
+        let new = draft.get_untracked().trim().to_string();
+        let mut result = Ok(());
+        board.update(|b| result = cast::rename(b, &old, &new));
+        match result {
+            Ok(()) => {
+                renaming.set(false);
+                error.set(None);
+                if old != new {
+                    editor.say(format!("@{old} is now @{new}; its mentions were renamed."));
+                    crate::dom::focus_id_later(format!("ref-{new}"));
+                }
+            }
+            // Nothing changed; the draft stays for the user to fix.
+            Err(e) => error.set(Some(format!("Not renamed: {e}."))),
+        }
+    };
+    let remove = move || {
+        let n = name.get_value();
+        let mut removed = false;
+        board.update(|b| removed = cast::remove(b, &n).is_ok());
+        if removed {
+            editor.say(format!(
+                "@{n} removed from the cast. Undo (Ctrl+Z) brings it back."
+            ));
+        }
+    };
+
+    view! {
+        <li
+            class="cast-item"
+            id=dom_id
+            tabindex="-1"
+            draggable="true"
+            on:dragstart=move |ev| {
+                if let Some(dt) = ev.data_transfer() {
+                    let n = name.get_value();
+                    let _ = dt.set_data("text/plain", &format!("@{n} "));
+                    let _ = dt.set_data(DRAG_TYPE, &n);
+                    dt.set_effect_allowed("copy");
+                }
+            }
+        >
+            <ThumbView thumb=thumb name=name.get_value() />
+            <div class="cast-main">
+                <Show
+                    when=move || renaming.get()
+                    fallback=move || {
+                        view! {
+                            <button
+                                class="cast-name link"
+                                title="Rename"
+                                aria-label=move || format!("Rename @{}", name.get_value())
+                                on:click=move |_| {
+                                    draft.set(name.get_value());
+                                    error.set(None);
+                                    renaming.set(true);
+                                    crate::dom::focus_id_later(format!("rename-{}", name.get_value()));
+                                }
+                            >
+                                "@"
+                                {name.get_value()}
+                            </button>
+                        }
+                    }
+                >
+                    <form
+                        class="cast-rename"
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            save();
+                        }
+                    >
+                        <input
+                            id=format!("rename-{}", name.get_value())
+                            class="cast-rename-input"
+                            type="text"
+                            maxlength="40"
+                            aria-label="New name"
+                            prop:value=move || draft.get()
+                            on:input=move |ev| draft.set(event_target_value(&ev))
+                            on:keydown=move |ev| {
+                                if ev.key() == "Escape" {
+                                    renaming.set(false);
+                                    error.set(None);
+                                }
+                            }
+                        />
+                        <button type="submit" class="small">"Save"</button>
+                        <button
+                            type="button"
+                            class="small"
+                            on:click=move |_| {
+                                renaming.set(false);
+                                error.set(None);
+                            }
+                        >
+                            "Cancel"
+                        </button>
+                    </form>
+                </Show>
+                <span class="cast-detail">{detail}</span>
+                <span class="cast-usage">
+                    {move || {
+                        let u = usages.get();
+                        if u.is_empty() {
+                            "not used yet".to_string()
+                        } else {
+                            format!("in {}", describe_usages(&u))
+                        }
+                    }}
+                </span>
+                <p class="cast-item-error error-text" role="alert">{move || error.get().unwrap_or_default()}</p>
+                <Show when=move || confirming.get()>
+                    <div class="cast-confirm" role="alertdialog" aria-label="Remove from the cast?">
+                        <p>
+                            {move || {
+                                format!(
+                                    "@{} is used in {}. Remove it anyway? Its mentions stay in the prompts.",
+                                    name.get_value(),
+                                    describe_usages(&usages.get()),
+                                )
+                            }}
+                        </p>
+                        <button
+                            class="danger small cast-remove-confirm"
+                            on:click=move |_| {
+                                confirming.set(false);
+                                remove();
+                            }
+                        >
+                            "Remove"
+                        </button>
+                        <button class="small cast-remove-cancel" on:click=move |_| confirming.set(false)>
+                            "Keep"
+                        </button>
+                    </div>
+                </Show>
+            </div>
+            <button
+                class="danger small cast-remove"
+                aria-label=move || format!("Remove @{}", name.get_value())
+                on:click=move |_| {
+                    if usages.with_untracked(Vec::is_empty) {
+                        remove();
+                    } else {
+                        confirming.set(true);
+                    }
+                }
+            >
+                "Remove"
+            </button>
+        </li>
+    }
+}
+
+/// A source as shown on the item: uploads by a short hash.
+fn short_src(src: &str) -> String {
+    match src.strip_prefix("upload:") {
+        Some(sha) => format!("uploaded · {}", &sha[..sha.len().min(10)]),
+        None => src.to_string(),
+    }
+}

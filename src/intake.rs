@@ -1,0 +1,407 @@
+//! Files coming into the cast (picked, dropped or pasted): each is checked
+//! by the core against the board's limits from its own bytes, shrunk in
+//! the browser when that fixes it, uploaded with progress, and only then
+//! added to the board. A refused file stays listed with its reasons and
+//! nothing is uploaded or changed.
+
+use leptos::prelude::*;
+use storyreel_core::cast::suggest_name;
+use storyreel_core::limits::{
+    MAX_IMAGES_AND_ELEMENTS, MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO, MAX_TOTAL_SECONDS_WITH_VIDEO,
+};
+use storyreel_core::media::{self, MediaProblem, MoovLocation, Next, Role, Verdict};
+use storyreel_core::{Reference, VideoUse};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::settings::{ServerState, Settings};
+use crate::state::Editor;
+
+/// How much of an image is read to find its size (JPEG headers with a
+/// large EXIF block need more than a few kilobytes).
+const IMAGE_HEAD: u64 = 1024 * 1024;
+
+/// Where a file is in its way into the cast.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stage {
+    Checking,
+    Resizing,
+    /// Fraction sent, 0 to 1.
+    Uploading(f64),
+    /// Not taken: each line names a problem and its limit.
+    Refused(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Intake {
+    pub id: u32,
+    pub file_name: String,
+    /// The name it will have in the cast.
+    pub name: String,
+    pub stage: Stage,
+    /// Whether it is a video (known once its first bytes are read).
+    pub video: bool,
+    /// "Resized 6000×4000, 14.2 MB → 4096×2731, 2.1 MB".
+    pub note: Option<String>,
+}
+
+/// The files on their way in, shared by the cast panel.
+#[derive(Clone, Copy)]
+pub struct Intakes {
+    pub items: RwSignal<Vec<Intake>>,
+    next: StoredValue<u32>,
+}
+
+impl Intakes {
+    pub fn new() -> Intakes {
+        Intakes {
+            items: RwSignal::new(Vec::new()),
+            next: StoredValue::new(0),
+        }
+    }
+
+    fn start(&self, file_name: String, name: String) -> u32 {
+        let id = self.next.get_value();
+        self.next.set_value(id + 1);
+        self.items.update(|all| {
+            all.push(Intake {
+                id,
+                file_name,
+                name,
+                stage: Stage::Checking,
+                video: false,
+                note: None,
+            })
+        });
+        id
+    }
+
+    fn set(&self, id: u32, f: impl FnOnce(&mut Intake)) {
+        self.items.update(|all| {
+            if let Some(item) = all.iter_mut().find(|i| i.id == id) {
+                f(item);
+            }
+        });
+    }
+
+    fn refuse(&self, id: u32, reasons: Vec<String>) {
+        self.set(id, |i| i.stage = Stage::Refused(reasons));
+    }
+
+    pub fn dismiss(&self, id: u32) {
+        self.items.update(|all| all.retain(|i| i.id != id));
+    }
+
+    fn finish(&self, id: u32) {
+        self.dismiss(id);
+    }
+
+    /// Names already given to files on their way in.
+    fn pending_names(&self) -> Vec<String> {
+        self.items.with_untracked(|all| {
+            all.iter()
+                .filter(|i| !matches!(i.stage, Stage::Refused(_)))
+                .map(|i| i.name.clone())
+                .collect()
+        })
+    }
+
+    fn pending_count(&self, video: bool) -> usize {
+        self.items.with_untracked(|all| {
+            all.iter()
+                .filter(|i| !matches!(i.stage, Stage::Refused(_)))
+                .filter(|i| i.video == video)
+                .count()
+        })
+    }
+}
+
+/// Takes `files` into the cast, one after another.
+pub fn take_files(editor: Editor, settings: Settings, intakes: Intakes, files: Vec<web_sys::File>) {
+    leptos::task::spawn_local(async move {
+        for file in files {
+            take_file(editor, settings, intakes, file).await;
+        }
+    });
+}
+
+/// The files of a `FileList` (input, drop or paste).
+pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: web_sys::File) {
+    let file_name = file.name();
+    let taken = intakes.pending_names();
+    let name = editor.board.with_untracked(|b| {
+        let mut probe = b.clone();
+        for n in &taken {
+            probe.references.push(Reference::element(n.clone(), 1));
+        }
+        suggest_name(&file_name, &probe)
+    });
+    let id = intakes.start(file_name.clone(), name.clone());
+    let start_mark = format!("storyreel-prepare-{id}");
+    if let Some(p) = window().performance() {
+        let _ = p.mark(&start_mark);
+    }
+    let len = file.size().max(0.0) as u64;
+
+    let head = match read(&file, 0, len.min(IMAGE_HEAD)).await {
+        Ok(h) => h,
+        Err(why) => return intakes.refuse(id, vec![why]),
+    };
+    let sniffed = media::sniff(&head);
+    // Images and videos are told apart by content; anything else is
+    // refused as an image, whose message names what it is.
+    let role = match sniffed.kind() {
+        Some(k) if k.is_video() => Role::Video,
+        _ => Role::Image,
+    };
+    intakes.set(id, |i| i.video = role == Role::Video);
+    if let Err(p) = media::check_kind(&sniffed, Some(&file_name), role) {
+        return intakes.refuse(id, vec![sentence(&p)]);
+    }
+    if let Some(why) = room_for(editor, intakes, role) {
+        return intakes.refuse(id, vec![why]);
+    }
+    if let Some(why) = uploads_refusal(settings) {
+        return intakes.refuse(id, vec![why]);
+    }
+
+    let verdict = if role == Role::Video {
+        match video_verdict(&file, &head, len).await {
+            Ok(v) => v,
+            Err(why) => return intakes.refuse(id, vec![why]),
+        }
+    } else {
+        match media::read_image(&head) {
+            Ok(info) => media::check_image(&info, len),
+            Err(e) => Verdict::Refused(vec![MediaProblem::Unreadable {
+                kind: sniffed.kind().unwrap_or(media::Kind::Jpeg),
+                reason: e.to_string(),
+            }]),
+        }
+    };
+
+    let blob: web_sys::Blob = match verdict {
+        Verdict::Refused(problems) => {
+            return intakes.refuse(id, problems.iter().map(sentence).collect());
+        }
+        Verdict::Ok => file.clone().into(),
+        Verdict::Fixable { plan, .. } => {
+            intakes.set(id, |i| i.stage = Stage::Resizing);
+            match shrink(&file, &plan).await {
+                Ok((blob, attempt)) => {
+                    let before = media::read_image(&head)
+                        .map(|i| i.display_size())
+                        .unwrap_or((0, 0));
+                    let note = format!(
+                        "Resized {}×{}, {} → {}×{}, {}",
+                        before.0,
+                        before.1,
+                        megabytes(len),
+                        attempt.width,
+                        attempt.height,
+                        megabytes(blob.size() as u64)
+                    );
+                    intakes.set(id, |i| i.note = Some(note));
+                    blob
+                }
+                Err(why) => return intakes.refuse(id, vec![why]),
+            }
+        }
+    };
+
+    // The board may have changed while the file was read: check again.
+    if let Some(why) = room_for(editor, intakes, role) {
+        return intakes.refuse(id, vec![why]);
+    }
+    // The check and any resize, for the benchmark (`cargo xtask bench`).
+    if let Some(p) = window().performance() {
+        let _ = p.measure_with_start_mark("storyreel-prepare", &start_mark);
+        let _ = p.clear_marks_with_mark_name(&start_mark);
+    }
+    intakes.set(id, |i| i.stage = Stage::Uploading(0.0));
+    let url = settings.transport().uploads_url();
+    let progress = move |f: f64| intakes.set(id, |i| i.stage = Stage::Uploading(f));
+    let stored = match crate::upload::send(&url, &blob, progress).await {
+        Ok(s) => s,
+        Err(why) => return intakes.refuse(id, vec![format!("Not uploaded: {why}.")]),
+    };
+    let name = intakes
+        .items
+        .with_untracked(|all| all.iter().find(|i| i.id == id).map(|i| i.name.clone()))
+        .unwrap_or(name);
+    let name = editor.board.with_untracked(|b| {
+        if b.reference(&name).is_some() {
+            suggest_name(&name, b)
+        } else {
+            name
+        }
+    });
+    let reference = if role == Role::Video {
+        Reference::video(name.clone(), stored.reference, VideoUse::Feature)
+    } else {
+        Reference::image(name.clone(), stored.reference)
+    };
+    let mut sound_off = false;
+    editor.board.update(|b| {
+        if role == Role::Video && b.sound {
+            b.sound = false;
+            sound_off = true;
+        }
+        b.references.push(reference);
+    });
+    intakes.finish(id);
+    editor.say(if sound_off {
+        format!("@{name} added to the cast. Sound was turned off: Kling generates no audio with a reference video.")
+    } else {
+        format!("@{name} added to the cast.")
+    });
+}
+
+/// Why the cast has no room for another file of `role`, if it has none
+/// (counting files already on their way in).
+fn room_for(editor: Editor, intakes: Intakes, role: Role) -> Option<String> {
+    editor.board.with_untracked(|b| {
+        let video = b.video().map(|v| v.name.clone());
+        if role == Role::Video {
+            if let Some(v) = video {
+                return Some(format!(
+                    "The cast already has a reference video (@{v}); a board takes one. Remove it first."
+                ));
+            }
+            if intakes.pending_count(true) > 1 {
+                return Some("Another video is already on its way in; a board takes one.".into());
+            }
+            let total = b.total_seconds();
+            if total > MAX_TOTAL_SECONDS_WITH_VIDEO {
+                return Some(format!(
+                    "With a reference video a board lasts at most {MAX_TOTAL_SECONDS_WITH_VIDEO} s; the shots use {total} s. Shorten them first."
+                ));
+            }
+            let count = b.images().count() + b.elements().count();
+            if count > MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO {
+                return Some(format!(
+                    "With a reference video the cast holds at most {MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO} images and elements; it has {count}. Remove some first."
+                ));
+            }
+            return None;
+        }
+        let max = if video.is_some() {
+            MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO
+        } else {
+            MAX_IMAGES_AND_ELEMENTS
+        };
+        let count = b.images().count() + b.elements().count() + intakes.pending_count(false).saturating_sub(1);
+        (count >= max).then(|| {
+            format!(
+                "The cast already holds {count} images and elements, the most Kling takes{}. Remove one first.",
+                if video.is_some() { " with a reference video" } else { "" }
+            )
+        })
+    })
+}
+
+/// Why nothing can be uploaded to this server, if so.
+fn uploads_refusal(settings: Settings) -> Option<String> {
+    match settings.server.get_untracked() {
+        ServerState::Known(status) if status.uploads.available => None,
+        ServerState::Known(_) => Some(
+            "This server does not store files. Add the image by its https address instead (Image URL below)."
+                .into(),
+        ),
+        ServerState::Checking => Some("Still asking the server whether it stores files; try again in a moment.".into()),
+        ServerState::Unreachable(why) => Some(format!(
+            "The server cannot be reached ({why}), so the file cannot be uploaded."
+        )),
+    }
+}
+
+/// The verdict on a video, reading only its head and its `moov` box.
+async fn video_verdict(file: &web_sys::File, head: &[u8], len: u64) -> Result<Verdict, String> {
+    let mut location = media::locate_moov(head, len).map_err(|e| unreadable(&e))?;
+    let mut hops = 0;
+    let moov = loop {
+        hops += 1;
+        if hops > 64 {
+            return Err("The video could not be read: too many boxes before its index.".into());
+        }
+        match location {
+            MoovLocation::InHead(range) => break head[range].to_vec(),
+            MoovLocation::At { offset, len: size } => {
+                break read(file, offset, offset + size).await?
+            }
+            MoovLocation::ReadAt { offset } => {
+                let chunk =
+                    read(file, offset, (offset + media::video::HEADER_READ).min(len)).await?;
+                location =
+                    media::locate_moov_from(&chunk, offset, len).map_err(|e| unreadable(&e))?;
+                if let MoovLocation::InHead(range) = location {
+                    break chunk[range].to_vec();
+                }
+            }
+            MoovLocation::NotFound => {
+                return Err("The video could not be read: it has no index (moov box).".into())
+            }
+        }
+    };
+    let info = media::read_moov(&moov).map_err(|e| unreadable(&e))?;
+    Ok(media::check_video(&info, len))
+}
+
+fn unreadable(e: &dyn std::fmt::Display) -> String {
+    format!("The video could not be read: {e}.")
+}
+
+/// Re-encodes an image by `plan` until it fits; the last attempt made.
+async fn shrink(
+    file: &web_sys::File,
+    plan: &media::FitPlan,
+) -> Result<(web_sys::Blob, media::Attempt), String> {
+    let mut attempt = plan.first;
+    for _ in 0..16 {
+        let out = crate::resize::encode(
+            file,
+            attempt.width,
+            attempt.height,
+            attempt.output.content_type(),
+            attempt.output.quality().unwrap_or(1.0),
+        )
+        .await
+        .map_err(|why| format!("The image could not be resized: {why}."))?;
+        match plan.next(&attempt, out.size() as u64) {
+            Next::Done => return Ok((out, attempt)),
+            Next::Retry(next) => attempt = next,
+            Next::GiveUp => break,
+        }
+    }
+    Err(format!(
+        "The image could not be made smaller than {} without going under the minimum size.",
+        megabytes(plan.max_bytes)
+    ))
+}
+
+/// A problem as a sentence.
+fn sentence(p: &MediaProblem) -> String {
+    p.message()
+}
+
+/// `14.2 MB`.
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// Bytes `start..end` of `file`.
+async fn read(file: &web_sys::File, start: u64, end: u64) -> Result<Vec<u8>, String> {
+    let slice = file
+        .slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(|_| "The file could not be read.".to_string())?;
+    let buffer = JsFuture::from(slice.array_buffer())
+        .await
+        .map_err(|_| "The file could not be read (was it moved or deleted?).".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

@@ -1,0 +1,270 @@
+//! Preparing photos for upload in the browser: ten 12-megapixel JPEGs
+//! (4240×2832, a common 12 MP camera size) checked, scaled to fit 4096 px
+//! and re-encoded, by the app's own cast intake and, in the same run and
+//! browser, by `browser-image-compression` from npm with the same target
+//! (4096 px a side, at most 10 MiB, JPEG quality 0.9).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::json;
+use storyreel_e2e::Harness;
+
+const PHOTOS: usize = 10;
+/// The cast holds 7 images: the app's side runs in two batches.
+const BATCH: usize = 5;
+const WIDTH: u32 = 4240;
+const HEIGHT: u32 = 2832;
+
+/// Draws photo `i` (the same pixels every time for the same `i`): a sky
+/// gradient, shapes, and sensor-like noise, so it compresses like a photo.
+const MAKE_PHOTOS: &str = r#"
+const [from, to, w, h] = arguments;
+const photos = [];
+for (let i = from; i < to; i++) {
+  const c = new OffscreenCanvas(w, h);
+  const ctx = c.getContext('2d');
+  const g = ctx.createLinearGradient(0, 0, 0, h);
+  g.addColorStop(0, `hsl(${(i * 37) % 360}, 60%, 70%)`);
+  g.addColorStop(1, `hsl(${(i * 37 + 120) % 360}, 40%, 25%)`);
+  ctx.fillStyle = g; ctx.fillRect(0, 0, w, h);
+  let seed = 1000 + i;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed / 4294967296; };
+  for (let k = 0; k < 300; k++) {
+    ctx.fillStyle = `hsla(${Math.floor(rnd() * 360)}, 55%, ${Math.floor(30 + rnd() * 50)}%, 0.8)`;
+    ctx.beginPath();
+    ctx.arc(rnd() * w, rnd() * h, 20 + rnd() * 400, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  const img = ctx.getImageData(0, 0, w, h);
+  const px = img.data;
+  for (let p = 0; p < px.length; p += 4) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const n = ((seed >>> 24) & 15) - 8;
+    px[p] += n; px[p + 1] += n; px[p + 2] += n;
+  }
+  ctx.putImageData(img, 0, 0);
+  const blob = await c.convertToBlob({type: 'image/jpeg', quality: 0.92});
+  photos.push(new File([blob], `photo-${i}.jpg`, {type: 'image/jpeg'}));
+}
+window.__photos = photos;
+return photos.map(f => f.size);
+"#;
+
+/// One photo's figures.
+struct Row {
+    input: u64,
+    ms: f64,
+    output: u64,
+    width: u64,
+    height: u64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+async fn ours(h: &Harness) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for from in (0..PHOTOS).step_by(BATCH) {
+        let to = (from + BATCH).min(PHOTOS);
+        h.load_board(&json!({"format": "storyreel/1", "title": "Bench: photos", "shots": [{"prompt": "x", "duration": 5}]}))
+            .await;
+        h.wait_for("#sim-banner").await;
+        let sizes = h
+            .eval(
+                MAKE_PHOTOS,
+                vec![json!(from), json!(to), json!(WIDTH), json!(HEIGHT)],
+            )
+            .await;
+        h.eval(
+            "performance.clearMeasures('storyreel-prepare');
+             const dt = new DataTransfer(); window.__photos.forEach(f => dt.items.add(f));
+             const input = document.getElementById('cast-file');
+             input.files = dt.files; input.dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![],
+        )
+        .await;
+        let want = to - from;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(300);
+        loop {
+            let n = h
+                .eval(
+                    "return JSON.parse(localStorage.getItem('storyreel.board')).references.length;",
+                    vec![],
+                )
+                .await
+                .as_u64()
+                .unwrap_or(0);
+            if n as usize == want {
+                break;
+            }
+            let refused = h.find_all("#cast-intake .intake-item.refused").await;
+            if let Some(r) = refused.first() {
+                panic!(
+                    "a bench photo was refused: {}",
+                    r.text().await.unwrap_or_default()
+                );
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the app's intake timed out"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let got = h
+            .eval(
+                "const ms = performance.getEntriesByName('storyreel-prepare').map(m => m.duration);
+                 const refs = JSON.parse(localStorage.getItem('storyreel.board')).references;
+                 const out = [];
+                 for (const r of refs) {
+                   const b = await (await fetch('/uploads/' + r.src.slice(7))).blob();
+                   const i = await createImageBitmap(b);
+                   out.push([b.size, i.width, i.height]);
+                   i.close();
+                 }
+                 return [ms, out];",
+                vec![],
+            )
+            .await;
+        for k in 0..want {
+            rows.push(Row {
+                input: sizes[k].as_u64().unwrap_or(0),
+                ms: got[0][k].as_f64().unwrap_or(f64::NAN),
+                output: got[1][k][0].as_u64().unwrap_or(0),
+                width: got[1][k][1].as_u64().unwrap_or(0),
+                height: got[1][k][2].as_u64().unwrap_or(0),
+            });
+        }
+    }
+    rows
+}
+
+async fn peer(h: &Harness, library: &str) -> Vec<Row> {
+    h.load_board(&json!({"format": "storyreel/1", "shots": [{"prompt": "x", "duration": 5}]}))
+        .await;
+    // The UMD bundle sets `globalThis.imageCompression`.
+    h.eval(library, vec![]).await;
+    let mut rows = Vec::new();
+    for from in (0..PHOTOS).step_by(BATCH) {
+        let to = (from + BATCH).min(PHOTOS);
+        let sizes = h
+            .eval(
+                MAKE_PHOTOS,
+                vec![json!(from), json!(to), json!(WIDTH), json!(HEIGHT)],
+            )
+            .await;
+        let got = h
+            .eval(
+                "const out = [];
+                 for (const f of window.__photos) {
+                   const t0 = performance.now();
+                   const b = await imageCompression(f, {maxWidthOrHeight: 4096, maxSizeMB: 10,
+                     initialQuality: 0.9, fileType: 'image/jpeg', useWebWorker: false});
+                   const ms = performance.now() - t0;
+                   const i = await createImageBitmap(b);
+                   out.push([ms, b.size, i.width, i.height]);
+                   i.close();
+                 }
+                 return out;",
+                vec![],
+            )
+            .await;
+        for k in 0..(to - from) {
+            rows.push(Row {
+                input: sizes[k].as_u64().unwrap_or(0),
+                ms: got[k][0].as_f64().unwrap_or(f64::NAN),
+                output: got[k][1].as_u64().unwrap_or(0),
+                width: got[k][2].as_u64().unwrap_or(0),
+                height: got[k][3].as_u64().unwrap_or(0),
+            });
+        }
+    }
+    rows
+}
+
+/// Runs both sides and writes the section.
+pub async fn section(md: &mut String) {
+    let library_path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("node/node_modules/browser-image-compression/dist/browser-image-compression.js");
+    let library = std::fs::read_to_string(&library_path).unwrap_or_else(|e| {
+        panic!(
+            "{} is missing ({e}); `cargo xtask bench` installs tests/node",
+            library_path.display()
+        )
+    });
+    let uploads = tempfile::tempdir().expect("upload dir");
+    let dir = uploads.path().to_string_lossy().to_string();
+    let h = Harness::start_with(&["--upload-dir", &dir]).await;
+    h.open_editor().await;
+    let app = ours(&h).await;
+    let other = peer(&h, &library).await;
+    h.close().await;
+
+    let total = |rows: &[Row], f: fn(&Row) -> f64| rows.iter().map(f).sum::<f64>();
+    let app_ms = total(&app, |r| r.ms);
+    let other_ms = total(&other, |r| r.ms);
+    let app_bytes = total(&app, |r| r.output as f64);
+    let other_bytes = total(&other, |r| r.output as f64);
+    let input_bytes = total(&app, |r| r.input as f64);
+    let speedup = other_ms / app_ms;
+    let size_ratio = app_bytes / other_bytes;
+    let _ = writeln!(md, "## Preparing photos for upload (goal: at least 1.5× faster than browser-image-compression at equal or smaller size)\n");
+    let _ = writeln!(
+        md,
+        "Written by `cargo xtask bench` (`tests/bench/prepare.rs`). Ten 12-megapixel JPEGs \
+         ({WIDTH}×{HEIGHT}, drawn in the page with gradients, shapes and noise; {:.1} MB in all) are \
+         made ready for upload, in the same headless Chromium, one after another:\n\n\
+         - **Storyreel**: the cast's own intake, fed through its file input: the first MiB read, the \
+           core's checks (type, size from the header, limits, resize plan), then `createImageBitmap` \
+           with `resizeWidth`/`resizeHeight` and an `OffscreenCanvas` JPEG encode at quality 0.9. \
+           Timed by the app's `storyreel-prepare` measure, which stops before the upload starts.\n\
+         - **browser-image-compression 2.0.2** (npm): `imageCompression(file, {{maxWidthOrHeight: 4096, \
+           maxSizeMB: 10, initialQuality: 0.9, fileType: 'image/jpeg', useWebWorker: false}})`. Its web \
+           worker mode loads the library from a CDN, which is not reachable here, so it runs on the \
+           main thread.\n",
+        input_bytes / 1e6
+    );
+    let _ = writeln!(
+        md,
+        "| | total time | median per photo | output, all 10 | output size |\n|---|---:|---:|---:|---:|"
+    );
+    for (label, rows, ms, bytes) in [
+        ("Storyreel", &app, app_ms, app_bytes),
+        ("browser-image-compression", &other, other_ms, other_bytes),
+    ] {
+        let _ = writeln!(
+            md,
+            "| {label} | {:.0} ms | {:.0} ms | {:.2} MB | {}×{} |",
+            ms,
+            median(rows.iter().map(|r| r.ms).collect()),
+            bytes / 1e6,
+            rows.first().map_or(0, |r| r.width),
+            rows.first().map_or(0, |r| r.height),
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nStoryreel is {speedup:.2}× as fast (goal ≥ 1.5×: {}) and its output is {:.0}% of the peer's \
+         bytes (goal ≤ 100%: {}).\n",
+        if speedup >= 1.5 { "met" } else { "not met" },
+        size_ratio * 100.0,
+        if size_ratio <= 1.0 { "met" } else { "not met" },
+    );
+    let _ = writeln!(md, "| photo | input | Storyreel ms | bytes | peer ms | bytes |\n|---:|---:|---:|---:|---:|---:|");
+    for (i, (a, b)) in app.iter().zip(&other).enumerate() {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {:.0} | {} | {:.0} | {} |",
+            i + 1,
+            a.input,
+            a.ms,
+            a.output,
+            b.ms,
+            b.output
+        );
+    }
+    let _ = writeln!(md);
+}
