@@ -115,12 +115,27 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
-/// Where a job's calls go and how they are authorized.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a job's calls go and how they are authorized. `Debug` never
+/// shows the fal key or the access token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Transport {
     proxy: String,
     fal_key: Option<String>,
+    access_token: Option<String>,
 }
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("proxy", &self.proxy)
+            .field("fal_key", &self.fal_key.as_ref().map(|_| "<set>"))
+            .field("access_token", &self.access_token.as_ref().map(|_| "<set>"))
+            .finish()
+    }
+}
+
+/// The header that carries the server's access token (`--access-token`).
+pub const ACCESS_TOKEN_HEADER: &str = "x-storyreel-token";
 
 /// What a create call needs to be followed up: the provider's own create
 /// URL (Kling: the path only, so a changed proxy still finds the job).
@@ -136,7 +151,36 @@ impl Transport {
         Ok(Transport {
             proxy: normalize_proxy(proxy)?,
             fal_key: None,
+            access_token: None,
         })
+    }
+
+    /// Calls to the server's `/api/...` carry this access token (a server
+    /// started with `--access-token` refuses them without it). Calls that
+    /// go elsewhere (fal with the user's own key) never carry it.
+    pub fn with_access_token(mut self, token: Option<String>) -> Transport {
+        self.access_token = token
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        self
+    }
+
+    /// The headers a call to the server's own `/api/...` needs (for calls
+    /// the app makes itself, such as uploads).
+    pub fn api_headers(&self) -> Vec<(String, String)> {
+        self.access_token
+            .iter()
+            .map(|t| (ACCESS_TOKEN_HEADER.to_string(), t.clone()))
+            .collect()
+    }
+
+    /// Adds the access token to a call bound for this server's `/api/`.
+    fn ours(&self, mut call: HttpCall) -> HttpCall {
+        let api = format!("{}/api/", self.proxy);
+        if call.url.starts_with(&api) {
+            call.headers.extend(self.api_headers());
+        }
+        call
     }
 
     /// fal calls go straight to fal with the user's own key.
@@ -170,7 +214,7 @@ impl Transport {
 
     /// `GET {proxy}/api/status`.
     pub fn status(&self) -> HttpCall {
-        HttpCall::get(format!("{}/api/status", self.proxy))
+        self.ours(HttpCall::get(format!("{}/api/status", self.proxy)))
     }
 
     /// Where files are uploaded: `POST` the raw bytes.
@@ -191,11 +235,11 @@ impl Transport {
     /// A video URL fetched through the server, for CDNs that refuse the
     /// browser.
     pub fn media(&self, url: &str) -> HttpCall {
-        HttpCall::get(format!(
+        self.ours(HttpCall::get(format!(
             "{}/api/media?url={}",
             self.proxy,
             encode_component(url)
-        ))
+        )))
     }
 
     /// The create call for `board` on `provider` with key `key`. Refused
@@ -228,7 +272,10 @@ impl Transport {
             Provider::Fal => self.fal(call),
             Provider::Replicate => self.replicate(call),
         };
-        Ok(Created { call, target })
+        Ok(Created {
+            call: self.ours(call),
+            target,
+        })
     }
 
     /// A call to a real fal URL, through the proxy or with the user's key.
@@ -265,7 +312,7 @@ impl Transport {
         remote_id: &str,
         status_url: Option<&str>,
     ) -> HttpCall {
-        match provider {
+        let call = match provider {
             Provider::Kling => HttpCall::get(format!(
                 "{}{}/{}",
                 self.kling_base(),
@@ -287,7 +334,8 @@ impl Transport {
                 });
                 self.replicate(HttpCall::get(url))
             }
-        }
+        };
+        self.ours(call)
     }
 
     /// fal only: the result of a completed request.
@@ -295,17 +343,17 @@ impl Transport {
         let url = result_url
             .map(str::to_string)
             .unwrap_or_else(|| fal_request_url(target, remote_id));
-        self.fal(HttpCall::get(url))
+        self.ours(self.fal(HttpCall::get(url)))
     }
 
     /// Kling only: the list call that finds a job by its key.
     pub fn lookup(&self, provider: Provider, target: &str) -> Option<HttpCall> {
         (provider == Provider::Kling).then(|| {
-            HttpCall::get(format!(
+            self.ours(HttpCall::get(format!(
                 "{}{}?pageNum=1&pageSize={LOOKUP_PAGE_SIZE}",
                 self.kling_base(),
                 target
-            ))
+            )))
         })
     }
 }
@@ -380,6 +428,10 @@ pub struct ServerStatus {
     pub providers: std::collections::BTreeMap<String, ProviderStatus>,
     #[serde(default)]
     pub uploads: UploadsStatus,
+    /// The server was started with `--access-token`: `/api/...` calls
+    /// need it.
+    #[serde(default)]
+    pub access_token_required: bool,
 }
 
 impl ServerStatus {

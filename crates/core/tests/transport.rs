@@ -262,3 +262,71 @@ fn view_urls_of_references() {
         Some("https://cdn.test/a.png")
     );
 }
+
+#[test]
+fn the_access_token_goes_only_to_this_servers_api() {
+    let token = "tok-5f1e9c";
+    let t = Transport::new("https://reel.example.test")
+        .unwrap()
+        .with_access_token(Some(format!("  {token} ")));
+    let header = storyreel_core::transport::ACCESS_TOKEN_HEADER;
+    // Every provider's create, poll and lookup through the relays.
+    for p in Provider::ALL {
+        let created = t
+            .create(p, &board(p), "storyreel-00aa11bb22cc33dd")
+            .unwrap();
+        assert_eq!(
+            created.call.header_value(header),
+            Some(token),
+            "{p:?} create"
+        );
+        let poll = t.poll(p, &created.target, "task-1", None);
+        assert_eq!(poll.header_value(header), Some(token), "{p:?} poll");
+    }
+    let lookup = t.lookup(Provider::Kling, "/v1/videos/omni-video").unwrap();
+    assert_eq!(lookup.header_value(header), Some(token));
+    assert_eq!(t.status().header_value(header), Some(token));
+    assert_eq!(
+        t.media("https://cdn.test/a.mp4").header_value(header),
+        Some(token)
+    );
+    assert_eq!(
+        t.api_headers(),
+        vec![(header.to_string(), token.to_string())]
+    );
+
+    // fal with the user's own key goes to fal: never with our token.
+    let direct = t.clone().with_fal_key(Some("fal-own".into()));
+    let created = direct
+        .create(
+            Provider::Fal,
+            &board(Provider::Fal),
+            "storyreel-00aa11bb22cc33dd",
+        )
+        .unwrap();
+    assert!(created.call.url.starts_with("https://queue.fal.run/"));
+    assert_eq!(created.call.header_value(header), None);
+    let poll = direct.poll(Provider::Fal, &created.target, "req-1", None);
+    assert_eq!(poll.header_value(header), None);
+
+    // Debug output never shows either secret.
+    let shown = format!("{direct:?}");
+    assert!(
+        !shown.contains(token) && !shown.contains("fal-own"),
+        "{shown}"
+    );
+
+    // No token, no header; a blank token is no token.
+    let none = Transport::new("")
+        .unwrap()
+        .with_access_token(Some("  ".into()));
+    assert_eq!(none.status().header_value(header), None);
+    assert!(none.api_headers().is_empty());
+}
+
+#[test]
+fn status_says_whether_a_token_is_needed() {
+    let s = ServerStatus::parse(r#"{"simulator":true,"access_token_required":true}"#).unwrap();
+    assert!(s.access_token_required);
+    assert!(!ServerStatus::parse("{}").unwrap().access_token_required);
+}
