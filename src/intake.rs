@@ -222,7 +222,7 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
     // The check and any resize, for the benchmark (`cargo xtask bench`).
     if let Some(p) = window().performance() {
         let _ = p.measure_with_start_mark("storyreel-prepare", &start_mark);
-        let _ = p.clear_marks_with_mark_name(&start_mark);
+        p.clear_marks_with_mark_name(&start_mark);
     }
     intakes.set(id, |i| i.stage = Stage::Uploading(0.0));
     let url = settings.transport().uploads_url();

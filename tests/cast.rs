@@ -302,7 +302,7 @@ async fn every_bad_file_is_refused_on_its_item_and_nothing_is_uploaded() {
         (
             bytes("long.mp4", &mp4(1280, 720, 30, 12)),
             "long.mp4",
-            vec!["12 s", "3 to 10 s"],
+            vec!["12.0 s long", "3 to 10 s"],
         ),
         (
             bytes("uhd.mp4", &mp4(3840, 2160, 120, 5)),

@@ -233,7 +233,10 @@ fn request_follows_the_provider_flag_check_the_boards_provider() {
     assert_eq!(r.stderr, expected);
     let r = run(&["check", s(&file)]);
     assert_eq!(r.code, 1);
-    assert_eq!(r.stdout, format!("{expected}1 error, 0 warnings\n"));
+    assert_eq!(
+        r.stdout,
+        format!("{expected}{NO_ONE_CITED}1 error, 2 warnings\n")
+    );
 }
 
 #[test]
@@ -312,10 +315,32 @@ fn check_lists_problems_and_a_summary() {
     assert_eq!(r.stdout, format!("{BAD_PROBLEMS}3 errors, 1 warning\n"));
 }
 
+/// The consistency warnings of `GOOD`: shots 2 and 3 cite no one.
+const NO_ONE_CITED: &str = "warning: shot 2 prompt: this shot cites no one from the cast, so nothing keeps its subjects consistent with the other shots; cite who or what appears with @name\n\
+warning: shot 3 prompt: this shot cites no one from the cast, so nothing keeps its subjects consistent with the other shots; cite who or what appears with @name\n";
+
 #[test]
 fn check_passes_a_good_board() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(&dir, "good.board.json", GOOD);
+    // Warnings do not fail a check.
+    let r = run(&["check", s(&file)]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0,
+            format!("{NO_ONE_CITED}0 errors, 2 warnings\n").as_str(),
+            ""
+        )
+    );
+    // Every shot citing the cast: no problems at all.
+    let cited = GOOD
+        .replace("A runner in a forest.", "@mia runs in a forest.")
+        .replace(
+            "A sunset over mountains.",
+            "@mia watches a sunset over mountains.",
+        );
+    let file = write(&dir, "cited.board.json", &cited);
     let r = run(&["check", s(&file)]);
     assert_eq!(
         (r.code, r.stdout.as_str(), r.stderr.as_str()),
