@@ -14,7 +14,7 @@ use crate::library_panel::{LibraryOpen, LibraryPanel};
 use crate::player::Player;
 use crate::problems_panel::ProblemsPanel;
 use crate::prompt_field::PromptField;
-use crate::settings::{SettingsPanel, SimBanner};
+use crate::settings::{SettingsPanel, SimBanner, TokenBanner};
 use crate::shared_view::{self, SharedView};
 use crate::shortcuts::{self, HelpOpen, ShortcutsOverlay};
 use crate::shot_panel::ShotPanels;
@@ -185,6 +185,7 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
     view! {
         <Header />
         <SimBanner />
+        <TokenBanner />
         <ConflictBanner />
         <LibraryPanel />
         <ShortcutsOverlay />

@@ -59,6 +59,13 @@ pub fn Generate() -> impl IntoView {
         }
         let provider = board.with(|b| b.provider);
         let own_key = settings.fal_key.with(Option::is_some);
+        // fal with the user's own key does not go through this server.
+        let direct = provider == storyreel_core::Provider::Fal && own_key;
+        if settings.token_missing() && !direct {
+            return Some(
+                "This server needs its access token: enter it in the Server settings.".to_string(),
+            );
+        }
         settings.server.with(|s| match s {
             ServerState::Known(st) => st.refusal(provider, own_key).map(|r| format!("{r}.")),
             _ => None,

@@ -225,9 +225,10 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
         p.clear_marks_with_mark_name(&start_mark);
     }
     intakes.set(id, |i| i.stage = Stage::Uploading(0.0));
-    let url = settings.transport().uploads_url();
+    let transport = settings.transport();
+    let url = transport.uploads_url();
     let progress = move |f: f64| intakes.set(id, |i| i.stage = Stage::Uploading(f));
-    let stored = match crate::upload::send(&url, &blob, progress).await {
+    let stored = match crate::upload::send(&url, &transport.api_headers(), &blob, progress).await {
         Ok(s) => s,
         Err(why) => return intakes.refuse(id, vec![format!("Not uploaded: {why}.")]),
     };
@@ -309,6 +310,9 @@ fn room_for(editor: Editor, intakes: Intakes, role: Role) -> Option<String> {
 /// Why nothing can be uploaded to this server, if so.
 fn uploads_refusal(settings: Settings) -> Option<String> {
     match settings.server.get_untracked() {
+        ServerState::Known(status) if status.access_token_required && settings.access_token.with_untracked(Option::is_none) => Some(
+            "This server needs its access token before it stores files: enter it in the Server settings.".into(),
+        ),
         ServerState::Known(status) if status.uploads.available => None,
         ServerState::Known(_) => Some(
             "This server does not store files. Add the image by its https address instead (Image URL below)."

@@ -136,12 +136,19 @@ pub async fn blob_of(src: &str) -> Result<web_sys::Blob, String> {
         .map_err(|_| "not a blob".to_string())
 }
 
-/// `POST`s `blob` as the raw body; the answer's status and text.
-pub async fn post_blob(url: &str, blob: &web_sys::Blob) -> Answer {
+/// `POST`s `blob` as the raw body with `headers`; the answer's status and
+/// text.
+pub async fn post_blob(url: &str, headers: &[(String, String)], blob: &web_sys::Blob) -> Answer {
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_mode(web_sys::RequestMode::Cors);
     init.set_body(blob);
+    if let Ok(h) = web_sys::Headers::new() {
+        for (name, value) in headers {
+            let _ = h.append(name, value);
+        }
+        init.set_headers(&h);
+    }
     let req = match web_sys::Request::new_with_str_and_init(url, &init) {
         Ok(r) => r,
         Err(e) => {

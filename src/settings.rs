@@ -14,6 +14,7 @@ use crate::net;
 
 const PROXY_KEY: &str = "storyreel.proxy";
 const FAL_KEY: &str = "storyreel.fal-key";
+const ACCESS_TOKEN_KEY: &str = "storyreel.access-token";
 /// The proxy built into this copy of the app, if any.
 const BUILD_PROXY: Option<&str> = option_env!("STORYREEL_PROXY_URL");
 
@@ -33,6 +34,9 @@ pub struct Settings {
     pub proxy_source: RwSignal<&'static str>,
     /// fal key of the user's own, kept in session storage only.
     pub fal_key: RwSignal<Option<String>>,
+    /// The server's access token (`--access-token`), in session storage
+    /// only, sent only to the server's own `/api/`.
+    pub access_token: RwSignal<Option<String>>,
     pub server: RwSignal<ServerState>,
 }
 
@@ -79,10 +83,14 @@ impl Settings {
         let fal_key = session()
             .and_then(|s| s.get_item(FAL_KEY).ok().flatten())
             .filter(|k| !k.trim().is_empty());
+        let access_token = session()
+            .and_then(|s| s.get_item(ACCESS_TOKEN_KEY).ok().flatten())
+            .filter(|k| !k.trim().is_empty());
         let settings = Settings {
             proxy: RwSignal::new(proxy),
             proxy_source: RwSignal::new(source),
             fal_key: RwSignal::new(fal_key),
+            access_token: RwSignal::new(access_token),
             server: RwSignal::new(ServerState::Checking),
         };
         (settings, warning)
@@ -98,6 +106,29 @@ impl Settings {
         Transport::new(&proxy)
             .unwrap_or_else(|_| Transport::new("").expect("the empty proxy is valid"))
             .with_fal_key(self.fal_key.get_untracked())
+            .with_access_token(self.access_token.get_untracked())
+    }
+
+    /// Keeps the server's access token for this tab ("" forgets it).
+    pub fn set_access_token(&self, token: Option<String>) {
+        let token = token
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        if let Some(s) = session() {
+            let _ = match &token {
+                Some(t) => s.set_item(ACCESS_TOKEN_KEY, t),
+                None => s.remove_item(ACCESS_TOKEN_KEY),
+            };
+        }
+        self.access_token.set(token);
+    }
+
+    /// Whether the server wants a token this tab does not have.
+    pub fn token_missing(&self) -> bool {
+        let required = self
+            .server
+            .with(|s| matches!(s, ServerState::Known(st) if st.access_token_required));
+        required && self.access_token.with(Option::is_none)
     }
 
     /// Saves a proxy URL typed by the user ("" = this server).
@@ -177,6 +208,22 @@ pub fn SimBanner() -> impl IntoView {
     }
 }
 
+/// Shown while the server needs an access token this tab does not have.
+#[component]
+pub fn TokenBanner() -> impl IntoView {
+    let settings = Settings::expect();
+    view! {
+        <Show when=move || settings.token_missing()>
+            <div id="token-banner" class="token-banner" role="alert">
+                <strong>"Access token needed. "</strong>
+                "This server only generates and stores files for people with its access token. "
+                <a href="#access-token">"Enter it in the Server settings"</a>
+                "; your boards are kept either way."
+            </div>
+        </Show>
+    }
+}
+
 /// The server (proxy) URL and fal's bring-your-own-key mode.
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
@@ -184,6 +231,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let typed = RwSignal::new(settings.proxy.get_untracked());
     let problem = RwSignal::new(None::<String>);
     let key_typed = RwSignal::new(String::new());
+    let token_typed = RwSignal::new(String::new());
 
     let apply = move || match settings.set_proxy(&typed.get_untracked()) {
         Ok(()) => {
@@ -254,6 +302,43 @@ pub fn SettingsPanel() -> impl IntoView {
             </p>
             <p class="hint error-text" role="alert">{move || problem.get()}</p>
             <p id="server-status" class="hint" aria-live="polite">{server_line}</p>
+            <form
+                class="token-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    settings.set_access_token(Some(token_typed.get_untracked()));
+                    token_typed.set(String::new());
+                }
+            >
+                <label for="access-token">"Access token"</label>
+                <div class="row">
+                    <input
+                        id="access-token"
+                        type="password"
+                        autocomplete="off"
+                        placeholder=move || {
+                            if settings.access_token.with(Option::is_some) {
+                                "set for this tab"
+                            } else {
+                                "only if the server asks for one"
+                            }
+                        }
+                        prop:value=token_typed
+                        on:input=move |ev| token_typed.set(event_target_value(&ev))
+                    />
+                    <button type="submit" id="access-token-save" class="small">"Use"</button>
+                    <Show when=move || settings.access_token.with(Option::is_some)>
+                        <button
+                            type="button"
+                            id="access-token-clear"
+                            class="small"
+                            on:click=move |_| settings.set_access_token(None)
+                        >
+                            "Forget"
+                        </button>
+                    </Show>
+                </div>
+            </form>
             <details class="byok" open=move || settings.fal_key.with(Option::is_some)>
                 <summary>"fal: use my own key"</summary>
                 <p class="warn-text">

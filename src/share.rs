@@ -380,7 +380,9 @@ async fn upload_all(
     settings: crate::settings::Settings,
     names: &[String],
 ) -> Result<usize, String> {
-    let url = settings.transport().uploads_url();
+    let transport = settings.transport();
+    let url = transport.uploads_url();
+    let headers = transport.api_headers();
     let mut done = 0;
     for name in names {
         let Some(src) = editor.board.with_untracked(|b| {
@@ -394,7 +396,7 @@ async fn upload_all(
         let blob = crate::net::blob_of(&src)
             .await
             .map_err(|e| format!("@{name} could not be read ({e})"))?;
-        let stored = match crate::net::post_blob(&url, &blob).await {
+        let stored = match crate::net::post_blob(&url, &headers, &blob).await {
             storyreel_core::journal::Answer::Http { status, body }
                 if (200..300).contains(&status) =>
             {

@@ -24,12 +24,17 @@ pub struct Stored {
 /// Errors are sentences for the item's message.
 pub async fn send(
     url: &str,
+    headers: &[(String, String)],
     blob: &web_sys::Blob,
     progress: impl Fn(f64) + 'static,
 ) -> Result<Stored, String> {
     let xhr = web_sys::XmlHttpRequest::new().map_err(|_| "this browser cannot upload files")?;
     xhr.open_with_async("POST", url, true)
         .map_err(|_| "the upload address is not valid".to_string())?;
+    for (name, value) in headers {
+        xhr.set_request_header(name, value)
+            .map_err(|_| "the upload could not be prepared".to_string())?;
+    }
     let upload = xhr
         .upload()
         .map_err(|_| "this browser cannot report upload progress")?;

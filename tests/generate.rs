@@ -252,3 +252,55 @@ async fn a_content_safety_refusal_is_explained_and_the_board_kept() {
     assert_eq!(stats["tasks"], 0, "{stats}");
     h.close().await;
 }
+
+#[tokio::test]
+async fn a_server_with_an_access_token_asks_for_it_and_then_generates() {
+    let token = "e2e-token-7f3a91";
+    let mut args = QUICK.to_vec();
+    args.extend(["--access-token", token]);
+    let h = Harness::start_with(&args).await;
+    h.open_editor().await;
+    h.load_board(&three_shot_board()).await;
+    // Asked for, and Generate says why it waits.
+    h.wait_for("#token-banner").await;
+    h.wait_until(
+        "Generate to wait for the token",
+        "document.getElementById('generate').disabled && document.getElementById('generate-why').innerText.includes('access token')",
+    )
+    .await;
+    // The relays refuse a call without it (the app never sends one).
+    let (status, body) = h
+        .http("GET", "/api/kling/v1/videos/omni-video/x", None)
+        .await;
+    assert_eq!(status, 401, "{body}");
+    assert!(!body.contains(token));
+
+    let input = h.wait_for("#access-token").await;
+    input.send_keys(token).await.unwrap();
+    h.click("#access-token-save").await;
+    h.wait_until(
+        "the banner to go",
+        "document.getElementById('token-banner') === null",
+    )
+    .await;
+    // Kept for this tab only.
+    let kept = h
+        .eval(
+            "return [sessionStorage.getItem('storyreel.access-token'), localStorage.getItem('storyreel.access-token')];",
+            vec![],
+        )
+        .await;
+    assert_eq!(kept, json!([token, null]));
+    generate(&h, 1).await;
+    job_phase(&h, "finished").await;
+    assert_eq!(h.sim_stats().await["tasks"], 1);
+    // The token is in no saved board or journal entry.
+    let stored = h
+        .eval(
+            "return JSON.stringify(Object.assign({}, localStorage));",
+            vec![],
+        )
+        .await;
+    assert!(!stored.as_str().unwrap_or_default().contains(token));
+    h.close().await;
+}
