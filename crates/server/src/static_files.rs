@@ -59,7 +59,9 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 /// `'wasm-unsafe-eval'` lets the wasm compile, and no other inline
 /// script may run. `connect-src` has `data:` and `blob:` because the app
 /// `fetch`es its own reference images from such URLs to upload them
-/// (`net::blob_of`).
+/// (`net::blob_of`). Besides https, images, media and calls may reach
+/// plain-http servers on this machine (`LOOPBACK`): a proxy or a clip
+/// host run locally for development.
 pub fn content_security_policy(script_hashes: &[String]) -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
     for h in script_hashes {
@@ -67,11 +69,14 @@ pub fn content_security_policy(script_hashes: &[String]) -> String {
     }
     format!(
         "default-src 'self'; script-src {script_src}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data: blob: https:; media-src 'self' blob: https:; \
-         connect-src 'self' https: data: blob:; worker-src 'self' blob:; object-src 'none'; \
+         img-src 'self' data: blob: https: {LOOPBACK}; media-src 'self' blob: https: {LOOPBACK}; \
+         connect-src 'self' https: data: blob: {LOOPBACK}; worker-src 'self' blob:; object-src 'none'; \
          base-uri 'self'; frame-ancestors 'none'"
     )
 }
+
+/// Plain-http sources on this machine, any port.
+const LOOPBACK: &str = "http://127.0.0.1:* http://localhost:*";
 
 /// The inline scripts of an HTML page (`<script>` elements with no
 /// `src`), as the text a browser hashes.

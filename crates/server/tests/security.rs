@@ -967,6 +967,15 @@ async fn pages_carry_a_csp_that_covers_each_inline_script_and_no_other() {
         ] {
             assert!(csp.contains(d), "{d}: {csp}");
         }
+        // Plain http only to this machine, never to any host.
+        assert!(
+            !csp.contains(" http: ") && !csp.contains(" http:;"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("media-src 'self' blob: https: http://127.0.0.1:*"),
+            "{csp}"
+        );
         assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
         assert_eq!(res.headers()["referrer-policy"], "no-referrer", "{path}");
         assert_eq!(res.headers()["x-content-type-options"], "nosniff", "{path}");
