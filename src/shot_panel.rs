@@ -47,6 +47,23 @@ fn ShotPanel(key: u32) -> impl IntoView {
         board.with(|b| edit::max_duration(b, i))
     });
     let speech = Memo::new(move |_| prompt.with(|p| dialogue::tenths_needed(p)));
+    // Each quoted line with who says it (the cast member cited before it).
+    let lines = Memo::new(move |_| {
+        let names = editor.names.get();
+        let known = |n: &str| names.iter().any(|k| k == n);
+        prompt.with(|p| {
+            dialogue::lines(p, &known)
+                .into_iter()
+                .map(|l| {
+                    (
+                        l.speaker.map(str::to_string),
+                        l.text.trim().to_string(),
+                        (l.seconds * 10.0).ceil() as u32,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     let problems = Memo::new(move |_| {
         let i = index.get();
         editor.report.with(|r| {
@@ -210,6 +227,27 @@ fn ShotPanel(key: u32) -> impl IntoView {
                         }
                     }
                 </For>
+            </ul>
+            <ul class="shot-lines" aria-label=move || format!("Dialogue in shot {}", index.get() + 1)>
+                {move || {
+                    lines
+                        .get()
+                        .into_iter()
+                        .map(|(speaker, text, tenths_needed)| {
+                            let unknown = speaker.is_none();
+                            let who = speaker
+                                .map(|s| format!("@{s}"))
+                                .unwrap_or_else(|| "no speaker cited".to_string());
+                            view! {
+                                <li>
+                                    <span class="speaker" class:unknown=unknown>{who}</span>
+                                    <q>{text}</q>
+                                    <span class="needs">{format!("{} s", tenths(tenths_needed))}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <Show when=move || { speech.get() > 0 && speech.get() <= duration.get() * 10 }>
                 <p class="speech-fit">

@@ -457,3 +457,42 @@ async fn a_good_video_turns_sound_off_and_frames_follow_the_rules() {
     h.screenshot("cast-video-frames").await;
     h.close().await;
 }
+
+#[tokio::test]
+async fn dialogue_shows_who_speaks_and_the_time_it_needs() {
+    let h = Harness::start().await;
+    h.open_editor().await;
+    h.load_board(&json!({
+        "format": "storyreel/1",
+        "references": [{"name": "mia", "kind": "image", "src": "https://example.com/mia.png"}],
+        "shots": [
+            {"prompt": "Close-up on @mia. She says: \"Have you seen my brother anywhere tonight?\"", "duration": 5},
+            {"prompt": "A voice off screen: \"Nobody here.\"", "duration": 3}
+        ]
+    }))
+    .await;
+    let first = h.text("#shot-0 .shot-lines li").await;
+    assert!(first.contains("@mia"), "{first}");
+    assert!(
+        first.contains("Have you seen my brother anywhere tonight?"),
+        "{first}"
+    );
+    // 7 words at 2.5 words a second.
+    assert!(first.contains("2.8 s"), "{first}");
+    let second = h.text("#shot-1 .shot-lines li").await;
+    assert!(
+        second.contains("no speaker cited") && second.contains("0.8 s"),
+        "{second}"
+    );
+    // The speaker follows the cast: renamed, the line names the new name.
+    h.click("#ref-mia .cast-name").await;
+    let input = h.wait_for("#rename-mia").await;
+    input.clear().await.unwrap();
+    type_into(&input, "lena\n").await;
+    h.wait_until(
+        "the speaker to follow the rename",
+        "document.querySelector('#shot-0 .shot-lines li').innerText.includes('@lena')",
+    )
+    .await;
+    h.close().await;
+}

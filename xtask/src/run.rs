@@ -438,6 +438,24 @@ pub fn bench() -> Result<ExitCode, String> {
     )
     .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
     .run()?;
+    // A 200 MB upload: throughput and the server's memory.
+    cmd(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "-p",
+            "storyreel-server",
+            "--example",
+            "upload_bench",
+        ],
+    )
+    .env(
+        "STORYREEL_SERVER_BIN",
+        root().join("target/release/storyreel-server"),
+    )
+    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
+    .run()?;
     // Share links against lz-string on the same corpus: node writes
     // lz-string's lengths, the example compares and writes its section.
     let corpus = "crates/core/tests/fixtures/share-corpus";
