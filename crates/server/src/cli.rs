@@ -110,7 +110,7 @@ pub struct ServeArgs {
     /// Uploads: where they are kept, instead of --upload-dir: `file:///DIR`,
     /// or `s3://BUCKET[/PREFIX]` (AWS S3, or an S3-compatible server with
     /// --s3-endpoint; keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
-    /// else the instance's role). `STORYREEL_UPLOAD_STORE` if unset.
+    /// else the EC2 instance role). `STORYREEL_UPLOAD_STORE` if unset.
     #[arg(long, value_name = "URL", conflicts_with = "upload_dir")]
     pub upload_store: Option<String>,
     /// S3: an S3-compatible server's URL (MinIO, R2...), addressed
