@@ -33,4 +33,7 @@ WORKDIR /srv
 EXPOSE 8080
 # Keys come from the environment (KLING_ACCESS_KEY, KLING_SECRET_KEY,
 # FAL_KEY, REPLICATE_API_TOKEN); without any, Kling is the simulator.
-ENTRYPOINT ["storyreel-server", "serve", "--addr", "0.0.0.0", "--port", "8080", "--dist", "/srv/dist", "--upload-dir", "/srv/uploads"]
+# Uploads go to /srv/uploads unless STORYREEL_UPLOAD_STORE (e.g.
+# s3://bucket/prefix, with AWS_* keys) or --upload-store says otherwise.
+ENV STORYREEL_UPLOAD_STORE=file:///srv/uploads
+ENTRYPOINT ["storyreel-server", "serve", "--addr", "0.0.0.0", "--port", "8080", "--dist", "/srv/dist"]

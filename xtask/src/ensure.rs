@@ -1,12 +1,16 @@
 //! Installing what the build and the tests need, only when it is missing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::run::{cmd, root};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
+/// moto, the S3-compatible server the upload tests run against.
+pub const MOTO_VERSION: &str = "5.1.22";
+/// Where moto is installed: a virtual environment of its own.
+pub const MOTO_VENV: &str = "target/moto-venv";
 
 fn output_of(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
@@ -139,4 +143,75 @@ pub fn node_deps() -> Result<(), String> {
             .run()
         }
     }
+}
+
+/// The version of moto that `python` imports, if any.
+fn moto_version(python: &str) -> Option<String> {
+    output_of(python, &["-c", "import moto; print(moto.__version__)"])
+}
+
+/// moto's S3 server (`moto_server`) for the upload tests, installed from
+/// PyPI as `moto[server]==MOTO_VERSION` into a virtual environment at
+/// [`MOTO_VENV`] unless it is there already; where `python3 -m venv` does
+/// not work, with `pip install --user`. Returns the path of `moto_server`.
+pub fn moto() -> Result<PathBuf, String> {
+    let spec = format!("moto[server]=={MOTO_VERSION}");
+    let venv = root().join(MOTO_VENV);
+    let python = venv.join("bin/python");
+    let bin = venv.join("bin/moto_server");
+    let py = python.to_string_lossy().into_owned();
+    if bin.is_file() && moto_version(&py).as_deref() == Some(MOTO_VERSION) {
+        step(&format!("moto {MOTO_VERSION} is installed in {MOTO_VENV}"));
+        return Ok(bin);
+    }
+    let venv_ok = python.is_file() && output_of(&py, &["-m", "pip", "--version"]).is_some() || {
+        let _ = std::fs::remove_dir_all(&venv);
+        cmd("python3", &["-m", "venv", MOTO_VENV]).run().is_ok()
+            && output_of(&py, &["-m", "pip", "--version"]).is_some()
+    };
+    if venv_ok {
+        step(&format!(
+            "installing {spec} into {MOTO_VENV} (about half a minute)"
+        ));
+        cmd(
+            &py,
+            &[
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                &spec,
+            ],
+        )
+        .run()?;
+        return bin
+            .is_file()
+            .then_some(bin)
+            .ok_or_else(|| format!("{spec} installed but {MOTO_VENV}/bin/moto_server is missing"));
+    }
+    let _ = std::fs::remove_dir_all(&venv);
+    step("python3 -m venv does not work here: installing moto with pip install --user");
+    let user_base = output_of("python3", &["-m", "site", "--user-base"])
+        .ok_or("python3 -m site --user-base failed")?;
+    let user_bin = Path::new(&user_base).join("bin/moto_server");
+    if !(user_bin.is_file() && moto_version("python3").as_deref() == Some(MOTO_VERSION)) {
+        cmd(
+            "python3",
+            &[
+                "-m",
+                "pip",
+                "install",
+                "--user",
+                "--quiet",
+                "--disable-pip-version-check",
+                &spec,
+            ],
+        )
+        .run()?;
+    }
+    user_bin
+        .is_file()
+        .then_some(user_bin.clone())
+        .ok_or_else(|| format!("{spec} installed but {} is missing", user_bin.display()))
 }

@@ -1,4 +1,5 @@
-//! `cargo xtask serve`, `cargo xtask test`, `cargo xtask bench`.
+//! `cargo xtask serve`, `cargo xtask test`, `cargo xtask bench`, and
+//! `cargo xtask moto` (the S3 server of the upload tests).
 //!
 //! Each first installs what is missing (see `ensure`), so the two commands
 //! in the README work on a fresh machine with only Rust, npm and apt.
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask serve [--addr ADDR] [--port PORT]\n       cargo xtask test\n       cargo xtask bench"
+        "usage: cargo xtask serve [--addr ADDR] [--port PORT]\n       cargo xtask test\n       cargo xtask bench\n       cargo xtask moto   (installs the S3 server the upload tests use; prints its path)"
     );
     ExitCode::from(2)
 }
@@ -26,6 +27,10 @@ fn main() -> ExitCode {
         "serve" => run::serve(&args[1..]),
         "test" => run::test(),
         "bench" => run::bench(),
+        "moto" => ensure::moto().map(|bin| {
+            println!("{}", bin.display());
+            ExitCode::SUCCESS
+        }),
         _ => return usage(),
     };
     match result {

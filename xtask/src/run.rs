@@ -241,9 +241,23 @@ pub fn test() -> Result<ExitCode, String> {
         summary.check(name, ok);
     }
 
+    // The upload tests' S3 server. Without it those tests fail (they are
+    // required here) and say why.
+    let name = "ensure moto (S3 server for the upload tests)";
+    let (ok, moto) = timed(&mut summary, name, || match ensure::moto() {
+        Ok(bin) => (true, Some(bin)),
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            (false, None)
+        }
+    });
+    if !ok {
+        summary.check(name, ok);
+    }
+
     let name = "native tests";
     let (ok, out) = timed(&mut summary, name, || {
-        cmd(
+        let mut c = cmd(
             "cargo",
             &[
                 "test",
@@ -254,7 +268,11 @@ pub fn test() -> Result<ExitCode, String> {
                 "storyreel-e2e",
             ],
         )
-        .run_captured()
+        .env("STORYREEL_REQUIRE_MOTO", "1");
+        if let Some(bin) = &moto {
+            c = c.env("STORYREEL_MOTO", bin);
+        }
+        c.run_captured()
     });
     summary.tests(name, ok, &out);
 

@@ -103,9 +103,27 @@ pub struct ServeArgs {
     /// For tests. Repeatable; `MEDIA_ALLOWED_HOSTS` (comma-separated) adds more.
     #[arg(long = "media-allow-host", value_name = "HOST[:PORT]")]
     pub media_allow_hosts: Vec<String>,
-    /// Uploads: the directory they are kept in (made on the first upload).
-    #[arg(long, value_name = "DIR", default_value = crate::uploads::DEFAULT_DIR)]
-    pub upload_dir: PathBuf,
+    /// Uploads: the directory they are kept in (made on the first upload);
+    /// default `storyreel-uploads`.
+    #[arg(long, value_name = "DIR")]
+    pub upload_dir: Option<PathBuf>,
+    /// Uploads: where they are kept, instead of --upload-dir: `file:///DIR`,
+    /// or `s3://BUCKET[/PREFIX]` (AWS S3, or an S3-compatible server with
+    /// --s3-endpoint; keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+    /// else the EC2 instance role). `STORYREEL_UPLOAD_STORE` if unset.
+    #[arg(long, value_name = "URL", conflicts_with = "upload_dir")]
+    pub upload_store: Option<String>,
+    /// S3: an S3-compatible server's URL (MinIO, R2...), addressed
+    /// path-style; `STORYREEL_S3_ENDPOINT` if unset; neither: AWS.
+    #[arg(long, value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+    /// S3: the region (else `AWS_REGION`, `AWS_DEFAULT_REGION`, us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub s3_region: Option<String>,
+    /// S3: allow a plain-http --s3-endpoint on another machine (loopback
+    /// may always use http).
+    #[arg(long)]
+    pub s3_allow_http: bool,
     /// Uploads: the largest file, in bytes (videos; images are also held to
     /// the board format's 10 MiB).
     #[arg(long, value_name = "N", default_value_t = crate::uploads::DEFAULT_MAX_BYTES,
@@ -169,15 +187,46 @@ pub enum GuardFlagError {
 pub const ENV_FAL_ALLOWED_HOSTS: &str = "FAL_ALLOWED_HOSTS";
 pub const ENV_MEDIA_ALLOWED_HOSTS: &str = "MEDIA_ALLOWED_HOSTS";
 pub const ENV_REPLICATE_BASE_URL: &str = "REPLICATE_BASE_URL";
+pub const ENV_UPLOAD_STORE: &str = "STORYREEL_UPLOAD_STORE";
 
 impl ServeArgs {
-    /// Where and how uploads are kept (checked by `Uploads::open`).
-    pub fn upload_config(&self) -> crate::uploads::UploadConfig {
-        crate::uploads::UploadConfig {
-            dir: self.upload_dir.clone(),
+    /// Where and how uploads are kept (checked further by
+    /// `Uploads::open`), with `env` giving `STORYREEL_UPLOAD_STORE` and the
+    /// S3 settings the flags leave out.
+    pub fn upload_config(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<crate::uploads::UploadConfig, crate::uploads::UploadSetupError> {
+        use crate::uploads::{s3::S3Config, StoreConfig};
+        let location = self.upload_store.clone().or_else(|| {
+            // The variable does not override an --upload-dir given.
+            self.upload_dir
+                .is_none()
+                .then(|| env(ENV_UPLOAD_STORE))
+                .flatten()
+                .filter(|v| !v.trim().is_empty())
+        });
+        let store = match location {
+            Some(v) => StoreConfig::parse(&v, |loc| {
+                S3Config::from_parts(
+                    loc,
+                    self.s3_endpoint.clone(),
+                    self.s3_region.clone(),
+                    self.s3_allow_http,
+                    &env,
+                )
+            })?,
+            None => StoreConfig::Dir(
+                self.upload_dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(crate::uploads::DEFAULT_DIR)),
+            ),
+        };
+        Ok(crate::uploads::UploadConfig {
+            store,
             max_bytes: self.upload_max_bytes,
             public_base_url: self.public_base_url.clone(),
-        }
+        })
     }
 
     /// The guards' set-up from the flags, with `env` adding to them (the
@@ -424,6 +473,66 @@ mod relay_flag_tests {
             .is_err());
         let none = serve(&[]).guard_config(|_| None).expect("valid");
         assert!(none.access_token.is_none() && none.allowed_origins.is_empty());
+    }
+
+    #[test]
+    fn upload_store_flags_and_variables() {
+        use crate::uploads::StoreConfig;
+        let env = |name: &str| match name {
+            ENV_UPLOAD_STORE => Some("s3://env-bucket/p".to_string()),
+            "STORYREEL_S3_ENDPOINT" => Some("http://127.0.0.1:9".to_string()),
+            _ => None,
+        };
+        let c = serve(&[]).upload_config(|_| None).expect("valid");
+        assert_eq!(
+            c.store,
+            StoreConfig::Dir(PathBuf::from("storyreel-uploads"))
+        );
+        let c = serve(&[]).upload_config(env).expect("valid");
+        assert!(
+            matches!(&c.store, StoreConfig::S3(s) if s.bucket == "env-bucket"
+                && s.prefix.as_deref() == Some("p")
+                && s.endpoint.as_deref() == Some("http://127.0.0.1:9")),
+            "{:?}",
+            c.store
+        );
+        let c = serve(&["--upload-dir", "here"])
+            .upload_config(env)
+            .expect("valid");
+        assert_eq!(c.store, StoreConfig::Dir(PathBuf::from("here")));
+        let c = serve(&["--upload-store", "file:///srv/up"])
+            .upload_config(env)
+            .expect("valid");
+        assert_eq!(c.store, StoreConfig::Dir(PathBuf::from("/srv/up")));
+        let c = serve(&[
+            "--upload-store",
+            "s3://flag-bucket",
+            "--s3-endpoint",
+            "https://minio.example",
+            "--s3-region",
+            "auto",
+        ])
+        .upload_config(env)
+        .expect("valid");
+        assert!(
+            matches!(&c.store, StoreConfig::S3(s) if s.bucket == "flag-bucket"
+                && s.endpoint.as_deref() == Some("https://minio.example")
+                && s.region == "auto"),
+            "{:?}",
+            c.store
+        );
+        assert!(serve(&["--upload-store", "gs://x"])
+            .upload_config(|_| None)
+            .is_err());
+        let both = [
+            "storyreel-server",
+            "serve",
+            "--upload-dir",
+            "d",
+            "--upload-store",
+            "s3://bkt",
+        ];
+        assert!(Cli::try_parse_from(both).is_err());
     }
 
     #[test]

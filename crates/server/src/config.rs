@@ -50,6 +50,42 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Secrets that must not reach a log line even when a third party quotes
+/// them back (an S3 error names the access key id it was sent): register
+/// them once, and pass any text from outside through [`redact::scrub`]
+/// before it is logged.
+pub mod redact {
+    use std::sync::RwLock;
+
+    use super::Secret;
+
+    static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+    /// Adds `secret` (values shorter than 4 characters are not worth it).
+    pub fn register(secret: &Secret) {
+        let v = secret.expose();
+        if v.len() < 4 {
+            return;
+        }
+        let mut all = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+        if !all.iter().any(|s| s == v) {
+            all.push(v.to_string());
+        }
+    }
+
+    /// `text` with every registered secret replaced by `…`.
+    pub fn scrub(text: &str) -> String {
+        let all = SECRETS.read().unwrap_or_else(|e| e.into_inner());
+        let mut out = text.to_string();
+        for s in all.iter() {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), "…");
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KlingKeys {
@@ -195,6 +231,16 @@ mod tests {
     fn empty_variables_count_as_unset() {
         let keys = Keys::load(None, env_of(&[("FAL_KEY", "  ")])).expect("loads");
         assert!(keys.none());
+    }
+
+    #[test]
+    fn registered_secrets_are_scrubbed() {
+        redact::register(&Secret::new("AKIDscrub0test"));
+        let said = "<Error><AWSAccessKeyId>AKIDscrub0test</AWSAccessKeyId></Error>";
+        assert_eq!(
+            redact::scrub(said),
+            "<Error><AWSAccessKeyId>…</AWSAccessKeyId></Error>"
+        );
     }
 
     #[test]

@@ -51,7 +51,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let uploads = match Uploads::open(&args.upload_config()) {
+        let uploads = match args
+            .upload_config(|name| std::env::var(name).ok())
+            .and_then(|c| Uploads::open(&c))
+        {
             Ok(u) => u,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -20,7 +20,7 @@ use storyreel_server::config::{Keys, ReplicateKeys, Secret};
 use storyreel_server::relay::replicate::ReplicateConfig;
 use storyreel_server::relay::RelayConfig;
 use storyreel_server::sim::SimConfig;
-use storyreel_server::uploads::{UploadConfig, Uploads};
+use storyreel_server::uploads::{StoreConfig, UploadConfig, Uploads};
 
 const REPLICATE_CREATE: &str = "/api/replicate/v1/models/kwaivgi/kling-v3-omni-video/predictions";
 
@@ -123,7 +123,7 @@ async fn error_bodies_carry_the_request_id() {
     let uploads = tempfile::tempdir().expect("upload dir");
     let api = sim_api().with_uploads(
         Uploads::open(&UploadConfig {
-            dir: uploads.path().join("u"),
+            store: StoreConfig::Dir(uploads.path().join("u")),
             max_bytes: 1000,
             public_base_url: None,
         })
@@ -194,7 +194,7 @@ async fn healthz_is_up_and_readyz_follows_the_upload_store() {
     let dir = root.path().join("uploads");
     let api = sim_api().with_uploads(
         Uploads::open(&UploadConfig {
-            dir: dir.clone(),
+            store: StoreConfig::Dir(dir.clone()),
             max_bytes: 1000,
             public_base_url: None,
         })

@@ -24,7 +24,7 @@ use storyreel_server::relay::replicate::ReplicateConfig;
 use storyreel_server::relay::target::AllowedHosts;
 use storyreel_server::relay::RelayConfig;
 use storyreel_server::sim::SimConfig;
-use storyreel_server::uploads::{UploadConfig, Uploads};
+use storyreel_server::uploads::{StoreConfig, UploadConfig, Uploads};
 
 const KLING_CREATE: &str = "/api/kling/v1/videos/omni-video";
 const REPLICATE_CREATE: &str = "/api/replicate/v1/models/kwaivgi/kling-v3-omni-video/predictions";
@@ -255,7 +255,7 @@ fn token_guard() -> GuardConfig {
 fn with_uploads(api: Api, dir: &std::path::Path) -> Api {
     api.with_uploads(
         Uploads::open(&UploadConfig {
-            dir: dir.to_path_buf(),
+            store: StoreConfig::Dir(dir.to_path_buf()),
             max_bytes: 1_000_000,
             public_base_url: None,
         })
@@ -1013,13 +1013,16 @@ const KLING_SK: &str = "SKSECRETkling0signing0secret07b3f2a";
 const FAL: &str = "FALSECRETkey0a7e6c59d1b2c3d4e5f";
 const R8: &str = "R8SECRETtoken0e1f2a3b4c5d6e7f80";
 const ACCESS: &str = "TOKSECRETaccess0c0ffee0ba5eba11";
+const S3_AK: &str = "AKIASECRETs3access0key0f00d";
+const S3_SK: &str = "S3SECRETsigning0key0c0ffee0123";
+const S3_TOKEN: &str = "S3SECRETsession0token0abad1dea";
 
 /// Every form a secret must never take in output: itself, and its Base64
 /// (standard and URL-safe) at each of the three alignments it can have
 /// inside a longer Base64 text (a JWT, a Basic header).
 fn forbidden_forms() -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
-    for secret in [KLING_AK, KLING_SK, FAL, R8, ACCESS] {
+    for secret in [KLING_AK, KLING_SK, FAL, R8, ACCESS, S3_AK, S3_SK, S3_TOKEN] {
         out.push((secret.to_string(), secret));
         for pad in 0..3usize {
             let mut bytes = vec![b'"'; pad];
@@ -1130,6 +1133,9 @@ fn no_secret_reaches_an_answer_a_log_line_or_the_metrics() {
             ("STORYREEL_ACCESS_TOKEN", ACCESS),
             ("FAL_ALLOWED_HOSTS", &hosts),
             ("MEDIA_ALLOWED_HOSTS", &hosts),
+            // Unused with --upload-dir; the S3 test below uses them.
+            ("AWS_ACCESS_KEY_ID", S3_AK),
+            ("AWS_SECRET_ACCESS_KEY", S3_SK),
         ],
     );
     let url = server.url.clone();
@@ -1212,6 +1218,89 @@ fn no_secret_reaches_an_answer_a_log_line_or_the_metrics() {
     assert!(said.contains("\"relay\":true"), "relay errors were seen");
     assert!(log.lines().count() > 20, "{log}");
     assert!(log.contains("request_id"), "{log}");
+    let leaked = leaks(&said);
+    assert!(leaked.is_empty(), "answers leaked {leaked:?}:\n{said}");
+    let leaked = leaks(&log);
+    assert!(leaked.is_empty(), "the log leaked {leaked:?}:\n{log}");
+}
+
+/// A fake S3 that refuses everything as AWS does an unknown key: 403 with
+/// an XML body quoting the access key id (which a store error then holds).
+fn refusing_s3(_: &str) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [("content-type", "application/xml")],
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidAccessKeyId</Code>\
+             <Message>The AWS Access Key Id you provided does not exist in our records.</Message>\
+             <AWSAccessKeyId>{S3_AK}</AWSAccessKeyId><RequestId>4442587FB7D0A2F9</RequestId></Error>"
+        ),
+    )
+        .into_response()
+}
+
+#[test]
+fn no_s3_credential_reaches_an_answer_a_log_line_or_the_status() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (s3, seen) = rt.block_on(recording(refusing_s3));
+    let d = dist();
+    let server = spawn(
+        d.path(),
+        &[
+            "--log-format",
+            "json",
+            "--upload-store",
+            "s3://leak-test/some/prefix",
+            "--s3-endpoint",
+            &format!("http://{s3}"),
+            "--rate-limit-per-minute",
+            "0",
+        ],
+        &[
+            ("RUST_LOG", "debug"),
+            ("AWS_ACCESS_KEY_ID", S3_AK),
+            ("AWS_SECRET_ACCESS_KEY", S3_SK),
+            ("AWS_SESSION_TOKEN", S3_TOKEN),
+            ("AWS_REGION", "eu-central-1"),
+        ],
+    );
+    let url = server.url.clone();
+    let mut said = String::new();
+    rt.block_on(async {
+        let c = client();
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.resize(3000, 7);
+        let hex = "ab".repeat(32);
+        let calls = [
+            c.post(format!("{url}/api/uploads")).body(png),
+            c.get(format!("{url}/uploads/{hex}")),
+            c.head(format!("{url}/uploads/{hex}")),
+            c.get(format!("{url}/readyz")),
+            c.get(format!("{url}/api/status")),
+            c.get(format!("{url}/metrics")),
+        ];
+        for req in calls {
+            let res = req.send().await.expect("answer");
+            said.push_str(&format!("{} {:?}\n", res.status(), res.headers()));
+            said.push_str(&res.text().await.unwrap_or_default());
+            said.push('\n');
+        }
+    });
+    let log = server.stop_and_read_stderr();
+    // The probe works: S3 was asked with the keys, refused, and the
+    // refusal was answered and logged.
+    let to_s3: String = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(m, p, h)| format!("{m} {p} {h:?}\n"))
+        .collect();
+    assert!(to_s3.contains(&format!("Credential={S3_AK}/")), "{to_s3}");
+    assert!(to_s3.contains("/leak-test/some/prefix/"), "{to_s3}");
+    assert!(said.contains("500 Internal Server Error"), "{said}");
+    assert!(said.contains("503 Service Unavailable"), "{said}");
+    assert!(log.contains("uploads: store failed"), "{log}");
+    assert!(log.contains("InvalidAccessKeyId"), "{log}");
     let leaked = leaks(&said);
     assert!(leaked.is_empty(), "answers leaked {leaked:?}:\n{said}");
     let leaked = leaks(&log);

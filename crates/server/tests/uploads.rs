@@ -2,15 +2,23 @@
 //! temporary `--upload-dir`: round trips, storing a file once, the URL
 //! with `--public-base-url`, every refusal (type, size, empty, bad names)
 //! leaving nothing behind, and range requests on a real MP4.
+//!
+//! The tests that do not depend on the store run twice, as `NAME::fs` and
+//! `NAME::s3`: the second with `--upload-store s3://BUCKET/PREFIX` on a moto
+//! server of its own (see `common/moto.rs`; skipped when moto is not
+//! installed, unless CI or `STORYREEL_REQUIRE_MOTO` is set).
+
+mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use bytes::Bytes;
+use common::moto::{self, Moto};
 use reqwest::header;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -20,12 +28,28 @@ const WAIT: Duration = Duration::from_secs(30);
 const MIB: usize = 1024 * 1024;
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
+/// Which store a test's server keeps its uploads in.
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Fs,
+    S3,
+}
+
+enum Store {
+    Dir(tempfile::TempDir),
+    S3 {
+        /// Dropped after the server (fields drop in order).
+        client: Arc<dyn object_store::ObjectStore>,
+        _moto: Moto,
+    },
+}
+
 /// Kills the server if a test fails before it ends.
 struct Server {
     child: Child,
     url: String,
-    uploads: tempfile::TempDir,
     _dist: tempfile::TempDir,
+    uploads: Store,
 }
 
 impl Drop for Server {
@@ -36,10 +60,54 @@ impl Drop for Server {
 }
 
 impl Server {
-    fn dir(&self) -> &Path {
-        self.uploads.path()
+    /// Every object the server keeps, as `(name, size)` relative to its
+    /// directory or bucket prefix, sorted.
+    async fn objects(&self) -> Vec<(String, u64)> {
+        match &self.uploads {
+            Store::Dir(d) => files(d.path())
+                .into_iter()
+                .map(|f| {
+                    let len = std::fs::metadata(d.path().join(&f)).map_or(0, |m| m.len());
+                    (f, len)
+                })
+                .collect(),
+            Store::S3 { client, .. } => moto::objects(client.as_ref()).await,
+        }
+    }
+
+    /// The names of [`Server::objects`].
+    async fn files(&self) -> Vec<String> {
+        self.objects().await.into_iter().map(|(n, _)| n).collect()
     }
 }
+
+/// Runs each named `async fn NAME(Backend)` twice: `NAME::fs` and `NAME::s3`.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn fs() {
+                super::$name(super::Backend::Fs).await
+            }
+            #[tokio::test]
+            async fn s3() {
+                super::$name(super::Backend::S3).await
+            }
+        }
+    )*};
+}
+
+on_both_stores!(
+    a_png_round_trips_with_its_type,
+    the_same_file_is_stored_once,
+    text_named_png_is_refused_and_leaves_nothing,
+    over_the_upload_limit_is_413_and_leaves_nothing,
+    an_empty_body_is_400,
+    only_sha256_names_are_looked_up,
+    a_jpeg_over_10_mib_is_413_naming_the_image_limit,
+    a_video_larger_than_the_api_body_limit_uploads,
+    an_mp4_uploads_as_video_and_seeks,
+);
 
 fn dist() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -53,14 +121,40 @@ fn dist() -> tempfile::TempDir {
 
 /// `serve --port 0 --upload-dir <temp>` plus `extra`.
 fn start(extra: &[&str]) -> Server {
-    let dist = dist();
     let uploads = tempfile::tempdir().expect("upload dir");
+    let args = vec![
+        "--upload-dir".to_string(),
+        uploads.path().to_string_lossy().into_owned(),
+    ];
+    spawn_with(Store::Dir(uploads), args, &[], extra)
+}
+
+/// A server on `backend` with `extra` arguments; `None` when the test is
+/// skipped (S3 without moto). S3 uploads go to a fresh bucket under a
+/// prefix, with the keys in the environment only.
+async fn start_on(backend: Backend, test: &str, extra: &[&str]) -> Option<Server> {
+    match backend {
+        Backend::Fs => Some(start(extra)),
+        Backend::S3 => {
+            let m = Moto::start(test)?;
+            m.bucket("storyreel-test").await;
+            let args = m.serve_args("storyreel-test", Some("uploads"));
+            let client = m.store("storyreel-test", Some("uploads"));
+            let store = Store::S3 { client, _moto: m };
+            Some(spawn_with(store, args, &Moto::serve_env(), extra))
+        }
+    }
+}
+
+fn spawn_with(uploads: Store, args: Vec<String>, env: &[(&str, &str)], extra: &[&str]) -> Server {
+    let dist = dist();
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1", "--port", "0", "--dist"])
         .arg(dist.path())
-        .arg("--upload-dir")
-        .arg(uploads.path())
+        .args(&args)
         .args(extra)
+        .env_remove("STORYREEL_UPLOAD_STORE")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -200,9 +294,10 @@ fn raw_get(url: &str, path: &str) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-#[tokio::test]
-async fn a_png_round_trips_with_its_type() {
-    let s = start(&[]);
+async fn a_png_round_trips_with_its_type(b: Backend) {
+    let Some(s) = start_on(b, "a_png_round_trips_with_its_type", &[]).await else {
+        return;
+    };
     let body = png(5000, 1);
     let hex = sha256_hex(&body);
     let a = upload(&s, body.clone()).await;
@@ -214,7 +309,7 @@ async fn a_png_round_trips_with_its_type() {
     assert_eq!(j["content_type"], "image/png");
     assert_eq!(j["url"], format!("/uploads/{hex}"));
     assert_eq!(a.header(header::LOCATION), format!("/uploads/{hex}"));
-    assert_eq!(files(s.dir()), vec![format!("objects/{hex}")]);
+    assert_eq!(s.files().await, vec![format!("objects/{hex}")]);
 
     let g = send(client().get(format!("{}/uploads/{hex}", s.url))).await;
     assert_eq!(g.status, 200);
@@ -257,9 +352,10 @@ async fn a_png_round_trips_with_its_type() {
     assert_eq!(st["providers"]["kling"]["ready"], true);
 }
 
-#[tokio::test]
-async fn the_same_file_is_stored_once() {
-    let s = start(&[]);
+async fn the_same_file_is_stored_once(b: Backend) {
+    let Some(s) = start_on(b, "the_same_file_is_stored_once", &[]).await else {
+        return;
+    };
     let body = png(3000, 7);
     let hex = sha256_hex(&body);
     let first = upload(&s, body.clone()).await;
@@ -272,11 +368,11 @@ async fn the_same_file_is_stored_once() {
         String::from_utf8_lossy(&second.body)
     );
     assert_eq!(second.json(), first.json());
-    assert_eq!(files(s.dir()), vec![format!("objects/{hex}")]);
+    assert_eq!(s.files().await, vec![format!("objects/{hex}")]);
     // Another file is another object.
     let other = upload(&s, png(3000, 8)).await;
     assert_eq!(other.status, 201);
-    assert_eq!(files(s.dir()).len(), 2);
+    assert_eq!(s.files().await.len(), 2);
 }
 
 #[tokio::test]
@@ -323,9 +419,10 @@ fn a_bad_public_base_url_stops_the_start() {
     }
 }
 
-#[tokio::test]
-async fn text_named_png_is_refused_and_leaves_nothing() {
-    let s = start(&[]);
+async fn text_named_png_is_refused_and_leaves_nothing(b: Backend) {
+    let Some(s) = start_on(b, "text_named_png_is_refused_and_leaves_nothing", &[]).await else {
+        return;
+    };
     let a = send(
         client()
             .post(format!("{}/api/uploads", s.url))
@@ -347,12 +444,19 @@ async fn text_named_png_is_refused_and_leaves_nothing() {
         j["accepted"],
         serde_json::json!(["image/jpeg", "image/png", "video/mp4", "video/quicktime"])
     );
-    assert!(files(s.dir()).is_empty(), "{:?}", files(s.dir()));
+    assert!(s.files().await.is_empty(), "{:?}", s.files().await);
 }
 
-#[tokio::test]
-async fn over_the_upload_limit_is_413_and_leaves_nothing() {
-    let s = start(&["--upload-max-bytes", "1000"]);
+async fn over_the_upload_limit_is_413_and_leaves_nothing(b: Backend) {
+    let Some(s) = start_on(
+        b,
+        "over_the_upload_limit_is_413_and_leaves_nothing",
+        &["--upload-max-bytes", "1000"],
+    )
+    .await
+    else {
+        return;
+    };
     // Counted while streaming (no Content-Length): written, then deleted.
     let a = upload_streamed(&s, png(5000, 3), 100).await;
     assert_eq!(a.status, 413);
@@ -372,10 +476,10 @@ async fn over_the_upload_limit_is_413_and_leaves_nothing() {
     let msg = a.json()["error"].as_str().expect("error").to_string();
     assert!(msg.contains("at most 1000 bytes"), "{msg}");
     assert!(msg.contains("is 5000 bytes"), "{msg}");
-    assert!(files(s.dir()).is_empty(), "{:?}", files(s.dir()));
+    assert!(s.files().await.is_empty(), "{:?}", s.files().await);
     // At the limit is fine.
     assert_eq!(upload(&s, png(1000, 3)).await.status, 201);
-    assert_eq!(files(s.dir()).len(), 1);
+    assert_eq!(s.files().await.len(), 1);
 }
 
 #[tokio::test]
@@ -392,33 +496,35 @@ async fn a_client_that_goes_away_leaves_nothing() {
     conn.flush().expect("flush");
     // Wait until the server has started writing, then hang up.
     let deadline = std::time::Instant::now() + WAIT;
-    while files(s.dir()).is_empty() {
+    while s.files().await.is_empty() {
         assert!(std::time::Instant::now() < deadline, "nothing was written");
         std::thread::sleep(Duration::from_millis(20));
     }
     drop(conn);
-    while !files(s.dir()).is_empty() {
+    while !s.files().await.is_empty() {
         assert!(
             std::time::Instant::now() < deadline,
             "left behind: {:?}",
-            files(s.dir())
+            s.files().await
         );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
-#[tokio::test]
-async fn an_empty_body_is_400() {
-    let s = start(&[]);
+async fn an_empty_body_is_400(b: Backend) {
+    let Some(s) = start_on(b, "an_empty_body_is_400", &[]).await else {
+        return;
+    };
     let a = upload(&s, Vec::new()).await;
     assert_eq!(a.status, 400);
     assert!(a.json()["error"].as_str().unwrap_or("").contains("empty"));
-    assert!(files(s.dir()).is_empty());
+    assert!(s.files().await.is_empty());
 }
 
-#[tokio::test]
-async fn only_sha256_names_are_looked_up() {
-    let s = start(&[]);
+async fn only_sha256_names_are_looked_up(b: Backend) {
+    let Some(s) = start_on(b, "only_sha256_names_are_looked_up", &[]).await else {
+        return;
+    };
     let body = png(64, 4);
     let hex = sha256_hex(&body);
     assert_eq!(upload(&s, body).await.status, 201);
@@ -446,9 +552,10 @@ async fn only_sha256_names_are_looked_up() {
     assert!(res.contains("\"relay\":true"), "{res}");
 }
 
-#[tokio::test]
-async fn a_jpeg_over_10_mib_is_413_naming_the_image_limit() {
-    let s = start(&[]);
+async fn a_jpeg_over_10_mib_is_413_naming_the_image_limit(b: Backend) {
+    let Some(s) = start_on(b, "a_jpeg_over_10_mib_is_413_naming_the_image_limit", &[]).await else {
+        return;
+    };
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
     jpeg.resize(10 * MIB + 1, 0x55);
     for a in [
@@ -461,7 +568,7 @@ async fn a_jpeg_over_10_mib_is_413_naming_the_image_limit() {
         assert!(msg.contains("images may be at most 10 MiB"), "{msg}");
         assert_eq!(j["limit"], 10 * MIB);
     }
-    assert!(files(s.dir()).is_empty(), "{:?}", files(s.dir()));
+    assert!(s.files().await.is_empty(), "{:?}", s.files().await);
     // Exactly 10 MiB is fine.
     jpeg.truncate(10 * MIB);
     let a = upload(&s, jpeg).await;
@@ -469,10 +576,11 @@ async fn a_jpeg_over_10_mib_is_413_naming_the_image_limit() {
     assert_eq!(a.json()["content_type"], "image/jpeg");
 }
 
-#[tokio::test]
-async fn a_video_larger_than_the_api_body_limit_uploads() {
+async fn a_video_larger_than_the_api_body_limit_uploads(b: Backend) {
     // The relays take at most 32 MiB; an upload has its own limit.
-    let s = start(&[]);
+    let Some(s) = start_on(b, "a_video_larger_than_the_api_body_limit_uploads", &[]).await else {
+        return;
+    };
     let mut mp4 = b"\0\0\0\x18ftypisom\0\0\x02\0isomavc1".to_vec();
     mp4.resize(40 * MIB, 0);
     let a = upload_streamed(&s, mp4.clone(), 256 * 1024).await;
@@ -480,12 +588,13 @@ async fn a_video_larger_than_the_api_body_limit_uploads() {
     assert_eq!(a.json()["bytes"], 40 * MIB);
     assert_eq!(a.json()["content_type"], "video/mp4");
     let hex = sha256_hex(&mp4);
-    let stored = std::fs::metadata(s.dir().join("objects").join(&hex)).expect("stored");
-    assert_eq!(stored.len(), mp4.len() as u64);
+    assert_eq!(
+        s.objects().await,
+        vec![(format!("objects/{hex}"), mp4.len() as u64)]
+    );
 }
 
-#[tokio::test]
-async fn an_mp4_uploads_as_video_and_seeks() {
+async fn an_mp4_uploads_as_video_and_seeks(b: Backend) {
     let spec = storyreel_clip::ClipSpec {
         width: 64,
         height: 64,
@@ -499,7 +608,9 @@ async fn an_mp4_uploads_as_video_and_seeks() {
     let mp4 = storyreel_clip::render_mp4(&spec).expect("clip");
     let size = mp4.len();
     assert!(size > 200, "{size}");
-    let s = start(&[]);
+    let Some(s) = start_on(b, "an_mp4_uploads_as_video_and_seeks", &[]).await else {
+        return;
+    };
     let a = upload(&s, mp4.clone()).await;
     assert_eq!(a.status, 201, "{}", String::from_utf8_lossy(&a.body));
     assert_eq!(a.json()["content_type"], "video/mp4");

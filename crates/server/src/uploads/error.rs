@@ -115,7 +115,10 @@ impl IntoResponse for UploadError {
                 body["limit"] = json!(limit.bytes);
                 body["size"] = json!(size);
             }
-            UploadError::Store(e) => tracing::error!(error = %e, "uploads: store failed"),
+            UploadError::Store(e) => {
+                let error = crate::config::redact::scrub(&e.to_string());
+                tracing::error!(%error, "uploads: store failed")
+            }
             UploadError::Damaged => tracing::error!("uploads: a stored object is not a known type"),
             _ => {}
         }

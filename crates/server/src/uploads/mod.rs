@@ -13,10 +13,14 @@
 //!   a year's immutable caching, an `ETag`, and single byte ranges.
 //!
 //! The store is an [`object_store::ObjectStore`] behind an `Arc<dyn _>`:
-//! a local directory (`--upload-dir`) today; see [`Uploads::with_store`].
+//! a local directory (`--upload-dir`, or `--upload-store file:///DIR`), or
+//! S3 or an S3-compatible server (`--upload-store s3://BUCKET[/PREFIX]`,
+//! see [`s3`]). Servers that share one bucket share their uploads: nothing
+//! else about an upload is kept.
 
 mod error;
 mod routes;
+pub mod s3;
 mod sniff;
 mod store;
 
@@ -37,11 +41,50 @@ pub use store::{
 /// The default `--upload-dir`, under the current directory.
 pub const DEFAULT_DIR: &str = "storyreel-uploads";
 
+/// Where uploads are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// A local directory, created on the first upload if missing.
+    Dir(PathBuf),
+    S3(s3::S3Config),
+}
+
+impl StoreConfig {
+    /// From `--upload-store`: `file:///DIR` (or `file:DIR`, relative) or
+    /// `s3://BUCKET[/PREFIX]`; `s3` completes an S3 location.
+    pub fn parse(
+        value: &str,
+        s3: impl FnOnce(&str) -> Result<s3::S3Config, UploadSetupError>,
+    ) -> Result<StoreConfig, UploadSetupError> {
+        let value = value.trim();
+        if value.starts_with("s3://") {
+            return s3(value).map(StoreConfig::S3);
+        }
+        if let Some(rest) = value.strip_prefix("file://") {
+            if !rest.starts_with('/') {
+                return Err(UploadSetupError::Store {
+                    value: value.to_string(),
+                    why: "must be file:///ABSOLUTE/PATH (or file:RELATIVE/PATH)".into(),
+                });
+            }
+            return Ok(StoreConfig::Dir(PathBuf::from(rest)));
+        }
+        if let Some(rest) = value.strip_prefix("file:") {
+            if !rest.is_empty() {
+                return Ok(StoreConfig::Dir(PathBuf::from(rest)));
+            }
+        }
+        Err(UploadSetupError::Store {
+            value: value.to_string(),
+            why: "is neither file:///DIR nor s3://BUCKET[/PREFIX]".into(),
+        })
+    }
+}
+
 /// How `serve` keeps uploads (from the command line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadConfig {
-    /// Created on the first upload if missing.
-    pub dir: PathBuf,
+    pub store: StoreConfig,
     pub max_bytes: u64,
     /// An absolute http(s) URL the uploads are reachable under (a CDN or
     /// the server's public address); unchecked until [`Uploads::open`].
@@ -55,15 +98,19 @@ pub enum UploadSetupError {
     BaseUrl { value: String, why: &'static str },
     #[error("--upload-dir: {path} {why}")]
     Dir { path: String, why: String },
+    #[error("--upload-store: {value:?} {why}")]
+    Store { value: String, why: String },
+    #[error("--upload-store s3: {why}")]
+    S3 { why: String },
     #[error("--upload-max-bytes must be at least 1")]
     MaxBytes,
 }
 
 impl Uploads {
-    /// Checks `config` and sets up uploads in its local directory. The
-    /// directory is made (if missing) on the first upload, so a server
-    /// that never stores a file leaves nothing behind; an existing path
-    /// that is not a directory is refused now.
+    /// Checks `config` and sets up uploads in its store. A local directory
+    /// is made (if missing) on the first upload, so a server that never
+    /// stores a file leaves nothing behind; an existing path that is not a
+    /// directory is refused now. S3 is not contacted here (`/readyz` does).
     pub fn open(config: &UploadConfig) -> Result<Uploads, UploadSetupError> {
         if config.max_bytes == 0 {
             return Err(UploadSetupError::MaxBytes);
@@ -72,8 +119,14 @@ impl Uploads {
             Some(v) => Some(public_base_url(v)?),
             None => None,
         };
-        let dir = std::path::absolute(&config.dir).map_err(|e| UploadSetupError::Dir {
-            path: config.dir.display().to_string(),
+        let dir = match &config.store {
+            StoreConfig::Dir(dir) => dir,
+            StoreConfig::S3(s3) => {
+                return Ok(Uploads::with_store(s3.build()?, config.max_bytes, base));
+            }
+        };
+        let dir = std::path::absolute(dir).map_err(|e| UploadSetupError::Dir {
+            path: dir.display().to_string(),
             why: e.to_string(),
         })?;
         if dir.exists() && !dir.is_dir() {
@@ -165,18 +218,39 @@ mod tests {
     }
 
     #[test]
+    fn store_locations() {
+        let no_s3 = |_: &str| -> Result<s3::S3Config, UploadSetupError> { panic!("not s3") };
+        assert_eq!(
+            StoreConfig::parse("file:///var/uploads", no_s3).unwrap(),
+            StoreConfig::Dir(PathBuf::from("/var/uploads"))
+        );
+        assert_eq!(
+            StoreConfig::parse("file:up", no_s3).unwrap(),
+            StoreConfig::Dir(PathBuf::from("up"))
+        );
+        for bad in ["file://host/x", "/var/uploads", "gs://b", "file:"] {
+            assert!(StoreConfig::parse(bad, no_s3).is_err(), "{bad}");
+        }
+        let s3 = StoreConfig::parse("s3://bucket/p", |v| {
+            s3::S3Config::from_parts(v, None, None, false, |_| None)
+        })
+        .unwrap();
+        assert!(matches!(s3, StoreConfig::S3(c) if c.bucket == "bucket"));
+    }
+
+    #[test]
     fn an_existing_file_is_no_upload_dir() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("f");
         std::fs::write(&file, "x").expect("write");
         let config = UploadConfig {
-            dir: file,
+            store: StoreConfig::Dir(file),
             max_bytes: DEFAULT_MAX_BYTES,
             public_base_url: None,
         };
         assert!(Uploads::open(&config).is_err());
         let later = UploadConfig {
-            dir: dir.path().join("later"),
+            store: StoreConfig::Dir(dir.path().join("later")),
             ..config
         };
         assert!(Uploads::open(&later).is_ok());

@@ -1,5 +1,5 @@
 //! The content-addressed store: `objects/<sha256 hex>` in an
-//! [`ObjectStore`] (a local directory today), written through a temporary
+//! [`ObjectStore`] (a local directory or S3), written through a temporary
 //! object `tmp/<unique>` that is hashed, counted and checked on the way in.
 //!
 //! The content type is not stored: the bytes were sniffed on the way in
@@ -161,7 +161,7 @@ impl Uploads {
         match &self.backing {
             Backing::Store(s) => match s.head(&Path::from("readyz-probe")).await {
                 Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(crate::config::redact::scrub(&e.to_string())),
             },
             Backing::LocalDir { dir, .. } => {
                 let mut at = dir.as_path();
@@ -442,13 +442,15 @@ impl Pending {
     async fn discard(&mut self) {
         if let Some(w) = self.writer.take() {
             if let Err(e) = w.abort().await {
-                tracing::warn!(error = %e, "uploads: aborting a write failed");
+                tracing::warn!(error = %crate::config::redact::scrub(&e.to_string()), "uploads: aborting a write failed");
             }
         }
         if std::mem::take(&mut self.may_exist) {
             match self.store.delete(&self.tmp).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-                Err(e) => tracing::warn!(error = %e, "uploads: a temporary object was not deleted"),
+                Err(e) => {
+                    tracing::warn!(error = %crate::config::redact::scrub(&e.to_string()), "uploads: a temporary object was not deleted")
+                }
             }
         }
     }

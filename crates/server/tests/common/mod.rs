@@ -15,6 +15,8 @@ use axum::Router;
 use serde_json::{json, Value};
 use storyreel_server::api::Api;
 
+pub mod moto;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_storyreel-server");
 pub const WAIT: Duration = Duration::from_secs(20);
 
