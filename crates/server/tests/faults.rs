@@ -233,6 +233,70 @@ async fn a_broken_kling_host_gives_clear_relay_errors_never_a_hang() {
     assert!(counted, "{metrics}");
 }
 
+#[tokio::test]
+async fn fal_and_replicate_answers_cut_short_are_relay_errors_too() {
+    use storyreel_server::config::{FalKeys, ReplicateKeys};
+    use storyreel_server::relay::fal::FalConfig;
+    use storyreel_server::relay::replicate::ReplicateConfig;
+    use storyreel_server::relay::target::AllowedHosts;
+    use storyreel_server::relay::RelayConfig;
+
+    let up = bad_kling().await;
+    let keys = Keys {
+        fal: FalKeys {
+            key: Some(Secret::new("fal-key")),
+        },
+        replicate: ReplicateKeys {
+            token: Some(Secret::new("r8-token")),
+        },
+        ..Keys::default()
+    };
+    let relays = RelayConfig {
+        fal: FalConfig {
+            allowed_hosts: AllowedHosts::parse(&[up.to_string()]).expect("entry"),
+            ..FalConfig::default()
+        },
+        replicate: ReplicateConfig {
+            base_url: format!("http://{up}"),
+        },
+        ..RelayConfig::default()
+    };
+    let dist = common::dist();
+    let api = Api::with_relays(keys, SimConfig::default(), relays).expect("api");
+    let base = common::serve(storyreel_server::app::router_with(
+        api,
+        dist.path(),
+        &guards(Duration::from_secs(2)),
+    ))
+    .await;
+    let client = common::client();
+    for id in ["short", "cut"] {
+        let res = client
+            .get(format!("{base}/api/fal/proxy"))
+            .header("x-fal-target-url", format!("http://{up}/requests/{id}"))
+            .send()
+            .await
+            .expect("answer");
+        let (status, msg) = relay_error(res).await;
+        assert_eq!(status, 502, "fal {id}: {msg}");
+        assert!(msg.starts_with("fal's answer was cut off"), "{msg}");
+        let res = client
+            .get(format!("{base}/api/replicate/v1/predictions/{id}"))
+            .send()
+            .await
+            .expect("answer");
+        let (status, msg) = relay_error(res).await;
+        assert_eq!(status, 502, "Replicate {id}: {msg}");
+        assert!(msg.starts_with("Replicate's answer was cut off"), "{msg}");
+    }
+    let res = client
+        .get(format!("{base}/api/replicate/v1/predictions/stall"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(relay_error(res).await.0, 504);
+}
+
 /// The simulator with its controls, served by the whole app on loopback.
 async fn sim_server(config: SimConfig) -> (String, tempfile::TempDir) {
     let dist = common::dist();
