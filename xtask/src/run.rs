@@ -474,6 +474,26 @@ pub fn bench() -> Result<ExitCode, String> {
     )
     .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
     .run()?;
+    // The server under load for 2 × 60 s: status calls at a fixed rate
+    // and whole Kling jobs driven by the core's journal, plain and with
+    // the simulator's faults; its own section too.
+    cmd(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "-p",
+            "storyreel-server",
+            "--example",
+            "load_bench",
+        ],
+    )
+    .env(
+        "STORYREEL_SERVER_BIN",
+        root().join("target/release/storyreel-server"),
+    )
+    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
+    .run()?;
     // Share links against lz-string on the same corpus: node writes
     // lz-string's lengths, the example compares and writes its section.
     let corpus = "crates/core/tests/fixtures/share-corpus";

@@ -305,9 +305,10 @@ impl Entry {
             Answer::Http { status, body } => (*status, body.as_str()),
         };
         if let Some(message) = relay_error(body).filter(|_| !is_success(status)) {
-            // The relay's own failure: 502 means it tried the provider,
-            // so the job may exist; otherwise nothing was sent.
-            if status == 502 || self.provider() == Provider::Kling {
+            // The relay's own failure: 502 and 504 mean it tried the
+            // provider (an answer lost, cut off or late), so the job may
+            // exist; otherwise nothing was sent.
+            if status == 502 || status == 504 || self.provider() == Provider::Kling {
                 return self.lost(&format!("the server said: {message}"));
             }
             self.fail(relay_failure(status, message, Charged::Nothing));

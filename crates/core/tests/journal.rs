@@ -330,6 +330,28 @@ fn fal_lost_answers_are_given_up_and_may_be_charged() {
 }
 
 #[test]
+fn a_relay_timeout_on_a_create_is_an_unknown_outcome() {
+    // 504 from the relay (its request timeout, or the provider stalled
+    // mid-answer): the create may have arrived.
+    let body = r#"{"error":"fal did not answer in time","relay":true}"#;
+    let mut f = entry(Provider::Fal);
+    f.begin_create().unwrap();
+    f.on_create(&Answer::http(504, body), 0.0);
+    assert_eq!(f.phase_tag(), "failed");
+    assert_eq!(f.failure().unwrap().charged, Charged::Unknown);
+    let mut r = entry(Provider::Replicate);
+    r.begin_create().unwrap();
+    r.on_create(&Answer::http(504, body), 0.0);
+    assert_eq!(r.failure().unwrap().charged, Charged::Unknown);
+    // Kling looks it up by its key, never sends it blind.
+    let mut k = entry(Provider::Kling);
+    k.begin_create().unwrap();
+    assert_eq!(k.on_create(&Answer::http(504, body), 0.0), 1_000);
+    assert_eq!(k.next_action(), Action::Lookup);
+    assert_eq!(k.creates_sent, 1);
+}
+
+#[test]
 fn fal_without_a_server_key_fails_plainly() {
     let mut e = entry(Provider::Fal);
     e.begin_create().unwrap();

@@ -19,7 +19,7 @@ use reqwest::Url;
 use thiserror::Error;
 
 use super::target::{self, AllowedHosts, Refusal};
-use super::{relay_error, stream_back, unreachable};
+use super::{buffer_back, relay_error, stream_back, unreachable};
 use crate::config::{Secret, ENV_FAL_KEY};
 
 /// The request header holding the real fal URL.
@@ -207,9 +207,24 @@ pub async fn proxy(
         req = req.body(body);
     }
     match req.send().await {
+        // fal's queue answers are JSON: read whole, so a cut-off answer
+        // is the relay's 502. Anything else (a file) is streamed.
+        Ok(res) if is_json(res.headers()) => buffer_back("fal", res).await,
         Ok(res) => stream_back("fal", res),
         Err(e) => unreachable("fal", &e),
     }
+}
+
+/// Whether an answer says it is JSON.
+fn is_json(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        })
 }
 
 #[cfg(test)]

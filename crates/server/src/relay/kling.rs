@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::Response;
 use axum::Router;
 
-use super::{relay_error, stream_back, unreachable};
+use super::{buffer_back, cut_off, relay_error, unreachable, CutOff};
 use crate::config::Secret;
 use crate::kling_token::KlingSigner;
 use crate::sim;
@@ -131,7 +131,7 @@ pub async fn relay(
                     .body(body);
             }
             match req.send().await {
-                Ok(res) => stream_back("kling", res),
+                Ok(res) => buffer_back("Kling", res).await,
                 Err(e) => unreachable("Kling", &e),
             }
         }
@@ -154,8 +154,17 @@ pub async fn relay(
             match req.body(Body::from(body)) {
                 Ok(req) => {
                     let res = sim::call(router.clone(), req).await;
-                    crate::metrics::upstream_answered("kling", res.status().as_u16());
-                    res
+                    // Read whole, as from Kling's host: an answer the
+                    // simulator breaks off (its reset and truncate
+                    // faults) becomes the relay's 502.
+                    let (parts, body) = res.into_parts();
+                    match http_body_util::BodyExt::collect(body).await {
+                        Ok(whole) => {
+                            crate::metrics::upstream_answered("kling", parts.status.as_u16());
+                            Response::from_parts(parts, Body::from(whole.to_bytes()))
+                        }
+                        Err(e) => cut_off("Kling", CutOff::Broken, &e),
+                    }
                 }
                 Err(e) => relay_error(StatusCode::BAD_REQUEST, format!("bad request: {e}")),
             }

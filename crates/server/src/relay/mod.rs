@@ -115,22 +115,111 @@ pub fn stream_back(provider: &'static str, res: reqwest::Response) -> Response {
     out
 }
 
-/// What the browser is told when the upstream could not be reached. The
-/// error text names the host, never a key (keys travel in headers only).
-pub fn unreachable(provider: &'static str, err: &reqwest::Error) -> Response {
-    let (what, code) = if err.is_timeout() {
-        ("timed out", "timeout")
-    } else if err.is_connect() {
-        ("could not be reached", "connect")
-    } else {
-        ("answered in a way the relay could not read", "read")
+/// The longest answer the Kling and Replicate relays read before passing
+/// it back: their answers are JSON of a few KiB.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why an upstream answer could not be passed back whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutOff {
+    /// The body did not arrive in time.
+    Timeout,
+    /// The connection was reset or closed before the body was complete.
+    Broken,
+    /// The body is over [`MAX_ANSWER_BYTES`].
+    TooLarge,
+}
+
+/// Reads an upstream answer whole, then passes it back (counting it for
+/// `/metrics`; `provider` is the display name, `Kling`). Unlike [`stream_back`], an upstream that resets the
+/// connection, closes it before its `Content-Length`, or stalls mid-body
+/// is told to the browser as the relay's own error ([`cut_off`]), never as
+/// a half-sent answer that a JSON reader chokes on. For JSON answers only.
+pub async fn buffer_back(provider: &'static str, mut res: reqwest::Response) -> Response {
+    let status = StatusCode::from_u16(res.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let mut headers = filter_response_headers(res.headers());
+    // The body below is whole; its length is counted again.
+    headers.remove(header::CONTENT_LENGTH);
+    let mut body = Vec::new();
+    loop {
+        match res.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    return cut_off(provider, CutOff::TooLarge, &"too large");
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) if e.is_timeout() => return cut_off(provider, CutOff::Timeout, &e),
+            Err(e) => return cut_off(provider, CutOff::Broken, &e),
+        }
+    }
+    crate::metrics::upstream_answered(provider_label(provider), status.as_u16());
+    let mut out = Response::new(Body::from(body));
+    *out.status_mut() = status;
+    *out.headers_mut() = headers;
+    out
+}
+
+/// The relay's error for an answer that started but could not be read
+/// whole: 504 after a timeout, else 502. The request may have taken
+/// effect (a create may have made a job), so the message says to look it
+/// up before sending it again; the app's journal does exactly that.
+pub fn cut_off(provider: &'static str, why: CutOff, err: &dyn std::fmt::Display) -> Response {
+    let (status, what, code) = match why {
+        CutOff::Timeout => (
+            StatusCode::GATEWAY_TIMEOUT,
+            "stopped answering mid-way (timed out)",
+            "timeout",
+        ),
+        CutOff::Broken => (
+            StatusCode::BAD_GATEWAY,
+            "answer was cut off (connection reset or closed early)",
+            "read",
+        ),
+        CutOff::TooLarge => (
+            StatusCode::BAD_GATEWAY,
+            "answer was too large for the relay",
+            "read",
+        ),
     };
     crate::metrics::upstream_failed(provider_label(provider), code);
     tracing::warn!(provider, error = %err, "relay: upstream {what}");
     relay_error(
-        StatusCode::BAD_GATEWAY,
-        format!("{provider} {what}; nothing was changed, try again"),
+        status,
+        format!(
+            "{provider}'s {what}; whether the request took effect is not known, look it up before sending it again"
+        ),
     )
+}
+
+/// What the browser is told when the upstream did not answer: 502 when
+/// it could not be reached (nothing was sent), 504 when it timed out, 502
+/// when the connection failed after the request went out. The error text
+/// names the host, never a key (keys travel in headers only).
+pub fn unreachable(provider: &'static str, err: &reqwest::Error) -> Response {
+    let (status, what, code) = if err.is_timeout() {
+        (
+            StatusCode::GATEWAY_TIMEOUT,
+            "did not answer in time; whether the request took effect is not known, look it up before sending it again",
+            "timeout",
+        )
+    } else if err.is_connect() {
+        (
+            StatusCode::BAD_GATEWAY,
+            "could not be reached; nothing was sent, try again",
+            "connect",
+        )
+    } else {
+        (
+            StatusCode::BAD_GATEWAY,
+            "dropped the connection before answering; whether the request took effect is not known, look it up before sending it again",
+            "read",
+        )
+    };
+    crate::metrics::upstream_failed(provider_label(provider), code);
+    tracing::warn!(provider, error = %err, "relay: upstream {what}");
+    relay_error(status, format!("{provider} {what}"))
 }
 
 /// The `provider` label of a relay's display name.

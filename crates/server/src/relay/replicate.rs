@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 
-use super::{relay_error, stream_back, unreachable};
+use super::{buffer_back, relay_error, unreachable};
 use crate::config::{Secret, ENV_REPLICATE_TOKEN};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.replicate.com";
@@ -167,7 +167,7 @@ pub async fn relay(
             .body(body);
     }
     match req.send().await {
-        Ok(res) => stream_back("replicate", res),
+        Ok(res) => buffer_back("Replicate", res).await,
         Err(e) => unreachable("Replicate", &e),
     }
 }

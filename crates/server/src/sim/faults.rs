@@ -16,6 +16,17 @@ pub enum Fault {
     Drop,
     /// Answer normally, after a pause.
     Slow { ms: u64 },
+    /// Do the work, then break the connection as the answer's body starts:
+    /// the status line and headers go out, no body byte does. For a
+    /// create, the task exists. Through the relay this is its 502.
+    Reset,
+    /// Do the work, then send the first half of the answer's body and
+    /// break off, short of its `Content-Length`. For a create, the task
+    /// exists. Through the relay this is its 502.
+    Truncate,
+    /// Before any work, answer with this HTTP status and a body that is
+    /// not Kling's (a gateway's error page): nothing is created.
+    Gateway { status: u16 },
     /// Create only: accept the task, then fail it while it generates
     /// (e.g. a content-safety block found in the output).
     FailTask { message: String },
@@ -93,6 +104,18 @@ mod tests {
             ]
         );
         assert_eq!(plan.query, [Fault::Slow { ms: 50 }]);
+        let more: FaultPlan = serde_json::from_str(
+            r#"{"create":[{"kind":"reset"},{"kind":"truncate"},{"kind":"gateway","status":503}]}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            more.create,
+            [
+                Fault::Reset,
+                Fault::Truncate,
+                Fault::Gateway { status: 503 }
+            ]
+        );
         assert!(serde_json::from_str::<FaultPlan>(r#"{"creat":[]}"#).is_err());
     }
 

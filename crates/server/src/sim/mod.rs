@@ -266,8 +266,46 @@ fn dropped() -> Response {
         .into_response()
 }
 
+/// An answer whose body breaks off after `keep` of its bytes (0: none),
+/// with the whole length announced: what a reset connection or a
+/// truncated body looks like. Served over a socket, hyper aborts the
+/// connection there; read in-process (the relay), the body is an error.
+fn broken(rid: String, data: Value, keep_half: bool) -> Response {
+    let full =
+        json!({"code": 0, "message": "SUCCEED", "request_id": rid, "data": data}).to_string();
+    let keep = if keep_half { full.len() / 2 } else { 0 };
+    let first = bytes::Bytes::copy_from_slice(&full.as_bytes()[..keep]);
+    let parts: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
+        Ok(first),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "simulated connection reset",
+        )),
+    ];
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (header::CONTENT_LENGTH, full.len().to_string()),
+        ],
+        Body::from_stream(futures_util::stream::iter(parts)),
+    )
+        .into_response()
+}
+
+/// The answer to a call whose work is done, with the fault that acts
+/// after the work applied.
+fn answer(after: Option<Fault>, rid: String, data: Value) -> Response {
+    match after {
+        Some(Fault::Drop) => dropped(),
+        Some(Fault::Reset) => broken(rid, data, false),
+        Some(Fault::Truncate) => broken(rid, data, true),
+        _ => ok(rid, data),
+    }
+}
+
 /// Applies a fault that acts before the work; returns the fault that acts
-/// after it (drop, fail-task), if any.
+/// after it (drop, reset, truncate, fail-task), if any.
 async fn before(fault: Option<Fault>, rid: &str) -> Result<Option<Fault>, Response> {
     match fault {
         None => Ok(None),
@@ -277,6 +315,15 @@ async fn before(fault: Option<Fault>, rid: &str) -> Result<Option<Fault>, Respon
         Some(Fault::Slow { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             Ok(None)
+        }
+        Some(Fault::Gateway { status }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            Err((
+                status,
+                [(header::CONTENT_TYPE, "text/html")],
+                format!("<html><body><h1>{status}</h1>simulated gateway error</body></html>"),
+            )
+                .into_response())
         }
         Some(other) => Ok(Some(other)),
     }
@@ -360,10 +407,7 @@ async fn create(
         task
     };
     tracing::info!(task = %task.id, seconds = task.spec.seconds(), "simulator: task created");
-    if after == Some(Fault::Drop) {
-        return dropped();
-    }
-    ok(rid, task.created_json())
+    answer(after, rid, task.created_json())
 }
 
 async fn query(
@@ -384,7 +428,8 @@ async fn query(
         return dropped();
     }
     match sim.task(&id) {
-        Some(task) if CreateRoute::from_path(&route) == Some(task.route) => ok(
+        Some(task) if CreateRoute::from_path(&route) == Some(task.route) => answer(
+            after,
             rid,
             task.query_json(now_ms(), &video_url(&headers, &task.id)),
         ),
@@ -448,7 +493,7 @@ async fn list(
             .map(|t| t.query_json(now, &video_url(&headers, &t.id)))
             .collect()
     };
-    ok(rid, Value::Array(items))
+    answer(after, rid, Value::Array(items))
 }
 
 async fn add_faults(State(sim): State<Arc<Simulator>>, Json(plan): Json<FaultPlan>) -> Response {
