@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use storyreel_core::fal::FalOptions;
 use storyreel_core::replicate::ReplicateOptions;
-use storyreel_core::RequestOptions;
+use storyreel_core::{RequestOptions, UploadsMode};
 
 use crate::sim::SimConfig;
 
@@ -368,7 +368,7 @@ impl RequestArgs {
     pub fn options(&self) -> RequestOptions {
         RequestOptions {
             kling_base_url: self.kling_base_url.clone(),
-            upload_base_url: self.upload_base_url.clone(),
+            uploads: UploadsMode::from_base(self.upload_base_url.clone()),
             external_task_id: self.external_task_id.clone(),
             fal: FalOptions {
                 min_shot_seconds: self.fal_min_shot_seconds,
