@@ -458,6 +458,38 @@ impl UploadsStatus {
         let base = self.public_base_url.as_deref()?.trim_end_matches('/');
         (self.available && !base.is_empty()).then(|| format!("{base}/uploads"))
     }
+
+    /// Why the files of `board` stored on this server cannot reach
+    /// `provider`, if they cannot; known before anything is sent. Without a
+    /// public base the relay inlines images but cannot hand over a video
+    /// (providers fetch reference videos by URL only), and fal called with
+    /// the user's own key (`fal_direct`) bypasses the relay altogether.
+    pub fn refusal(&self, board: &Board, provider: Provider, fal_direct: bool) -> Option<String> {
+        if self.public_uploads_base().is_some() {
+            return None;
+        }
+        let stored = board
+            .references
+            .iter()
+            .filter(|r| r.src().is_some_and(|s| s.starts_with("upload:")));
+        for r in stored {
+            if provider == Provider::Fal && fal_direct {
+                return Some(format!(
+                    "'{}' is stored on this server, but fal is called directly with your own key, so the server cannot hand it over: clear your own fal key, or start the server with --public-base-url.",
+                    r.name
+                ));
+            }
+            if matches!(r.kind, crate::reference::ReferenceKind::Video { .. }) {
+                return Some(format!(
+                    "'{}' is a video stored on this server, and {} fetches reference videos by URL only: start the server with --public-base-url (an address {} can reach), or use an https link to the video.",
+                    r.name,
+                    provider.label(),
+                    provider.label()
+                ));
+            }
+        }
+        None
+    }
 }
 
 /// `GET /api/status`.

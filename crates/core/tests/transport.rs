@@ -440,3 +440,42 @@ fn fal_with_the_users_key_cannot_take_an_upload_without_a_public_base() {
         .create(Provider::Kling, &uploaded(Provider::Kling), "k")
         .is_ok());
 }
+
+#[test]
+fn stored_files_that_cannot_reach_the_provider_are_named_before_sending() {
+    use storyreel_core::transport::UploadsStatus;
+    let clip = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+    let mut b = uploaded(Provider::Kling);
+    let private = UploadsStatus {
+        available: true,
+        public_base_url: None,
+    };
+    let public = UploadsStatus {
+        available: true,
+        public_base_url: Some("https://media.example.test".into()),
+    };
+    // Images are inlined by the relay.
+    assert_eq!(private.refusal(&b, Provider::Kling, false), None);
+    b.references.push(storyreel_core::Reference {
+        name: "moves".into(),
+        kind: storyreel_core::ReferenceKind::Video {
+            src: format!("upload:{clip}"),
+            usage: storyreel_core::VideoUse::Feature,
+            keep_sound: false,
+        },
+    });
+    let why = private
+        .refusal(&b, Provider::Kling, false)
+        .expect("refused");
+    assert!(
+        why.contains("'moves'") && why.contains("by URL only"),
+        "{why}"
+    );
+    assert!(why.contains("--public-base-url"), "{why}");
+    assert_eq!(public.refusal(&b, Provider::Kling, false), None);
+    let fal = uploaded(Provider::Fal);
+    assert_eq!(private.refusal(&fal, Provider::Fal, false), None);
+    let why = private.refusal(&fal, Provider::Fal, true).expect("refused");
+    assert!(why.contains("'mia'") && why.contains("own key"), "{why}");
+    assert_eq!(public.refusal(&fal, Provider::Fal, true), None);
+}
