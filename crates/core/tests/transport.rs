@@ -339,7 +339,7 @@ fn uploaded(provider: Provider) -> Board {
         provider,
         references: vec![storyreel_core::Reference::image(
             "mia",
-            &format!("upload:{MIA}"),
+            format!("upload:{MIA}"),
         )],
         shots: vec![Shot::new("@mia waves", 5)],
         ..Board::default()

@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use reqwest::Url;
 use thiserror::Error;
@@ -205,7 +205,7 @@ pub async fn proxy(
     let body = match (&resolver, method == Method::POST) {
         (Some(Extension(r)), true) => match r.resolve("fal", Inline::DataUri, body).await {
             Ok(b) => b,
-            Err(refused) => return refused,
+            Err(refused) => return refused.into_response(),
         },
         _ => body,
     };

@@ -8,7 +8,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Router;
 
@@ -116,7 +116,7 @@ pub async fn relay(
     let body = match (&resolver, method == Method::POST) {
         (Some(Extension(r)), true) => match r.resolve("Kling", Inline::RawBase64, body).await {
             Ok(b) => b,
-            Err(refused) => return refused,
+            Err(refused) => return refused.into_response(),
         },
         _ => body,
     };

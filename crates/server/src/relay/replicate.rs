@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::uploads::{Inline, UploadResolver};
@@ -170,7 +170,7 @@ pub async fn relay(
         let body = match &resolver {
             Some(Extension(r)) => match r.resolve("Replicate", Inline::DataUri, body).await {
                 Ok(b) => b,
-                Err(refused) => return refused,
+                Err(refused) => return refused.into_response(),
             },
             None => body,
         };

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use futures_util::StreamExt;
 use serde_json::Value;
@@ -38,6 +38,28 @@ pub const MAX_INLINE_BYTES: u64 = 7 * IMAGE_MAX_BYTES;
 /// simulator takes bodies this large.
 pub const MAX_RESOLVED_BODY_BYTES: usize =
     (MAX_INLINE_BYTES as usize).div_ceil(3) * 4 + 1024 * 1024;
+
+/// Why a body was not forwarded: the relay's error JSON with `status`.
+#[derive(Debug)]
+pub struct Refused {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl Refused {
+    fn bad(message: String) -> Refused {
+        Refused {
+            status: StatusCode::BAD_REQUEST,
+            message,
+        }
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        relay_error(self.status, self.message)
+    }
+}
 
 /// How a provider takes an image inlined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +92,7 @@ impl UploadResolver {
         provider: &'static str,
         inline: Inline,
         body: Bytes,
-    ) -> Result<Bytes, Response> {
+    ) -> Result<Bytes, Refused> {
         if !contains(&body, b"\"upload:") {
             return Ok(body);
         }
@@ -100,12 +122,12 @@ impl UploadResolver {
         }
         let done: HashMap<String, String> = done.into_iter().map(|(k, (t, _))| (k, t)).collect();
         replace(&mut value, &done);
-        serde_json::to_vec(&value).map(Bytes::from).map_err(|e| {
-            relay_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("the request could not be written again: {e}"),
-            )
-        })
+        serde_json::to_vec(&value)
+            .map(Bytes::from)
+            .map_err(|e| Refused {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                message: format!("the request could not be written again: {e}"),
+            })
     }
 
     /// What `upload:<sha>` becomes, and the bytes it inlines (0 for a
@@ -116,9 +138,9 @@ impl UploadResolver {
         inline: Inline,
         sha: &str,
         inlined: u64,
-    ) -> Result<(String, u64), Response> {
+    ) -> Result<(String, u64), Refused> {
         let short = &sha[..12];
-        let bad = |message: String| Err(relay_error(StatusCode::BAD_REQUEST, message));
+        let bad = |message: String| Err(Refused::bad(message));
         let Some(uploads) = &self.uploads else {
             return bad(format!(
                 "reference upload:{short}… cannot be sent to {provider}: this server keeps no uploads"
@@ -173,25 +195,24 @@ impl UploadResolver {
     }
 }
 
-fn check_total(provider: &'static str, inlined: u64) -> Result<(), Response> {
+fn check_total(provider: &'static str, inlined: u64) -> Result<(), Refused> {
     if inlined > MAX_INLINE_BYTES {
-        return Err(relay_error(
-            StatusCode::BAD_REQUEST,
-            format!(
+        return Err(Refused::bad(format!(
                 "the images stored on this server add up to more than {} sent inline in one request to {provider}; start the server with --public-base-url so {provider} fetches them by URL",
-                crate::uploads::human_bytes(MAX_INLINE_BYTES)
-            ),
-        ));
+            crate::uploads::human_bytes(MAX_INLINE_BYTES)
+        )));
     }
     Ok(())
 }
 
-fn store_failed(short: &str, e: &UploadError) -> Response {
+fn store_failed(short: &str, e: &UploadError) -> Refused {
     tracing::error!(sha256 = short, error = %e, "relay: a stored upload could not be read");
-    relay_error(
-        StatusCode::BAD_GATEWAY,
-        format!("reference upload:{short}… could not be read from this server's store; try again"),
-    )
+    Refused {
+        status: StatusCode::BAD_GATEWAY,
+        message: format!(
+            "reference upload:{short}… could not be read from this server's store; try again"
+        ),
+    }
 }
 
 async fn read_all(uploads: &Uploads, sha: &str, size: u64) -> Result<Vec<u8>, UploadError> {
