@@ -67,7 +67,10 @@ pub fn Generate() -> impl IntoView {
             );
         }
         settings.server.with(|s| match s {
-            ServerState::Known(st) => st.refusal(provider, own_key).map(|r| format!("{r}.")),
+            ServerState::Known(st) => st
+                .refusal(provider, own_key)
+                .map(|r| format!("{r}."))
+                .or_else(|| board.with(|b| st.uploads.refusal(b, provider, direct))),
             _ => None,
         })
     });

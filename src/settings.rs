@@ -100,13 +100,25 @@ impl Settings {
         expect_context::<Settings>()
     }
 
-    /// How calls are made right now.
+    /// How calls are made right now. Files stored on the server go to
+    /// providers by their public URL when the server has one; otherwise
+    /// requests carry `upload:<sha256>` and the server's relay resolves it.
     pub fn transport(&self) -> Transport {
         let proxy = self.proxy.get_untracked();
         Transport::new(&proxy)
             .unwrap_or_else(|_| Transport::new("").expect("the empty proxy is valid"))
             .with_fal_key(self.fal_key.get_untracked())
             .with_access_token(self.access_token.get_untracked())
+            .with_public_uploads(self.public_uploads_base())
+    }
+
+    /// The server's public base for stored files (`<base>/uploads`), when
+    /// it is known to have one.
+    pub fn public_uploads_base(&self) -> Option<String> {
+        self.server.with_untracked(|s| match s {
+            ServerState::Known(status) => status.uploads.public_uploads_base(),
+            _ => None,
+        })
     }
 
     /// Keeps the server's access token for this tab ("" forgets it).

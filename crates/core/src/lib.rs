@@ -35,5 +35,5 @@ pub use board::{AspectRatio, Board, Mode, Provider, Shot};
 pub use format::BoardError;
 pub use problem::{Field, Location, Problem, Severity};
 pub use reference::{Reference, ReferenceKind, VideoUse};
-pub use request::{ProviderRequest, RequestError, RequestOptions};
+pub use request::{ProviderRequest, RequestError, RequestOptions, UploadsMode};
 pub use rules::{check, check_for, check_with, Report};

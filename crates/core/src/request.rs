@@ -26,9 +26,8 @@ pub struct ProviderRequest {
 pub struct RequestOptions {
     /// Kling's API host, without a trailing slash.
     pub kling_base_url: String,
-    /// Where the server publishes uploads (`upload:<sha256>` becomes
-    /// `<base>/<sha256>`); without it a board with uploads cannot be mapped.
-    pub upload_base_url: Option<String>,
+    /// What becomes of `upload:<sha256>` references (see [`UploadsMode`]).
+    pub uploads: UploadsMode,
     /// Our own id for the task, unique per account (makes retries safe).
     pub external_task_id: Option<String>,
     pub callback_url: Option<String>,
@@ -42,11 +41,39 @@ impl Default for RequestOptions {
     fn default() -> RequestOptions {
         RequestOptions {
             kling_base_url: crate::kling::DEFAULT_BASE_URL.to_string(),
-            upload_base_url: None,
+            uploads: UploadsMode::Refuse,
             external_task_id: None,
             callback_url: None,
             fal: FalOptions::default(),
             replicate: ReplicateOptions::default(),
+        }
+    }
+}
+
+/// What a request does with a reference stored on the server
+/// (`src: "upload:<sha256>"`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum UploadsMode {
+    /// The server publishes uploads under this base: `upload:<sha256>`
+    /// becomes `<base>/<sha256>`, a URL the provider fetches.
+    PublicBase(String),
+    /// The request goes through the server's relay, which resolves
+    /// `upload:<sha256>` itself (a public URL, or the bytes inlined): the
+    /// string is sent as written.
+    ResolvedByServer,
+    /// Nothing can resolve it: a board with uploads is refused
+    /// ([`RequestError::UploadNeedsPublicUrl`]).
+    #[default]
+    Refuse,
+}
+
+impl UploadsMode {
+    /// `PublicBase` when there is a base, else `Refuse` (the command
+    /// line's `--upload-base-url`).
+    pub fn from_base(base: Option<String>) -> UploadsMode {
+        match base.map(|b| b.trim().to_string()).filter(|b| !b.is_empty()) {
+            Some(b) => UploadsMode::PublicBase(b),
+            None => UploadsMode::Refuse,
         }
     }
 }
@@ -57,6 +84,11 @@ pub enum RequestError {
     Invalid(Vec<Problem>),
     #[error("reference '{name}' is stored on this server; set a public upload URL so the provider can fetch it")]
     UploadNeedsPublicUrl { name: String },
+    #[error("reference '{name}' is stored on this server, but {provider} is called directly with your own key, so the server cannot hand the file over; clear your own {provider} key (the server then relays the request) or start the server with --public-base-url")]
+    UploadBypassesServer {
+        name: String,
+        provider: &'static str,
+    },
 }
 
 /// A sentence for the editor: where the board's request goes on its provider.
@@ -100,17 +132,20 @@ pub(crate) fn refuse_errors(
     Ok(())
 }
 
-/// The URL a provider fetches `src` from: `upload:<sha256>` becomes
-/// `<upload_base_url>/<sha256>`, anything else is sent as written.
+/// What is sent for `src`: `upload:<sha256>` becomes
+/// `<base>/<sha256>` with a public base, stays as written when the
+/// server's relay resolves it, and is refused otherwise; anything else is
+/// sent as written.
 pub(crate) fn public_url(
     reference: &Reference,
     src: &str,
     opts: &RequestOptions,
 ) -> Result<String, RequestError> {
     match src.strip_prefix("upload:") {
-        Some(hash) => match &opts.upload_base_url {
-            Some(base) => Ok(format!("{}/{hash}", base.trim_end_matches('/'))),
-            None => Err(RequestError::UploadNeedsPublicUrl {
+        Some(hash) => match &opts.uploads {
+            UploadsMode::PublicBase(base) => Ok(format!("{}/{hash}", base.trim_end_matches('/'))),
+            UploadsMode::ResolvedByServer => Ok(src.to_string()),
+            UploadsMode::Refuse => Err(RequestError::UploadNeedsPublicUrl {
                 name: reference.name.clone(),
             }),
         },
@@ -118,8 +153,8 @@ pub(crate) fn public_url(
     }
 }
 
-/// Every image and video of the cast has a URL the provider can fetch; the
-/// first upload without one (in cast order) is named.
+/// Every image and video of the cast can reach the provider (see
+/// [`public_url`]); the first upload that cannot (in cast order) is named.
 pub(crate) fn uploads_reachable(board: &Board, opts: &RequestOptions) -> Result<(), RequestError> {
     for r in &board.references {
         if let Some(src) = r.src() {

@@ -22,7 +22,7 @@ use thiserror::Error;
 
 use crate::board::{Board, Provider};
 use crate::fal::QUEUE_BASE_URL;
-use crate::request::{self, RequestError, RequestOptions};
+use crate::request::{self, RequestError, RequestOptions, UploadsMode};
 
 /// Replicate's API host.
 pub const REPLICATE_API: &str = "https://api.replicate.com";
@@ -122,6 +122,8 @@ pub struct Transport {
     proxy: String,
     fal_key: Option<String>,
     access_token: Option<String>,
+    /// Where the server publishes uploads (`<public base>/uploads`).
+    public_uploads: Option<String>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -130,6 +132,7 @@ impl std::fmt::Debug for Transport {
             .field("proxy", &self.proxy)
             .field("fal_key", &self.fal_key.as_ref().map(|_| "<set>"))
             .field("access_token", &self.access_token.as_ref().map(|_| "<set>"))
+            .field("public_uploads", &self.public_uploads)
             .finish()
     }
 }
@@ -152,6 +155,7 @@ impl Transport {
             proxy: normalize_proxy(proxy)?,
             fal_key: None,
             access_token: None,
+            public_uploads: None,
         })
     }
 
@@ -183,6 +187,23 @@ impl Transport {
         call
     }
 
+    /// Where the server publishes uploads, from `/api/status`
+    /// ([`UploadsStatus::public_uploads_base`]): requests then carry
+    /// `<base>/<sha256>` URLs for `upload:<sha256>` references. Without
+    /// one they carry `upload:<sha256>` as written and the server's relay
+    /// resolves it.
+    pub fn with_public_uploads(mut self, base: Option<String>) -> Transport {
+        self.public_uploads = base
+            .map(|b| b.trim().trim_end_matches('/').to_string())
+            .filter(|b| !b.is_empty());
+        self
+    }
+
+    /// The base set by [`Transport::with_public_uploads`].
+    pub fn public_uploads(&self) -> Option<&str> {
+        self.public_uploads.as_deref()
+    }
+
     /// fal calls go straight to fal with the user's own key.
     pub fn with_fal_key(mut self, key: Option<String>) -> Transport {
         self.fal_key = key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
@@ -203,10 +224,16 @@ impl Transport {
         format!("{}/api/kling", self.proxy)
     }
 
-    /// The mapping options for a job with idempotency key `key`.
+    /// The mapping options for a job with idempotency key `key`, for a
+    /// call relayed by the server: uploads become public URLs when the
+    /// server publishes them, else the relay resolves them.
     pub fn request_options(&self, key: &str) -> RequestOptions {
         RequestOptions {
             kling_base_url: self.kling_base(),
+            uploads: match &self.public_uploads {
+                Some(base) => UploadsMode::PublicBase(base.clone()),
+                None => UploadsMode::ResolvedByServer,
+            },
             external_task_id: Some(key.to_string()),
             ..RequestOptions::default()
         }
@@ -250,8 +277,22 @@ impl Transport {
         board: &Board,
         key: &str,
     ) -> Result<Created, RequestError> {
-        let opts = self.request_options(key);
-        let req = request::for_provider(provider, board, &opts)?;
+        let mut opts = self.request_options(key);
+        // fal with the user's own key bypasses the server: nothing there
+        // can resolve an upload, only a public URL reaches fal.
+        let direct = provider == Provider::Fal && self.fal_direct();
+        if direct && opts.uploads == UploadsMode::ResolvedByServer {
+            opts.uploads = UploadsMode::Refuse;
+        }
+        let req = request::for_provider(provider, board, &opts).map_err(|e| match e {
+            RequestError::UploadNeedsPublicUrl { name } if direct => {
+                RequestError::UploadBypassesServer {
+                    name,
+                    provider: "fal",
+                }
+            }
+            e => e,
+        })?;
         let body = req.body.to_string();
         let target = match provider {
             Provider::Kling => req
@@ -416,6 +457,38 @@ impl UploadsStatus {
     pub fn public_uploads_base(&self) -> Option<String> {
         let base = self.public_base_url.as_deref()?.trim_end_matches('/');
         (self.available && !base.is_empty()).then(|| format!("{base}/uploads"))
+    }
+
+    /// Why the files of `board` stored on this server cannot reach
+    /// `provider`, if they cannot; known before anything is sent. Without a
+    /// public base the relay inlines images but cannot hand over a video
+    /// (providers fetch reference videos by URL only), and fal called with
+    /// the user's own key (`fal_direct`) bypasses the relay altogether.
+    pub fn refusal(&self, board: &Board, provider: Provider, fal_direct: bool) -> Option<String> {
+        if self.public_uploads_base().is_some() {
+            return None;
+        }
+        let stored = board
+            .references
+            .iter()
+            .filter(|r| r.src().is_some_and(|s| s.starts_with("upload:")));
+        for r in stored {
+            if provider == Provider::Fal && fal_direct {
+                return Some(format!(
+                    "'{}' is stored on this server, but fal is called directly with your own key, so the server cannot hand it over: clear your own fal key, or start the server with --public-base-url.",
+                    r.name
+                ));
+            }
+            if matches!(r.kind, crate::reference::ReferenceKind::Video { .. }) {
+                return Some(format!(
+                    "'{}' is a video stored on this server, and {} fetches reference videos by URL only: start the server with --public-base-url (an address {} can reach), or use an https link to the video.",
+                    r.name,
+                    provider.label(),
+                    provider.label()
+                ));
+            }
+        }
+        None
     }
 }
 

@@ -10,7 +10,7 @@ mod mapping_support;
 use mapping_support::{fixtures, read, upload_options};
 use serde_json::Value;
 use storyreel_core::problem::ProblemKind;
-use storyreel_core::request::{self, RequestOptions};
+use storyreel_core::request::{self, RequestOptions, UploadsMode};
 use storyreel_core::{kling, Board, Field, Location, Problem, Provider, RequestError};
 
 fn board(name: &str) -> Board {
@@ -181,7 +181,7 @@ fn uploads_need_a_public_base_url() {
     // Without a trailing slash the URL is the same.
     let b = board("uploads");
     let opts = RequestOptions {
-        upload_base_url: Some("https://media.example.com/u".into()),
+        uploads: UploadsMode::PublicBase("https://media.example.com/u".into()),
         ..RequestOptions::default()
     };
     assert_eq!(
@@ -192,6 +192,39 @@ fn uploads_need_a_public_base_url() {
     let e = kling::request(&b, &RequestOptions::default()).unwrap_err();
     assert_eq!(e, RequestError::UploadNeedsPublicUrl { name: "mia".into() });
     assert!(e.to_string().contains("'mia'"));
+}
+
+#[test]
+fn uploads_resolved_by_the_server_are_sent_as_written() {
+    let b = board("uploads");
+    let opts = RequestOptions {
+        uploads: UploadsMode::ResolvedByServer,
+        ..RequestOptions::default()
+    };
+    let body = kling::request(&b, &opts).unwrap().body;
+    assert_eq!(
+        body["image_list"][0]["image_url"],
+        "upload:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    );
+    assert_eq!(
+        body["image_list"][1]["image_url"],
+        "https://example.com/stall.jpg"
+    );
+    assert_eq!(
+        body["video_list"][0]["video_url"],
+        "upload:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+    );
+    // The rest of the body is the public-URL body's.
+    let mut public = kling::request(&b, &upload_options()).unwrap().body;
+    public["image_list"][0]["image_url"] = body["image_list"][0]["image_url"].clone();
+    public["video_list"][0]["video_url"] = body["video_list"][0]["video_url"].clone();
+    assert_eq!(public, body);
+    // The command line's default is unchanged: refused.
+    assert_eq!(UploadsMode::from_base(None), UploadsMode::Refuse);
+    assert_eq!(
+        UploadsMode::from_base(Some("https://m.test/u".into())),
+        UploadsMode::PublicBase("https://m.test/u".into())
+    );
 }
 
 #[test]

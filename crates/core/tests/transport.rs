@@ -330,3 +330,152 @@ fn status_says_whether_a_token_is_needed() {
     assert!(s.access_token_required);
     assert!(!ServerStatus::parse("{}").unwrap().access_token_required);
 }
+
+const MIA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+/// One shot citing an image stored on the server.
+fn uploaded(provider: Provider) -> Board {
+    Board {
+        provider,
+        references: vec![storyreel_core::Reference::image(
+            "mia",
+            format!("upload:{MIA}"),
+        )],
+        shots: vec![Shot::new("@mia waves", 5)],
+        ..Board::default()
+    }
+}
+
+fn body_of(created: &storyreel_core::transport::Created) -> Value {
+    serde_json::from_str(created.call.body.as_deref().unwrap()).unwrap()
+}
+
+#[test]
+fn uploads_become_public_urls_when_the_server_publishes_them() {
+    let status = ServerStatus::parse(
+        r#"{"uploads": {"available": true, "public_base_url": "https://media.example.test/"}}"#,
+    )
+    .unwrap();
+    let t = Transport::new("")
+        .unwrap()
+        .with_public_uploads(status.uploads.public_uploads_base());
+    assert_eq!(
+        t.public_uploads(),
+        Some("https://media.example.test/uploads")
+    );
+    let want = format!("https://media.example.test/uploads/{MIA}");
+    let kling = t
+        .create(Provider::Kling, &uploaded(Provider::Kling), "k1")
+        .unwrap();
+    assert_eq!(body_of(&kling)["image_list"][0]["image_url"], want.as_str());
+    let fal = t
+        .create(Provider::Fal, &uploaded(Provider::Fal), "k2")
+        .unwrap();
+    assert!(body_of(&fal).to_string().contains(&want));
+    let rep = t
+        .create(Provider::Replicate, &uploaded(Provider::Replicate), "k3")
+        .unwrap();
+    assert!(body_of(&rep).to_string().contains(&want));
+    // Even fal with the user's own key: the URL is public.
+    let direct = t.clone().with_fal_key(Some("own".into()));
+    let fal = direct
+        .create(Provider::Fal, &uploaded(Provider::Fal), "k4")
+        .unwrap();
+    assert!(body_of(&fal).to_string().contains(&want));
+}
+
+#[test]
+fn without_a_public_base_the_relay_resolves_uploads() {
+    let t = Transport::new("http://127.0.0.1:8080").unwrap();
+    assert_eq!(
+        t.request_options("k").uploads,
+        storyreel_core::UploadsMode::ResolvedByServer
+    );
+    let kling = t
+        .create(Provider::Kling, &uploaded(Provider::Kling), "k1")
+        .unwrap();
+    assert_eq!(
+        body_of(&kling)["image_list"][0]["image_url"],
+        format!("upload:{MIA}").as_str()
+    );
+    for p in [Provider::Fal, Provider::Replicate] {
+        let c = t.create(p, &uploaded(p), "k2").unwrap();
+        assert!(body_of(&c)
+            .to_string()
+            .contains(&format!("\"upload:{MIA}\"")));
+    }
+    // A status without a public base (or without uploads) gives none.
+    for doc in [
+        r#"{"uploads": {"available": true, "public_base_url": null}}"#,
+        r#"{"uploads": {"available": false, "public_base_url": "https://x.test"}}"#,
+    ] {
+        let status = ServerStatus::parse(doc).unwrap();
+        let t = t
+            .clone()
+            .with_public_uploads(status.uploads.public_uploads_base());
+        assert_eq!(t.public_uploads(), None, "{doc}");
+    }
+}
+
+#[test]
+fn fal_with_the_users_key_cannot_take_an_upload_without_a_public_base() {
+    let t = Transport::new("").unwrap().with_fal_key(Some("own".into()));
+    let e = t
+        .create(Provider::Fal, &uploaded(Provider::Fal), "k")
+        .unwrap_err();
+    assert_eq!(
+        e,
+        storyreel_core::RequestError::UploadBypassesServer {
+            name: "mia".into(),
+            provider: "fal"
+        }
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("'mia'") && text.contains("--public-base-url"),
+        "{text}"
+    );
+    // Kling and Replicate still go through the relay.
+    assert!(t
+        .create(Provider::Kling, &uploaded(Provider::Kling), "k")
+        .is_ok());
+}
+
+#[test]
+fn stored_files_that_cannot_reach_the_provider_are_named_before_sending() {
+    use storyreel_core::transport::UploadsStatus;
+    let clip = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+    let mut b = uploaded(Provider::Kling);
+    let private = UploadsStatus {
+        available: true,
+        public_base_url: None,
+    };
+    let public = UploadsStatus {
+        available: true,
+        public_base_url: Some("https://media.example.test".into()),
+    };
+    // Images are inlined by the relay.
+    assert_eq!(private.refusal(&b, Provider::Kling, false), None);
+    b.references.push(storyreel_core::Reference {
+        name: "moves".into(),
+        kind: storyreel_core::ReferenceKind::Video {
+            src: format!("upload:{clip}"),
+            usage: storyreel_core::VideoUse::Feature,
+            keep_sound: false,
+        },
+    });
+    let why = private
+        .refusal(&b, Provider::Kling, false)
+        .expect("refused");
+    assert!(
+        why.contains("'moves'") && why.contains("by URL only"),
+        "{why}"
+    );
+    assert!(why.contains("--public-base-url"), "{why}");
+    assert_eq!(public.refusal(&b, Provider::Kling, false), None);
+    let fal = uploaded(Provider::Fal);
+    assert_eq!(private.refusal(&fal, Provider::Fal, false), None);
+    let why = private.refusal(&fal, Provider::Fal, true).expect("refused");
+    assert!(why.contains("'mia'") && why.contains("own key"), "{why}");
+    assert_eq!(public.refusal(&fal, Provider::Fal, true), None);
+}

@@ -9,7 +9,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde_json::json;
 
 use crate::config::Keys;
@@ -17,6 +17,7 @@ use crate::relay::fal::FalRelay;
 use crate::relay::kling::KlingRelay;
 use crate::relay::media::MediaRelay;
 use crate::relay::replicate::ReplicateRelay;
+use crate::relay::uploads::UploadResolver;
 use crate::relay::{self, relay_error, RelayConfig, MAX_BODY_BYTES, MAX_JSON_BODY_BYTES};
 use crate::sim::{self, SimConfig, Simulator};
 use crate::uploads;
@@ -36,6 +37,9 @@ pub struct Api {
     /// so the app can ask for it); the check itself is in
     /// [`crate::guard::access`].
     pub access_token_required: bool,
+    /// fal and Replicate get images stored here as `data:` URIs when
+    /// there is no public base URL (`--inline-uploads-as-data-uri`).
+    pub inline_uploads_as_data_uri: bool,
 }
 
 impl Api {
@@ -81,6 +85,7 @@ impl Api {
             media: Arc::new(MediaRelay::new(relays.media)),
             uploads: None,
             access_token_required: false,
+            inline_uploads_as_data_uri: true,
         })
     }
 
@@ -108,6 +113,11 @@ impl Api {
     /// [`sim::MOUNT`] when it runs.
     pub fn router(self) -> Router {
         let status = self.status();
+        // The relays resolve `upload:<sha256>` in create bodies.
+        let resolver = Extension(Arc::new(UploadResolver::new(
+            self.uploads.clone(),
+            self.inline_uploads_as_data_uri,
+        )));
         // Kling and Replicate take small JSON; fal's proxy may carry a
         // file to fal's storage, so it keeps the larger limit.
         let kling = Router::new()
@@ -115,16 +125,19 @@ impl Api {
                 "/api/kling/{*path}",
                 any(relay::kling::relay).layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES)),
             )
-            .with_state(self.kling.clone());
+            .with_state(self.kling.clone())
+            .layer(resolver.clone());
         let fal = Router::new()
             .route("/api/fal/proxy", any(relay::fal::proxy))
-            .with_state(self.fal.clone());
+            .with_state(self.fal.clone())
+            .layer(resolver.clone());
         let replicate = Router::new()
             .route(
                 "/api/replicate/{*path}",
                 any(relay::replicate::relay).layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES)),
             )
-            .with_state(self.replicate.clone());
+            .with_state(self.replicate.clone())
+            .layer(resolver);
         let media = Router::new()
             .route("/api/media", get(relay::media::fetch))
             .with_state(self.media.clone());

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use storyreel_core::fal::FalOptions;
 use storyreel_core::replicate::ReplicateOptions;
-use storyreel_core::RequestOptions;
+use storyreel_core::{RequestOptions, UploadsMode};
 
 use crate::sim::SimConfig;
 
@@ -84,6 +84,13 @@ pub struct ServeArgs {
     /// gateways. Repeatable; `FAL_ALLOWED_HOSTS` (comma-separated) adds more.
     #[arg(long = "fal-allow-host", value_name = "HOST[:PORT]")]
     pub fal_allow_hosts: Vec<String>,
+    /// fal and Replicate: without --public-base-url, send an image stored
+    /// here (`upload:<sha256>` in a create body) as a `data:` URI. On by
+    /// default (fal documents data URIs; Replicate's support is
+    /// unconfirmed); `false` refuses such requests instead. Kling always
+    /// gets raw Base64.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub inline_uploads_as_data_uri: bool,
     /// fal proxy: with no FAL_KEY, pass the browser's own `Authorization: Key ...`
     /// (bring your own key). Off by default.
     #[arg(long)]
@@ -368,7 +375,7 @@ impl RequestArgs {
     pub fn options(&self) -> RequestOptions {
         RequestOptions {
             kling_base_url: self.kling_base_url.clone(),
-            upload_base_url: self.upload_base_url.clone(),
+            uploads: UploadsMode::from_base(self.upload_base_url.clone()),
             external_task_id: self.external_task_id.clone(),
             fal: FalOptions {
                 min_shot_seconds: self.fal_min_shot_seconds,
@@ -394,6 +401,13 @@ mod relay_flag_tests {
             Command::Serve(s) => *s,
             _ => panic!("not serve"),
         }
+    }
+
+    #[test]
+    fn inlining_uploads_as_data_uris_is_on_unless_switched_off() {
+        assert!(serve(&[]).inline_uploads_as_data_uri);
+        assert!(!serve(&["--inline-uploads-as-data-uri", "false"]).inline_uploads_as_data_uri);
+        assert!(serve(&["--inline-uploads-as-data-uri", "true"]).inline_uploads_as_data_uri);
     }
 
     #[test]

@@ -62,7 +62,11 @@ pub fn run(args: ServeArgs) -> ExitCode {
             }
         };
         let api = match Api::with_relays(keys, args.sim_config(), relays) {
-            Ok(api) => api.with_uploads(uploads),
+            Ok(api) => {
+                let mut api = api.with_uploads(uploads);
+                api.inline_uploads_as_data_uri = args.inline_uploads_as_data_uri;
+                api
+            }
             Err(e) => {
                 eprintln!("error: cannot start the simulator: {e}");
                 return ExitCode::FAILURE;

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use storyreel_core::request::{self, RequestOptions};
+use storyreel_core::request::{self, RequestOptions, UploadsMode};
 use storyreel_core::{check_for, Board, Provider, RequestError};
 
 pub fn fixtures() -> PathBuf {
@@ -49,7 +49,7 @@ impl Case {
 
 pub fn upload_options() -> RequestOptions {
     RequestOptions {
-        upload_base_url: Some("https://media.example.com/u/".into()),
+        uploads: UploadsMode::PublicBase("https://media.example.com/u/".into()),
         ..RequestOptions::default()
     }
 }

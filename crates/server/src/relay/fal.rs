@@ -14,11 +14,13 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use reqwest::Url;
 use thiserror::Error;
 
 use super::target::{self, AllowedHosts, Refusal};
+use super::uploads::{Inline, UploadResolver};
 use super::{buffer_back, relay_error, stream_back, unreachable};
 use crate::config::{Secret, ENV_FAL_KEY};
 
@@ -171,6 +173,7 @@ pub async fn proxy(
     State(relay): State<Arc<FalRelay>>,
     method: Method,
     headers: HeaderMap,
+    resolver: Option<Extension<Arc<UploadResolver>>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let body = match body {
@@ -196,6 +199,15 @@ pub async fn proxy(
     let auth = match relay.authorization(&headers) {
         Ok(a) => a,
         Err(e) => return e.into_response(),
+    };
+    // Stored references become URLs or data URIs; nothing is sent when
+    // one cannot.
+    let body = match (&resolver, method == Method::POST) {
+        (Some(Extension(r)), true) => match r.resolve("fal", Inline::DataUri, body).await {
+            Ok(b) => b,
+            Err(refused) => return refused.into_response(),
+        },
+        _ => body,
     };
     let mut out = forwarded_headers(&headers);
     out.insert(header::AUTHORIZATION, auth);

@@ -8,9 +8,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Router;
 
+use super::uploads::{Inline, UploadResolver};
 use super::{buffer_back, cut_off, relay_error, unreachable, CutOff};
 use crate::config::Secret;
 use crate::kling_token::KlingSigner;
@@ -90,6 +92,7 @@ pub async fn relay(
     RawQuery(query): RawQuery,
     method: Method,
     headers: HeaderMap,
+    resolver: Option<Extension<Arc<UploadResolver>>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let body = match body {
@@ -108,6 +111,15 @@ pub async fn relay(
             "the Kling relay takes GET and POST",
         );
     }
+    // Stored references become URLs or raw Base64 (Kling's image fields
+    // take it); nothing is sent when one cannot.
+    let body = match (&resolver, method == Method::POST) {
+        (Some(Extension(r)), true) => match r.resolve("Kling", Inline::RawBase64, body).await {
+            Ok(b) => b,
+            Err(refused) => return refused.into_response(),
+        },
+        _ => body,
+    };
     let path_and_query = match &query {
         Some(q) => format!("/{path}?{q}"),
         None => format!("/{path}"),

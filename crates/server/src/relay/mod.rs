@@ -8,6 +8,7 @@ pub mod kling;
 pub mod media;
 pub mod replicate;
 pub mod target;
+pub mod uploads;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, StatusCode};
@@ -29,8 +30,8 @@ pub struct RelayConfig {
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// The longest request body of the Kling and Replicate relays: their
-/// create calls are JSON with reference URLs (the app never inlines
-/// images), a few KiB.
+/// create calls are JSON with reference URLs or `upload:<sha256>` (the
+/// app never inlines images; the relay may, see [`uploads`]), a few KiB.
 pub const MAX_JSON_BODY_BYTES: usize = 1024 * 1024;
 
 /// The answer to a body that could not be read: 413 naming the route's

@@ -8,8 +8,10 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
 
+use super::uploads::{Inline, UploadResolver};
 use super::{buffer_back, relay_error, unreachable};
 use crate::config::{Secret, ENV_REPLICATE_TOKEN};
 
@@ -117,6 +119,7 @@ pub async fn relay(
     Path(path): Path<String>,
     method: Method,
     headers: HeaderMap,
+    resolver: Option<Extension<Arc<UploadResolver>>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let body = match body {
@@ -162,6 +165,15 @@ pub async fn relay(
         req = req.header("prefer", p);
     }
     if matches!(call, Call::Create(_)) {
+        // Stored references become URLs or data URIs; nothing is sent
+        // when one cannot.
+        let body = match &resolver {
+            Some(Extension(r)) => match r.resolve("Replicate", Inline::DataUri, body).await {
+                Ok(b) => b,
+                Err(refused) => return refused.into_response(),
+            },
+            None => body,
+        };
         req = req
             .header(header::CONTENT_TYPE, "application/json")
             .body(body);

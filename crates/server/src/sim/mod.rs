@@ -168,7 +168,15 @@ pub fn now_ms() -> u64 {
 /// The simulator's routes, relative to where it is mounted.
 pub fn router(sim: Arc<Simulator>) -> Router {
     let mut r = Router::new()
-        .route("/v1/videos/{route}", post(create).get(list))
+        .route(
+            "/v1/videos/{route}",
+            post(create)
+                .get(list)
+                // Images may come inline (raw Base64), as the relay sends them.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::relay::uploads::MAX_RESOLVED_BODY_BYTES,
+                )),
+        )
         .route("/v1/videos/{route}/{id}", get(query))
         .route("/videos/{file}", get(video::serve));
     if sim.config.control {

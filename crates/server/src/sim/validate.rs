@@ -86,6 +86,56 @@ fn bad(message: impl Into<String>) -> KlingError {
     KlingError::new(400, 1201, message)
 }
 
+/// Kling's limit for an image sent as Base64 (providers.md §1.5).
+pub const IMAGE_MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// An image field as Kling takes it: an http(s) URL, or the raw Base64 of
+/// a JPEG or PNG of at most 10 MB with no `data:` prefix. Anything else
+/// (a `data:` URI, an `upload:<sha256>` the relay did not resolve, text)
+/// is refused.
+fn check_image(field: &str, value: &str) -> Result<(), KlingError> {
+    use base64::Engine as _;
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(bad(format!("{field} is required")));
+    }
+    if value.starts_with("data:") {
+        return Err(bad(format!(
+            "{field}: Base64 must be sent raw, without a data: prefix"
+        )));
+    }
+    if value.starts_with("https://") || value.starts_with("http://") {
+        return Ok(());
+    }
+    // 4 Base64 characters carry 3 bytes.
+    if value.len() / 4 * 3 > IMAGE_MAX_BYTES + 3 {
+        return Err(bad(format!(
+            "{field}: the Base64 image is larger than 10 MB"
+        )));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .map_err(|_| {
+            let start: String = value.chars().take(16).collect();
+            bad(format!(
+                "{field} is neither an http(s) URL nor Base64 (it starts {start:?})"
+            ))
+        })?;
+    if bytes.len() > IMAGE_MAX_BYTES {
+        return Err(bad(format!(
+            "{field}: the Base64 image is larger than 10 MB"
+        )));
+    }
+    let jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
+    let png = bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+    if !jpeg && !png {
+        return Err(bad(format!(
+            "{field}: the Base64 is not a JPEG or PNG image"
+        )));
+    }
+    Ok(())
+}
+
 fn str_field<'a>(body: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, KlingError> {
     match body.get(name) {
         None | Some(Value::Null) => Ok(None),
@@ -218,16 +268,8 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         let Value::Object(image) = image else {
             return Err(bad(format!("image_list[{i}] must be an object")));
         };
-        match str_field(image, "image_url")? {
-            Some(url) if !url.trim().is_empty() => {
-                if url.starts_with("data:") {
-                    return Err(bad(format!(
-                        "image_list[{i}].image_url: Base64 must be sent raw, without a data: prefix"
-                    )));
-                }
-            }
-            _ => return Err(bad(format!("image_list[{i}].image_url is required"))),
-        }
+        let field = format!("image_list[{i}].image_url");
+        check_image(&field, str_field(image, "image_url")?.unwrap_or(""))?;
         match str_field(image, "type")? {
             None => {}
             Some("first_frame") => first_frame = true,
@@ -344,8 +386,11 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         }
         CreateRoute::Image2Video => {
             match str_field(body, "image")? {
-                Some(i) if !i.trim().is_empty() => {}
+                Some(i) if !i.trim().is_empty() => check_image("image", i)?,
                 _ => return Err(bad("image (the first frame) is required")),
+            }
+            if let Some(tail) = str_field(body, "image_tail")? {
+                check_image("image_tail", tail)?;
             }
             if body.contains_key("aspect_ratio") {
                 return Err(bad(
@@ -523,6 +568,24 @@ mod tests {
 
     fn refused(body: Value) -> KlingError {
         create(CreateRoute::Omni, &body).expect_err("refused")
+    }
+
+    #[test]
+    fn images_are_urls_or_raw_base64_of_a_jpeg_or_png() {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let png = b64(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        let jpeg = b64(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']);
+        let with = |url: &str| omni(json!({"image_list": [{"image_url": url}]}));
+        for ok in ["https://x/a.png", png.as_str(), jpeg.as_str()] {
+            assert!(create(CreateRoute::Omni, &with(ok)).is_ok(), "{ok}");
+        }
+        let msg = |url: &str| refused(with(url)).message;
+        assert!(msg(&format!("data:image/png;base64,{png}")).contains("without a data: prefix"));
+        assert!(msg(&format!("upload:{}", "a".repeat(64)))
+            .contains("neither an http(s) URL nor Base64"));
+        assert!(msg(&b64(b"GIF89a....")).contains("not a JPEG or PNG"));
+        assert!(msg("").contains("is required"));
     }
 
     #[test]
