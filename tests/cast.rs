@@ -319,6 +319,12 @@ async fn every_bad_file_is_refused_on_its_item_and_nothing_is_uploaded() {
             assert!(text.contains(n), "{file}: {text:?} should name {n:?}");
         }
     }
+    h.set_window_size(1280, 1400).await;
+    h.eval(
+        "document.getElementById('cast').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await;
     h.screenshot("cast-refusals").await;
     assert_eq!(stored_files(dir.path()), 0, "nothing is uploaded");
     assert_eq!(saved_board(&h).await, before, "the board is unchanged");
@@ -464,7 +470,10 @@ async fn dialogue_shows_who_speaks_and_the_time_it_needs() {
     h.open_editor().await;
     h.load_board(&json!({
         "format": "storyreel/1",
-        "references": [{"name": "mia", "kind": "image", "src": "https://example.com/mia.png"}],
+        "references": [
+            {"name": "mia", "kind": "image", "src": "https://example.com/mia.png"},
+            {"name": "pier", "kind": "element", "element_id": 4242}
+        ],
         "shots": [
             {"prompt": "Close-up on @mia. She says: \"Have you seen my brother anywhere tonight?\"", "duration": 5},
             {"prompt": "A voice off screen: \"Nobody here.\"", "duration": 3}
@@ -484,8 +493,17 @@ async fn dialogue_shows_who_speaks_and_the_time_it_needs() {
         second.contains("no speaker cited") && second.contains("0.8 s"),
         "{second}"
     );
-    // The speaker follows the cast: renamed, the line names the new name.
+    // A duplicate name is refused on the item and changes nothing.
+    let before = saved_board(&h).await;
     h.click("#ref-mia .cast-name").await;
+    let input = h.wait_for("#rename-mia").await;
+    input.clear().await.unwrap();
+    type_into(&input, "pier\n").await;
+    let error = h.text("#ref-mia .cast-item-error").await;
+    assert!(error.contains("@pier is already in the cast"), "{error}");
+    assert_eq!(saved_board(&h).await, before);
+
+    // The speaker follows the cast: renamed, the line names the new name.
     let input = h.wait_for("#rename-mia").await;
     input.clear().await.unwrap();
     type_into(&input, "lena\n").await;
@@ -494,5 +512,44 @@ async fn dialogue_shows_who_speaks_and_the_time_it_needs() {
         "document.querySelector('#shot-0 .shot-lines li').innerText.includes('@lena')",
     )
     .await;
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_cast_member_dropped_on_a_shot_is_cited_there_and_its_chip_selects_it() {
+    let h = Harness::start().await;
+    h.open_editor().await;
+    h.load_board(&json!({
+        "format": "storyreel/1",
+        "references": [{"name": "mia", "kind": "image", "src": "https://example.com/mia.png"}],
+        "shots": [
+            {"prompt": "@mia at the pier.", "duration": 5},
+            {"prompt": "The boat leaves.", "duration": 3}
+        ]
+    }))
+    .await;
+    assert!(h.find_all("#shot-1 .chip").await.is_empty());
+    // Drag the cast item (its own drag data) onto shot 2's card.
+    h.eval(
+        "const item = document.getElementById('ref-mia');
+         const dt = new DataTransfer();
+         item.dispatchEvent(new DragEvent('dragstart', {dataTransfer: dt, bubbles: true}));
+         const shot = document.querySelector('#shot-1 .shot-head');
+         shot.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));
+         shot.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));",
+        vec![],
+    )
+    .await;
+    h.wait_until(
+        "the mention to be added",
+        "JSON.parse(localStorage.getItem('storyreel.board')).shots[1].prompt === 'The boat leaves. @mia'",
+    )
+    .await;
+    // The chip appears, and clicking it takes the user to the cast item.
+    h.click("#shot-1 .chip[data-ref='mia']").await;
+    let active = h.eval("return document.activeElement.id;", vec![]).await;
+    assert_eq!(active, json!("ref-mia"));
+    // The warning that shot 2 cites no one is gone.
+    assert!(!h.text("#problems").await.contains("cites no one"));
     h.close().await;
 }
