@@ -148,7 +148,7 @@ pub fn ShareButton() -> impl IntoView {
     };
 
     let share_now = move || {
-        let base = public_uploads_base(settings);
+        let base = settings.public_uploads_base();
         let outcome = editor.board.with_untracked(|mine| {
             // What the recipient gets: server files by their public links.
             let b = &share::for_recipients(mine, base.as_deref());
@@ -361,14 +361,6 @@ enum UploadState {
     Idle,
     Busy,
     Failed(String),
-}
-
-/// The server's public base for stored files, when it has one.
-fn public_uploads_base(settings: crate::settings::Settings) -> Option<String> {
-    settings.server.with_untracked(|s| match s {
-        crate::settings::ServerState::Known(status) => status.uploads.public_uploads_base(),
-        _ => None,
-    })
 }
 
 /// Uploads the browser-only files of the references `names` to the
