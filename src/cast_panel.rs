@@ -132,11 +132,13 @@ fn IntakeList(intakes: Intakes) -> impl IntoView {
                 {
                     let id = item.id;
                     let refused = matches!(item.stage, Stage::Refused(_));
+                    let done = matches!(item.stage, Stage::Added(_));
                     let status = match &item.stage {
                         Stage::Checking => "Checking…".to_string(),
                         Stage::Resizing => "Resizing…".to_string(),
                         Stage::Uploading(f) => format!("Uploading {}%", (f * 100.0).round() as u32),
                         Stage::Refused(_) => "Not added".to_string(),
+                        Stage::Added(name) => format!("Added as @{name}"),
                     };
                     let fraction = match item.stage {
                         Stage::Uploading(f) => Some(f),
@@ -147,7 +149,7 @@ fn IntakeList(intakes: Intakes) -> impl IntoView {
                         _ => Vec::new(),
                     };
                     view! {
-                        <li class="intake-item" class:refused=refused data-file=item.file_name.clone()>
+                        <li class="intake-item" class:refused=refused class:done=done data-file=item.file_name.clone()>
                             <span class="intake-file">{item.file_name.clone()}</span>
                             <span class="intake-status">{status}</span>
                             {fraction.map(|f| view! { <progress class="intake-progress" max="1" value=f></progress> })}
@@ -155,7 +157,7 @@ fn IntakeList(intakes: Intakes) -> impl IntoView {
                             <ul class="intake-problems">
                                 {reasons.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
                             </ul>
-                            {refused.then(|| view! {
+                            {(refused || done).then(|| view! {
                                 <button class="small intake-dismiss" on:click=move |_| intakes.dismiss(id)>
                                     "Dismiss"
                                 </button>

@@ -29,6 +29,9 @@ pub enum Stage {
     Uploading(f64),
     /// Not taken: each line names a problem and its limit.
     Refused(Vec<String>),
+    /// In the cast under this name; listed on only while its resize note
+    /// is worth reading.
+    Added(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -91,15 +94,24 @@ impl Intakes {
         self.items.update(|all| all.retain(|i| i.id != id));
     }
 
-    fn finish(&self, id: u32) {
-        self.dismiss(id);
+    /// Done: a file that was shrunk stays listed with its before and
+    /// after sizes until dismissed; any other goes.
+    fn finish(&self, id: u32, name: &str) {
+        let keep = self
+            .items
+            .with_untracked(|all| all.iter().any(|i| i.id == id && i.note.is_some()));
+        if keep {
+            self.set(id, |i| i.stage = Stage::Added(name.to_string()));
+        } else {
+            self.dismiss(id);
+        }
     }
 
     /// Names already given to files on their way in.
     fn pending_names(&self) -> Vec<String> {
         self.items.with_untracked(|all| {
             all.iter()
-                .filter(|i| !matches!(i.stage, Stage::Refused(_)))
+                .filter(|i| !matches!(i.stage, Stage::Refused(_) | Stage::Added(_)))
                 .map(|i| i.name.clone())
                 .collect()
         })
@@ -108,7 +120,7 @@ impl Intakes {
     fn pending_count(&self, video: bool) -> usize {
         self.items.with_untracked(|all| {
             all.iter()
-                .filter(|i| !matches!(i.stage, Stage::Refused(_)))
+                .filter(|i| !matches!(i.stage, Stage::Refused(_) | Stage::Added(_)))
                 .filter(|i| i.video == video)
                 .count()
         })
@@ -256,7 +268,7 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
         }
         b.references.push(reference);
     });
-    intakes.finish(id);
+    intakes.finish(id, &name);
     editor.say(if sound_off {
         format!("@{name} added to the cast. Sound was turned off: Kling generates no audio with a reference video.")
     } else {
@@ -367,16 +379,17 @@ async fn shrink(
     plan: &media::FitPlan,
 ) -> Result<(web_sys::Blob, media::Attempt), String> {
     let mut attempt = plan.first;
+    let mut shrinker = crate::resize::Shrinker::new(file.clone().into());
     for _ in 0..16 {
-        let out = crate::resize::encode(
-            file,
-            attempt.width,
-            attempt.height,
-            attempt.output.content_type(),
-            attempt.output.quality().unwrap_or(1.0),
-        )
-        .await
-        .map_err(|why| format!("The image could not be resized: {why}."))?;
+        let out = shrinker
+            .encode(
+                attempt.width,
+                attempt.height,
+                attempt.output.content_type(),
+                attempt.output.quality().unwrap_or(1.0),
+            )
+            .await
+            .map_err(|why| format!("The image could not be resized: {why}."))?;
         match plan.next(&attempt, out.size() as u64) {
             Next::Done => return Ok((out, attempt)),
             Next::Retry(next) => attempt = next,

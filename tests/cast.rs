@@ -233,7 +233,28 @@ async fn a_big_photo_is_shrunk_in_the_browser_before_upload() {
         before > 10 * 1024 * 1024,
         "the test photo is {before} bytes"
     );
-    h.wait_for("#cast-intake .intake-note").await;
+    // Shrinking a noisy 17-megapixel photo under 10 MiB takes several
+    // encodes: wait longer than for a click, and say where it stands.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(90);
+    while h.find_all("#cast-intake .intake-note").await.is_empty() {
+        let items = h
+            .eval(
+                "return [...document.querySelectorAll('#cast-intake .intake-item')].map(i => i.innerText).join(' | ');",
+                vec![],
+            )
+            .await;
+        assert!(
+            h.find_all("#cast-intake .intake-item.refused")
+                .await
+                .is_empty(),
+            "refused: {items}"
+        );
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no resize note in time: {items}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     let note = h.text("#cast-intake .intake-note").await;
     assert!(note.starts_with("Resized 5000×3500"), "{note}");
     let wait = std::time::Duration::from_secs(60);

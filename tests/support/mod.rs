@@ -85,6 +85,8 @@ impl Harness {
             .env_remove("KLING_SECRET_KEY")
             .env_remove("FAL_KEY")
             .env_remove("REPLICATE_API_TOKEN")
+            // One log line per request would bury the test output.
+            .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
