@@ -419,6 +419,28 @@ fn node_results(tap: &str) -> String {
     }
 }
 
+/// Runs the server's benchmark example `name` against the release
+/// server; it replaces its own section of BENCHMARKS.md.
+fn server_bench(name: &str) -> Result<(), String> {
+    cmd(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "-p",
+            "storyreel-server",
+            "--example",
+            name,
+        ],
+    )
+    .env(
+        "STORYREEL_SERVER_BIN",
+        root().join("target/release/storyreel-server"),
+    )
+    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
+    .run()
+}
+
 pub fn bench() -> Result<ExitCode, String> {
     ensure::build_tools()?;
     ensure::browser()?;
@@ -439,61 +461,13 @@ pub fn bench() -> Result<ExitCode, String> {
     .run()?;
     // After the browser figures, which rewrite the file: the fal proxy
     // against @fal-ai/server-proxy replaces only its own section.
-    cmd(
-        "cargo",
-        &[
-            "run",
-            "--release",
-            "-p",
-            "storyreel-server",
-            "--example",
-            "proxy_bench",
-        ],
-    )
-    .env(
-        "STORYREEL_SERVER_BIN",
-        root().join("target/release/storyreel-server"),
-    )
-    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
-    .run()?;
+    server_bench("proxy_bench")?;
     // A 200 MB upload: throughput and the server's memory.
-    cmd(
-        "cargo",
-        &[
-            "run",
-            "--release",
-            "-p",
-            "storyreel-server",
-            "--example",
-            "upload_bench",
-        ],
-    )
-    .env(
-        "STORYREEL_SERVER_BIN",
-        root().join("target/release/storyreel-server"),
-    )
-    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
-    .run()?;
+    server_bench("upload_bench")?;
     // The server under load for 2 × 60 s: status calls at a fixed rate
     // and whole Kling jobs driven by the core's journal, plain and with
     // the simulator's faults; its own section too.
-    cmd(
-        "cargo",
-        &[
-            "run",
-            "--release",
-            "-p",
-            "storyreel-server",
-            "--example",
-            "load_bench",
-        ],
-    )
-    .env(
-        "STORYREEL_SERVER_BIN",
-        root().join("target/release/storyreel-server"),
-    )
-    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
-    .run()?;
+    server_bench("load_bench")?;
     // Share links against lz-string on the same corpus: node writes
     // lz-string's lengths, the example compares and writes its section.
     let corpus = "crates/core/tests/fixtures/share-corpus";

@@ -31,7 +31,7 @@ mod driver;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,8 +39,10 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use storyreel_core::transport::Transport;
 
-const START: &str = "<!-- load-bench:start -->";
-const END: &str = "<!-- load-bench:end -->";
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+use bench_support::{root, write_section, Proc};
+
 /// Workers taking status tokens.
 const STATUS_WORKERS: usize = 16;
 /// Jobs driven at once.
@@ -60,41 +62,9 @@ const DRAIN: Duration = Duration::from_secs(30);
 const SIM_SUBMIT_MS: &str = "200";
 const SIM_PROCESS_MS: &str = "800";
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Proc {
-    /// A `/proc/PID/status` field in KiB (`VmRSS`, `VmHWM`).
-    fn kib(&self, field: &str) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).ok()?;
-        status.lines().find_map(|l| {
-            l.strip_prefix(field)?
-                .strip_prefix(':')?
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse()
-                .ok()
-        })
-    }
-}
-
 fn mib(kib: Option<u64>) -> String {
     kib.map(|k| format!("{:.1} MiB", k as f64 / 1024.0))
         .unwrap_or_else(|| "—".into())
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| PathBuf::from("."))
 }
 
 /// `STORYREEL_SERVER_BIN`, else the binary next to this example's
@@ -443,21 +413,6 @@ async fn phase(
     }
 }
 
-/// Writes `section` between the markers in `path`, or appends it.
-fn write_section(path: &Path, section: &str) -> Result<(), String> {
-    let old = std::fs::read_to_string(path).unwrap_or_default();
-    let block = format!("{START}\n{section}{END}\n");
-    let new = match (old.find(START), old.find(END)) {
-        (Some(a), Some(b)) if a < b => format!(
-            "{}{block}{}",
-            &old[..a],
-            old[b + END.len()..].trim_start_matches('\n')
-        ),
-        _ => format!("{}\n{block}", old.trim_end()),
-    };
-    std::fs::write(path, new).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -587,7 +542,7 @@ async fn main() -> Result<(), String> {
     print!("{md}");
     drop(server);
     if let Some(out) = std::env::var_os("STORYREEL_BENCH_OUT") {
-        write_section(Path::new(&out), &md)?;
+        write_section(Path::new(&out), "load-bench", &md)?;
         eprintln!("load_bench: wrote {}", PathBuf::from(out).display());
     }
     if !plain_ok || !faults_ok {

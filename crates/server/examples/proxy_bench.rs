@@ -13,12 +13,16 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+use bench_support::{root, write_section, Proc};
 
 const KEY: &str = "bench-fal-key";
 const ENDPOINT: &str = "fal-ai/kling-video/o3/standard/text-to-video";
@@ -28,33 +32,6 @@ const SERIAL_REQUESTS: usize = 2_000;
 const LOADED_REQUESTS: usize = 20_000;
 const CONCURRENCY: usize = 32;
 const WARM_UP: usize = 500;
-const START: &str = "<!-- proxy-bench:start -->";
-const END: &str = "<!-- proxy-bench:end -->";
-
-/// A child process that is stopped on drop.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Proc {
-    /// Peak resident set size in KiB, from /proc.
-    fn peak_rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id())).ok()?;
-        status.lines().find_map(|l| {
-            l.strip_prefix("VmHWM:")?
-                .trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse()
-                .ok()
-        })
-    }
-}
 
 /// Starts `cmd` and waits (15 s at most) for "listening on http://..." on
 /// its stdout.
@@ -172,32 +149,10 @@ fn added(proxy: Duration, direct: Duration) -> String {
     format!("{:+.3}", d * 1000.0)
 }
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| PathBuf::from("."))
-}
-
 struct Case {
     name: &'static str,
     target: Target,
     proc: Option<Proc>,
-}
-
-/// Writes `section` between the markers in `path`, or appends it.
-fn write_section(path: &Path, section: &str) -> Result<(), String> {
-    let old = std::fs::read_to_string(path).unwrap_or_default();
-    let block = format!("{START}\n{section}{END}\n");
-    let new = match (old.find(START), old.find(END)) {
-        (Some(a), Some(b)) if a < b => format!(
-            "{}{block}{}",
-            &old[..a],
-            old[b + END.len()..].trim_start_matches('\n')
-        ),
-        _ => format!("{}\n{block}", old.trim_end()),
-    };
-    std::fs::write(path, new).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[tokio::main]
@@ -369,7 +324,7 @@ async fn main() -> Result<(), String> {
         drop(c.proc.take());
     }
     if let Some(out) = std::env::var_os("STORYREEL_BENCH_OUT") {
-        write_section(Path::new(&out), &md)?;
+        write_section(Path::new(&out), "proxy-bench", &md)?;
         eprintln!("proxy_bench: wrote {}", PathBuf::from(out).display());
     }
     let errors: usize = serial.iter().chain(&loaded).map(|r| r.errors).sum();

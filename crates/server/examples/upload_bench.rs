@@ -9,60 +9,19 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const START: &str = "<!-- upload-bench:start -->";
-const END: &str = "<!-- upload-bench:end -->";
 /// The file: 200 MB, as the board format's video limit is written.
 const FILE_BYTES: u64 = 200_000_000;
 const CHUNK: usize = 1 << 20;
 const RUNS: usize = 3;
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A `/proc/PID/status` field in KiB.
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|l| {
-        l.strip_prefix(field)?
-            .trim()
-            .trim_end_matches("kB")
-            .trim()
-            .parse()
-            .ok()
-    })
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| PathBuf::from("."))
-}
-
-fn write_section(path: &Path, section: &str) -> Result<(), String> {
-    let old = std::fs::read_to_string(path).unwrap_or_default();
-    let block = format!("{START}\n{section}{END}\n");
-    let new = match (old.find(START), old.find(END)) {
-        (Some(a), Some(b)) if a < b => format!(
-            "{}{block}{}",
-            &old[..a],
-            old[b + END.len()..].trim_start_matches('\n')
-        ),
-        _ => format!("{}\n\n{block}", old.trim_end()),
-    };
-    std::fs::write(path, new).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
+#[path = "bench_support/mod.rs"]
+mod bench_support;
+use bench_support::{root, status_kib, write_section, Proc};
 
 /// An MP4 of `len` bytes: an `ftyp` box, then one `mdat` box of
 /// pseudo-random bytes (a video's media data does not compress), made as
@@ -144,7 +103,7 @@ async fn main() -> Result<(), String> {
     if !small.status().is_success() {
         return Err(format!("warm-up upload refused: {}", small.status()));
     }
-    let before = status_kib(pid, "VmRSS:").unwrap_or(0);
+    let before = status_kib(pid, "VmRSS").unwrap_or(0);
 
     let mut seconds = Vec::new();
     let mut peak_during = 0u64;
@@ -155,7 +114,7 @@ async fn main() -> Result<(), String> {
             let (done, peak) = (done.clone(), peak.clone());
             std::thread::spawn(move || {
                 while !done.load(Ordering::Relaxed) {
-                    if let Some(rss) = status_kib(pid, "VmRSS:") {
+                    if let Some(rss) = status_kib(pid, "VmRSS") {
                         peak.fetch_max(rss, Ordering::Relaxed);
                     }
                     std::thread::sleep(Duration::from_millis(20));
@@ -181,8 +140,8 @@ async fn main() -> Result<(), String> {
         seconds.push(took.as_secs_f64());
         peak_during = peak_during.max(peak.load(Ordering::Relaxed));
     }
-    let after = status_kib(pid, "VmRSS:").unwrap_or(0);
-    let hwm = status_kib(pid, "VmHWM:").unwrap_or(0);
+    let after = status_kib(pid, "VmRSS").unwrap_or(0);
+    let hwm = status_kib(pid, "VmHWM").unwrap_or(0);
     drop(server);
 
     seconds.sort_by(f64::total_cmp);
@@ -214,7 +173,7 @@ async fn main() -> Result<(), String> {
     );
     print!("{section}");
     if let Some(out) = std::env::var_os("STORYREEL_BENCH_OUT") {
-        write_section(Path::new(&out), &section)?;
+        write_section(Path::new(&out), "upload-bench", &section)?;
     }
     Ok(())
 }
