@@ -193,16 +193,18 @@ async fn run(studio: Studio, settings: Settings, key: &str) {
                     }
                 }
             }
-            Action::Lookup => match transport.lookup(entry.provider(), &entry.target) {
-                Some(call) => {
-                    let answer = net::send(&call).await;
-                    entry.on_lookup(&answer, jitter)
+            Action::Lookup => {
+                match transport.lookup(entry.provider(), &entry.target, entry.lookup_page) {
+                    Some(call) => {
+                        let answer = net::send(&call).await;
+                        entry.on_lookup(&answer, jitter)
+                    }
+                    None => {
+                        entry.abandon("the job cannot be looked up");
+                        0
+                    }
                 }
-                None => {
-                    entry.abandon("the job cannot be looked up");
-                    0
-                }
-            },
+            }
             Action::Poll => {
                 let call = transport.poll(
                     entry.provider(),

@@ -41,6 +41,11 @@ pub const LEASE_GRACE_MS: u64 = 20_000;
 pub const MAX_CREATE_RETRIES: u32 = 6;
 /// How many failed lookups before a job whose answer was lost is given up.
 pub const MAX_LOOKUPS: u32 = 8;
+/// How many pages of the task list a lookup reads before it concludes
+/// the create never arrived (each page is `LOOKUP_PAGE_SIZE` tasks,
+/// newest first: an account busy enough to push a job off the first page
+/// meanwhile still finds it).
+pub const MAX_LOOKUP_PAGES: u32 = 10;
 /// Failed status calls in a row before the job is given up.
 pub const MAX_POLL_ERRORS: u32 = 60;
 /// "Not found" status answers in a row before the job is given up.
@@ -130,6 +135,9 @@ pub struct Entry {
     pub create_retries: u32,
     #[serde(default)]
     pub lookups: u32,
+    /// The page of the task list the next lookup reads (0 or 1: the first).
+    #[serde(default)]
+    pub lookup_page: u32,
     #[serde(default)]
     pub polls: u32,
     #[serde(default)]
@@ -172,6 +180,7 @@ impl Entry {
             creates_sent: 0,
             create_retries: 0,
             lookups: 0,
+            lookup_page: 0,
             polls: 0,
             poll_errors: 0,
             not_found: 0,
@@ -434,7 +443,16 @@ impl Entry {
             }
         };
         self.lookups = 0;
-        match listing.find_by_key(&self.job.key).cloned() {
+        let page = self.lookup_page.max(1);
+        let full = matches!(&listing, Listing::Tasks(t) if t.len() as u32 >= crate::transport::LOOKUP_PAGE_SIZE);
+        let found = listing.find_by_key(&self.job.key).cloned();
+        if found.is_none() && full && page < MAX_LOOKUP_PAGES {
+            // A full page without it: the job may be further down.
+            self.lookup_page = page + 1;
+            return 0;
+        }
+        self.lookup_page = 0;
+        match found {
             Some(task) => {
                 let _ = self.job.accepted(task.remote_id.clone());
                 self.note = None;

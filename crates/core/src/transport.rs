@@ -387,13 +387,15 @@ impl Transport {
         self.ours(self.fal(HttpCall::get(url)))
     }
 
-    /// Kling only: the list call that finds a job by its key.
-    pub fn lookup(&self, provider: Provider, target: &str) -> Option<HttpCall> {
+    /// Kling only: page `page` (from 1, newest tasks first) of the list
+    /// call that finds a job by its key.
+    pub fn lookup(&self, provider: Provider, target: &str, page: u32) -> Option<HttpCall> {
         (provider == Provider::Kling).then(|| {
             self.ours(HttpCall::get(format!(
-                "{}{}?pageNum=1&pageSize={LOOKUP_PAGE_SIZE}",
+                "{}{}?pageNum={}&pageSize={LOOKUP_PAGE_SIZE}",
                 self.kling_base(),
-                target
+                target,
+                page.max(1)
             )))
         })
     }

@@ -174,6 +174,51 @@ fn a_lost_kling_answer_is_looked_up_not_repeated() {
 }
 
 #[test]
+fn a_lookup_reads_further_pages_while_they_are_full() {
+    use storyreel_core::journal::MAX_LOOKUP_PAGES;
+    use storyreel_core::transport::{Transport, LOOKUP_PAGE_SIZE};
+    let t = Transport::new("").unwrap();
+    let others = |n: u32| {
+        kling_ok(json!((0..n)
+            .map(|i| kling_task("processing", &format!("storyreel-other-{i}")))
+            .collect::<Vec<_>>()))
+    };
+    let mut e = entry(Provider::Kling);
+    e.begin_create().unwrap();
+    e.on_create(&net(), 0.0);
+    // A busy account: a full first page of other jobs.
+    assert_eq!(e.on_lookup(&others(LOOKUP_PAGE_SIZE), 0.0), 0);
+    assert_eq!(e.next_action(), Action::Lookup);
+    let call = t.lookup(Provider::Kling, &e.target, e.lookup_page).unwrap();
+    assert!(call.url.contains("pageNum=2&"), "{}", call.url);
+    // Found on page 2: taken up, and the next lookup starts at page 1.
+    let page2 = kling_ok(json!([kling_task("processing", KEY)]));
+    e.on_lookup(&page2, 0.0);
+    assert_eq!(e.phase_tag(), "running");
+    assert_eq!(e.lookup_page, 0);
+    assert_eq!(e.creates_sent, 1);
+
+    // Not on a page that is not full: it never arrived; sent again.
+    let mut e = entry(Provider::Kling);
+    e.begin_create().unwrap();
+    e.on_create(&net(), 0.0);
+    e.on_lookup(&others(LOOKUP_PAGE_SIZE), 0.0);
+    e.on_lookup(&others(3), 0.0);
+    assert_eq!(e.next_action(), Action::Create);
+    assert_eq!(e.lookup_page, 0);
+
+    // Pages end: after MAX_LOOKUP_PAGES full pages it is sent again.
+    let mut e = entry(Provider::Kling);
+    e.begin_create().unwrap();
+    e.on_create(&net(), 0.0);
+    for _ in 0..MAX_LOOKUP_PAGES {
+        assert_eq!(e.next_action(), Action::Lookup);
+        e.on_lookup(&others(LOOKUP_PAGE_SIZE), 0.0);
+    }
+    assert_eq!(e.next_action(), Action::Create);
+}
+
+#[test]
 fn a_kling_job_not_in_the_list_is_sent_again() {
     let mut e = entry(Provider::Kling);
     e.begin_create().unwrap();

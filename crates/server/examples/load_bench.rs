@@ -59,6 +59,8 @@ fn burst(rate: u64) -> usize {
 }
 /// How long jobs still running at the end get to finish.
 const DRAIN: Duration = Duration::from_secs(30);
+/// Faults waiting in the simulator above which the injector skips a batch.
+const MAX_QUEUED_FAULTS: u64 = 12;
 const SIM_SUBMIT_MS: &str = "200";
 const SIM_PROCESS_MS: &str = "800";
 
@@ -313,6 +315,17 @@ async fn phase(
         tokio::spawn(async move {
             let mut n = 0;
             while injecting.load(Ordering::Relaxed) && Instant::now() < end {
+                // Keep the queue short: faults that pile up while few jobs
+                // run would all land on the last ones at the end of the
+                // phase (every one of a lone job's calls failing), which is
+                // not the fault rate the phase means to apply.
+                let queued = driver::sim_stats(&client, &base).await["faults_left"]
+                    .as_u64()
+                    .unwrap_or(0);
+                if queued > MAX_QUEUED_FAULTS {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                    continue;
+                }
                 let (plan, count) = fault_batch(n);
                 driver::add_faults(&client, &base, &plan).await;
                 injected.fetch_add(count, Ordering::Relaxed);
@@ -393,6 +406,25 @@ async fn phase(
         .collect();
     let distinct: std::collections::HashSet<&&String> = ours.iter().collect();
     let n = |v: &Value, k: &str| v[k].as_i64().unwrap_or(0);
+    // Say why any job did not finish, for whoever reads the run.
+    for d in driven.iter().filter(|d| !d.finished()) {
+        eprintln!(
+            "load_bench: {name}: job {} (task {:?}) ended {} after {} steps: {}; {}; calls: {:?}",
+            d.entry.key(),
+            d.entry.job.remote_id(),
+            d.entry.phase_tag(),
+            d.steps,
+            d.entry.note.as_deref().unwrap_or("-"),
+            d.entry
+                .failure()
+                .map(|f| f.message.clone())
+                .unwrap_or_default(),
+            d.calls
+                .iter()
+                .map(|c| (c.kind, c.status))
+                .collect::<Vec<_>>(),
+        );
+    }
     PhaseResult {
         name,
         secs: elapsed,
@@ -450,7 +482,7 @@ async fn main() -> Result<(), String> {
         "## Load: mixed workload on loopback (goal: {rate} status requests/s held, plus job lifecycles, with p99 under {P99_BOUND_MS:.0} ms and no errors; no job lost or created twice under faults)\n\n"
     ));
     md.push_str(&format!(
-        "Written by `cargo xtask bench` (`crates/server/examples/load_bench.rs`). The release `storyreel-server` with the Kling simulator (`--sim-submit-ms {SIM_SUBMIT_MS} --sim-process-ms {SIM_PROCESS_MS}`, `--rate-limit-per-minute 0 --max-jobs-per-client 0`, `RUST_LOG=warn`) on loopback; the load generator (reqwest, keep-alive) in another process on the same 2 cores. Each phase runs {secs} s: `GET /api/status` at a fixed {rate}/s (a token bucket of {} feeding {STATUS_WORKERS} workers; a token finding the bucket full counts as missed), and at the same time {JOB_DRIVERS} job drivers each running one Kling job after another through `/api/kling` as the browser does: the core's journal (`journal::Entry`) decides, `transport::Transport` builds the calls, the answers go back into the journal, and its waits are slept divided by 40 (at most 250 ms). The clip is not downloaded. Jobs still running at the end get {} s to finish; one that does not is lost. Latency is from sending to the last body byte, exact percentiles over every request. In the fault phase the simulator is sent a batch of faults every 250 ms: 2 creates and 3 polls in turn dropped, reset, truncated, refused with Kling 5000 or 1303, a gateway's 502/503 page, or slow (300–400 ms), and a lookup in ten refused. A 3 s warm-up precedes the phases. The server's RSS (`VmRSS`) is read just before and after each phase's load; between them the benchmark lists every task (500 a page) for the duplicate check, which the allocator keeps.\n\n",
+        "Written by `cargo xtask bench` (`crates/server/examples/load_bench.rs`). The release `storyreel-server` with the Kling simulator (`--sim-submit-ms {SIM_SUBMIT_MS} --sim-process-ms {SIM_PROCESS_MS}`, `--rate-limit-per-minute 0 --max-jobs-per-client 0`, `RUST_LOG=warn`) on loopback; the load generator (reqwest, keep-alive) in another process on the same 2 cores. Each phase runs {secs} s: `GET /api/status` at a fixed {rate}/s (a token bucket of {} feeding {STATUS_WORKERS} workers; a token finding the bucket full counts as missed), and at the same time {JOB_DRIVERS} job drivers each running one Kling job after another through `/api/kling` as the browser does: the core's journal (`journal::Entry`) decides, `transport::Transport` builds the calls, the answers go back into the journal, and its waits are slept divided by 40 (at most 250 ms). The clip is not downloaded. Jobs still running at the end get {} s to finish; one that does not is lost. Latency is from sending to the last body byte, exact percentiles over every request. In the fault phase the simulator is sent a batch of faults every 250 ms while fewer than {MAX_QUEUED_FAULTS} are waiting (so a backlog never lands on the last jobs of a phase): 2 creates and 3 polls in turn dropped, reset, truncated, refused with Kling 5000 or 1303, a gateway's 502/503 page, or slow (300–400 ms), and a lookup in ten refused. A 3 s warm-up precedes the phases. The server's RSS (`VmRSS`) is read just before and after each phase's load; between them the benchmark lists every task (500 a page) for the duplicate check, which the allocator keeps.\n\n",
         burst(rate),
         DRAIN.as_secs()
     ));

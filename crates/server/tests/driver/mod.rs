@@ -196,7 +196,7 @@ pub async fn drive(
             Action::Lookup => (
                 Kind::Lookup,
                 transport
-                    .lookup(Provider::Kling, &entry.target)
+                    .lookup(Provider::Kling, &entry.target, entry.lookup_page)
                     .expect("Kling jobs can be looked up"),
             ),
             Action::Poll => {
