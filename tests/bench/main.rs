@@ -269,7 +269,7 @@ async fn main() {
             "### Reading the size figures\n\n\
              Over the goal. The app was 174.8 KB (brotli) with the editor alone; generation and \
              playback (job runner, IndexedDB journal, player, takes) roughly doubled the wasm, share \
-             links and the read-only view added about 50 KB, and the library, undo and exports more. \
+             links and the read-only view added about 50 KB, the library, undo and exports more, and the cast's panel and file intake (media checks, resizing, uploads, chips, frames) about 43 KB. \
              Most of the growth is generic view code: `twiggy` on the release wasm puts Leptos's \
              `tachys` views at about a quarter of the code, and each new component adds its own \
              monomorphised copies. Measured on 2026-11-25 (wasm gzip -9, same build otherwise): \
