@@ -127,13 +127,22 @@ impl Intakes {
     }
 }
 
-/// Takes `files` into the cast, one after another.
+/// Takes `files` into the cast, several at once (one per core, see
+/// `resize::parallel_files`), each checked, shrunk and uploaded on its own.
 pub fn take_files(editor: Editor, settings: Settings, intakes: Intakes, files: Vec<web_sys::File>) {
-    leptos::task::spawn_local(async move {
-        for file in files {
-            take_file(editor, settings, intakes, file).await;
-        }
-    });
+    let queue = std::rc::Rc::new(std::cell::RefCell::new(
+        files.into_iter().collect::<std::collections::VecDeque<_>>(),
+    ));
+    for _ in 0..crate::resize::parallel_files() {
+        let queue = queue.clone();
+        leptos::task::spawn_local(async move {
+            loop {
+                let next = queue.borrow_mut().pop_front();
+                let Some(file) = next else { break };
+                take_file(editor, settings, intakes, file).await;
+            }
+        });
+    }
 }
 
 /// The files of a `FileList` (input, drop or paste).

@@ -1,14 +1,133 @@
 //! Shrinking an image in the browser: `createImageBitmap` decodes and
-//! scales it (off the main thread in Chromium), an `OffscreenCanvas`
-//! re-encodes it. The core decides the size and quality (`media::fit`);
-//! a retry at a lower quality reuses the decoded picture.
+//! scales it, an `OffscreenCanvas` re-encodes it. The core decides the
+//! size and quality (`media::fit`); a retry at a lower quality reuses the
+//! decoded picture.
+//!
+//! The work runs in a web worker when the browser allows one (the
+//! encoder is the slow part, and each worker encodes on its own thread,
+//! so several files are shrunk at once); otherwise on this page.
 
-use wasm_bindgen::JsCast;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// A file being shrunk, with its last decoded size kept for retries.
+/// The worker: decodes at a size (kept for the next request at the same
+/// size), draws on white for JPEG, encodes, and answers the blob or an
+/// error text.
+const WORKER_JS: &str = r#"let kept = null;
+self.onmessage = async (e) => {
+  const {id, file, w, h, mime, quality} = e.data;
+  try {
+    if (!kept || kept.id !== id || kept.w !== w || kept.h !== h) {
+      if (kept) kept.bitmap.close();
+      kept = null;
+      const bitmap = await createImageBitmap(file, {resizeWidth: w, resizeHeight: h, resizeQuality: 'high', imageOrientation: 'from-image'});
+      kept = {id, w, h, bitmap};
+    }
+    const canvas = new OffscreenCanvas(w, h);
+    const ctx = canvas.getContext('2d');
+    if (mime === 'image/jpeg') { ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, w, h); }
+    ctx.drawImage(kept.bitmap, 0, 0);
+    self.postMessage({blob: await canvas.convertToBlob({type: mime, quality})});
+  } catch (err) {
+    self.postMessage({error: String(err && err.message || err)});
+  }
+};"#;
+
+thread_local! {
+    /// Idle workers, reused by the next file.
+    static IDLE: RefCell<Vec<web_sys::Worker>> = const { RefCell::new(Vec::new()) };
+    /// The worker script's object URL, made once.
+    static SCRIPT: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The id of the next file, so a worker knows a retry of the same one.
+    static NEXT_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// An idle worker, or a new one; `None` where workers cannot start.
+fn take_worker() -> Option<web_sys::Worker> {
+    if let Some(w) = IDLE.with(|idle| idle.borrow_mut().pop()) {
+        return Some(w);
+    }
+    let url = SCRIPT.with(|script| {
+        if let Some(u) = script.borrow().as_ref() {
+            return Some(u.clone());
+        }
+        let parts = js_sys::Array::of1(&JsValue::from_str(WORKER_JS));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        *script.borrow_mut() = Some(url.clone());
+        Some(url)
+    })?;
+    web_sys::Worker::new(&url).ok()
+}
+
+/// How many files are shrunk at once: one per core, two to four.
+pub fn parallel_files() -> usize {
+    let cores = web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency())
+        .unwrap_or(2.0) as usize;
+    cores.clamp(2, 4)
+}
+
+/// One request to a worker: the blob it answers, or its error text.
+async fn ask(
+    worker: &web_sys::Worker,
+    id: u32,
+    file: &web_sys::Blob,
+    width: u32,
+    height: u32,
+    mime: &str,
+    quality: f64,
+) -> Result<web_sys::Blob, String> {
+    let slot: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        *slot.borrow_mut() = Some(resolve);
+    });
+    let resolve = slot.borrow_mut().take();
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Some(r) = &resolve {
+                let _ = r.call1(&JsValue::NULL, &ev.data());
+            }
+        });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let message = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&message, &JsValue::from_str(k), v);
+    let _ = set("id", &JsValue::from(id));
+    let _ = set("file", file);
+    let _ = set("w", &JsValue::from(width));
+    let _ = set("h", &JsValue::from(height));
+    let _ = set("mime", &JsValue::from_str(mime));
+    let _ = set("quality", &JsValue::from(quality));
+    worker
+        .post_message(&message)
+        .map_err(|_| "the image could not be handed to the resizer".to_string())?;
+    let answer = JsFuture::from(done)
+        .await
+        .map_err(|_| "the resizer stopped".to_string())?;
+    worker.set_onmessage(None);
+    drop(on_message);
+    let get = |k: &str| js_sys::Reflect::get(&answer, &JsValue::from_str(k)).ok();
+    if let Some(blob) = get("blob").and_then(|b| b.dyn_into::<web_sys::Blob>().ok()) {
+        return Ok(blob);
+    }
+    Err(get("error")
+        .and_then(|e| e.as_string())
+        .map(|e| format!("the browser could not resize this image ({e})"))
+        .unwrap_or_else(|| "the browser could not resize this image".into()))
+}
+
+/// A file being shrunk, with its last decoded size kept for retries
+/// (in its worker, or here when there is none).
 pub struct Shrinker {
+    id: u32,
     file: web_sys::Blob,
+    worker: Option<web_sys::Worker>,
     decoded: Option<(u32, u32, web_sys::ImageBitmap)>,
 }
 
@@ -17,13 +136,25 @@ impl Drop for Shrinker {
         if let Some((_, _, bitmap)) = self.decoded.take() {
             bitmap.close();
         }
+        // Back to the pool for the next file (its kept picture is
+        // replaced by that file's first request).
+        if let Some(w) = self.worker.take() {
+            IDLE.with(|idle| idle.borrow_mut().push(w));
+        }
     }
 }
 
 impl Shrinker {
     pub fn new(file: web_sys::Blob) -> Shrinker {
+        let id = NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1));
+            id
+        });
         Shrinker {
+            id,
             file,
+            worker: take_worker(),
             decoded: None,
         }
     }
@@ -66,6 +197,18 @@ impl Shrinker {
         mime: &str,
         quality: f64,
     ) -> Result<web_sys::Blob, String> {
+        if let Some(worker) = &self.worker {
+            match ask(worker, self.id, &self.file, width, height, mime, quality).await {
+                Ok(blob) => return Ok(blob),
+                // A worker that cannot do it (an old browser without
+                // OffscreenCanvas in workers): do it here instead.
+                Err(_) => {
+                    if let Some(w) = self.worker.take() {
+                        w.terminate();
+                    }
+                }
+            }
+        }
         let bitmap = self.bitmap(width, height).await?.clone();
         let canvas = web_sys::OffscreenCanvas::new(width, height)
             .map_err(|_| "the browser has no canvas for resizing".to_string())?;
