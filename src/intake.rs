@@ -127,7 +127,7 @@ impl Intakes {
     }
 }
 
-/// Takes `files` into the cast, several at once (one more than the cores, see
+/// Takes `files` into the cast, several at once (one per core, see
 /// `resize::parallel_files`), each checked, shrunk and uploaded on its own.
 pub fn take_files(editor: Editor, settings: Settings, intakes: Intakes, files: Vec<web_sys::File>) {
     let queue = std::rc::Rc::new(std::cell::RefCell::new(

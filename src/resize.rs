@@ -66,14 +66,12 @@ fn take_worker() -> Option<web_sys::Worker> {
     web_sys::Worker::new(&url).ok()
 }
 
-/// How many files are taken in at once: one more than the cores (so a
-/// core is not idle while a file is read, checked or uploaded on the
-/// page), three to five.
+/// How many files are shrunk at once: one per core, two to four.
 pub fn parallel_files() -> usize {
     let cores = web_sys::window()
         .map(|w| w.navigator().hardware_concurrency())
         .unwrap_or(2.0) as usize;
-    (cores + 1).clamp(3, 5)
+    cores.clamp(2, 4)
 }
 
 /// One request to a worker: the blob it answers, or its error text.

@@ -254,7 +254,7 @@ pub async fn section(md: &mut String) {
            as the cast holds 7 images): for each file the first MiB read and the core's checks (type, size \
            from the header, limits, resize plan), then, in a web worker, `createImageBitmap` with \
            `resizeWidth`/`resizeHeight` and an `OffscreenCanvas` JPEG encode at quality 0.9. The intake \
-           takes one file more than there are cores at once (3 here), each in its own worker. Per file, the app's \
+           takes one file per core at once (at least 2), each in its own worker. Per file, the app's \
            `storyreel-prepare` measure runs from taking the file to the start of its upload; the total \
            is the wall time of each batch, from the first file taken to the last one ready (uploads of \
            the first files overlap it).\n\
