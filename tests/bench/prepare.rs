@@ -294,17 +294,18 @@ pub async fn section(md: &mut String) {
         let _ = writeln!(
             md,
             "### Reading the photo figures\n\n\
-             The goal is not met: both sides spend their time in the same two places, Chromium's own \
-             JPEG decoder and its JPEG encoder, and neither can be skipped for a photo over 4096 px a \
-             side. Measured on this machine while tuning (2026-11-30, one 4240×2832 photo, median of 3): \
-             decoding it takes about 60 ms, decoding and scaling it in `createImageBitmap` about 114 ms \
-             (the same for `high`, `medium` and `low` quality; `pixelated` saves 20 ms but drops rows), \
-             drawing the result and encoding a JPEG about 105 ms, reading the 1 MiB head under 3 ms, and \
-             the core's checks well under 1 ms. The peer draws the decoded picture on a canvas and calls \
-             the same encoder. Running several photos at once gave 1.2× on this machine's two cores (the \
-             encoder is the bottleneck), and an `<img>` decode is slower (about 250 ms). What the app \
-             adds over the browser is the checking and the plan, which cost nothing here; the time is \
-             the browser's. Files are shrunk in web workers, one per core, which is where the gain over the peer comes from; on two busy cores it is smaller. A photo that is within the limits is not re-encoded at all.\n"
+             The goal is not met on this machine. Both sides spend their time in the same two places, \
+             Chromium's own JPEG decoder and its JPEG encoder, and neither can be skipped for a photo \
+             over 4096 px a side. Measured on this machine while tuning (2026-11-30, one 4240×2832 \
+             photo, median of 3): decoding and scaling it in `createImageBitmap` takes about 114 ms \
+             (`high`, `medium` and `low` alike), drawing it and encoding a JPEG about 105 ms, reading the \
+             1 MiB head under 3 ms, and the core's checks well under 1 ms. So one photo at a time, the \
+             app is no faster than the peer (0.89× in an earlier run of this benchmark). What it gains \
+             is parallel work: each file is shrunk in its own web worker, and in isolation two workers \
+             did six photos 1.9× as fast as one. In the app that gain shrinks, because the two cores \
+             also run the page (reading, checking, the upload of each finished file) and the server that \
+             stores the uploads; three files at once instead of two measured the same. On a machine \
+             with more cores the gap grows. A photo within the limits is not re-encoded at all.\n"
         );
     }
     let _ = writeln!(
