@@ -5,7 +5,7 @@
 //! nothing is uploaded or changed.
 
 use leptos::prelude::*;
-use storyreel_core::cast::suggest_name;
+use storyreel_core::cast::suggest_name_avoiding;
 use storyreel_core::limits::{
     MAX_IMAGES_AND_ELEMENTS, MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO, MAX_TOTAL_SECONDS_WITH_VIDEO,
 };
@@ -155,13 +155,11 @@ pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 
 async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: web_sys::File) {
     let file_name = file.name();
-    let taken = intakes.pending_names();
+    let pending = intakes.pending_names();
     let name = editor.board.with_untracked(|b| {
-        let mut probe = b.clone();
-        for n in &taken {
-            probe.references.push(Reference::element(n.clone(), 1));
-        }
-        suggest_name(&file_name, &probe)
+        suggest_name_avoiding(&file_name, &|n| {
+            b.reference(n).is_some() || pending.iter().any(|p| p == n)
+        })
     });
     let id = intakes.start(file_name.clone(), name.clone());
     let start_mark = format!("storyreel-prepare-{id}");
@@ -192,6 +190,8 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
         return intakes.refuse(id, vec![why]);
     }
 
+    // An image's size as shown, for the resize note.
+    let mut shown = (0, 0);
     let verdict = if role == Role::Video {
         match video_verdict(&file, &head, len).await {
             Ok(v) => v,
@@ -199,7 +199,10 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
         }
     } else {
         match media::read_image(&head) {
-            Ok(info) => media::check_image(&info, len),
+            Ok(info) => {
+                shown = info.display_size();
+                media::check_image(&info, len)
+            }
             Err(e) => Verdict::Refused(vec![MediaProblem::Unreadable {
                 kind: sniffed.kind().unwrap_or(media::Kind::Jpeg),
                 reason: e.to_string(),
@@ -216,13 +219,10 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
             intakes.set(id, |i| i.stage = Stage::Resizing);
             match shrink(&file, &plan).await {
                 Ok((blob, attempt)) => {
-                    let before = media::read_image(&head)
-                        .map(|i| i.display_size())
-                        .unwrap_or((0, 0));
                     let note = format!(
                         "Resized {}×{}, {} → {}×{}, {}",
-                        before.0,
-                        before.1,
+                        shown.0,
+                        shown.1,
                         megabytes(len),
                         attempt.width,
                         attempt.height,
@@ -259,7 +259,7 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
         .unwrap_or(name);
     let name = editor.board.with_untracked(|b| {
         if b.reference(&name).is_some() {
-            suggest_name(&name, b)
+            suggest_name_avoiding(&name, &|n| b.reference(n).is_some())
         } else {
             name
         }

@@ -142,6 +142,13 @@ pub fn remove(board: &mut Board, name: &str) -> Result<Reference, CastError> {
 /// its extension, lower-cased, with other characters as `_`, cut to the
 /// length limit, and a number added when taken ("mia", "mia-2").
 pub fn suggest_name(file_name: &str, board: &Board) -> String {
+    suggest_name_avoiding(file_name, &|n| board.reference(n).is_some())
+}
+
+/// As [`suggest_name`], avoiding every name `taken` says is taken (the
+/// cast's, and those given to files still on their way in). `taken` must
+/// hold for finitely many names.
+pub fn suggest_name_avoiding(file_name: &str, taken: &dyn Fn(&str) -> bool) -> String {
     let stem = match file_name.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => file_name,
@@ -163,18 +170,18 @@ pub fn suggest_name(file_name: &str, board: &Board) -> String {
     if base.is_empty() {
         base = "ref".into();
     }
-    if board.reference(&base).is_none() {
+    if !taken(&base) {
         return base;
     }
     for n in 2u32.. {
         let suffix = format!("-{n}");
         let keep = MAX_NAME_CHARS - suffix.len();
         let candidate = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
-        if board.reference(&candidate).is_none() {
+        if !taken(&candidate) {
             return candidate;
         }
     }
-    unreachable!("a cast is finite, so some number is free")
+    unreachable!("finitely many names are taken, so some number is free")
 }
 
 #[cfg(test)]
@@ -282,6 +289,13 @@ mod tests {
         for n in ["Lena Portrait.JPG", "mia.png", "日本.png", "x y z"] {
             assert_eq!(name_problem(&suggest_name(n, &b)), None, "{n}");
         }
+        // Names of files still on their way in count as taken too.
+        let pending = ["lena_portrait".to_string(), "lena_portrait-2".to_string()];
+        let taken = |n: &str| b.reference(n).is_some() || pending.iter().any(|p| p == n);
+        assert_eq!(
+            suggest_name_avoiding("Lena Portrait.png", &taken),
+            "lena_portrait-3"
+        );
         let mut b = board();
         for _ in 0..12 {
             let n = suggest_name("mia.png", &b);
