@@ -5,9 +5,12 @@
 
 use std::time::Duration;
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use common::three_shots;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use storyreel_core::response::kling::{parse_create, parse_list, parse_query, Listing};
@@ -86,25 +89,6 @@ async fn send(app: &Router, method: &str, uri: &str, body: Option<Value>) -> Ans
         headers,
         bytes,
     }
-}
-
-fn three_shots(key: &str) -> Value {
-    json!({
-        "model_name": "kling-v3-omni",
-        "multi_shot": true,
-        "shot_type": "customize",
-        "prompt": "",
-        "multi_prompt": [
-            {"index": 1, "prompt": "A lighthouse at dusk.", "duration": "3"},
-            {"index": 2, "prompt": "Waves on the rocks.", "duration": "2"},
-            {"index": 3, "prompt": "The lamp turns on.", "duration": "3"}
-        ],
-        "sound": "off",
-        "mode": "std",
-        "aspect_ratio": "16:9",
-        "duration": "8",
-        "external_task_id": key
-    })
 }
 
 const CREATE: &str = "/api/kling/v1/videos/omni-video";
