@@ -27,9 +27,9 @@ pub fn thumb_of(editor: Editor, settings: Settings, name: &str) -> Thumb {
     editor
         .board
         .with(|b| match b.reference(name).map(|r| &r.kind) {
-            Some(ReferenceKind::Image { src }) => {
-                transport.view_url(src).map_or(Thumb::None, Thumb::Image)
-            }
+            Some(ReferenceKind::Image { src }) => crate::thumbs::url_for(src)
+                .or_else(|| transport.view_url(src))
+                .map_or(Thumb::None, Thumb::Image),
             Some(ReferenceKind::Video { src, .. }) => {
                 transport.view_url(src).map_or(Thumb::None, Thumb::Video)
             }

@@ -19,6 +19,8 @@ use crate::state::Editor;
 /// How much of an image is read to find its size (JPEG headers with a
 /// large EXIF block need more than a few kilobytes).
 const IMAGE_HEAD: u64 = 1024 * 1024;
+/// JPEG quality of thumbnails.
+const THUMB_QUALITY: f64 = 0.8;
 
 /// Where a file is in its way into the cast.
 #[derive(Clone, Debug, PartialEq)]
@@ -210,15 +212,20 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
         }
     };
 
-    let blob: web_sys::Blob = match verdict {
+    // The file to upload, and for an image the picture its thumbnail
+    // shows until the next reload (a file within the limits is its own).
+    let (blob, thumb): (web_sys::Blob, Option<web_sys::Blob>) = match verdict {
         Verdict::Refused(problems) => {
             return intakes.refuse(id, problems.iter().map(sentence).collect());
         }
-        Verdict::Ok => file.clone().into(),
+        Verdict::Ok => (
+            file.clone().into(),
+            (role == Role::Image).then(|| file.clone().into()),
+        ),
         Verdict::Fixable { plan, .. } => {
             intakes.set(id, |i| i.stage = Stage::Resizing);
             match shrink(&file, &plan).await {
-                Ok((blob, attempt)) => {
+                Ok((blob, attempt, thumb)) => {
                     let note = format!(
                         "Resized {}×{}, {} → {}×{}, {}",
                         shown.0,
@@ -229,7 +236,7 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
                         megabytes(blob.size() as u64)
                     );
                     intakes.set(id, |i| i.note = Some(note));
-                    blob
+                    (blob, thumb)
                 }
                 Err(why) => return intakes.refuse(id, vec![why]),
             }
@@ -246,6 +253,38 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
         p.clear_marks_with_mark_name(&start_mark);
     }
     intakes.set(id, |i| i.stage = Stage::Uploading(0.0));
+    // The upload goes on its own, so this lane takes the next file now.
+    let prepared = Prepared {
+        id,
+        name,
+        blob,
+        thumb,
+        role,
+    };
+    leptos::task::spawn_local(store(editor, settings, intakes, prepared));
+}
+
+/// A file checked (and shrunk if it had to be), ready to upload.
+struct Prepared {
+    /// Its intake item.
+    id: u32,
+    /// The name it was given on the way in.
+    name: String,
+    blob: web_sys::Blob,
+    /// For an image, what the cast shows until the next reload.
+    thumb: Option<web_sys::Blob>,
+    role: Role,
+}
+
+/// Uploads a prepared file and adds it to the cast.
+async fn store(editor: Editor, settings: Settings, intakes: Intakes, prepared: Prepared) {
+    let Prepared {
+        id,
+        name,
+        blob,
+        thumb,
+        role,
+    } = prepared;
     let transport = settings.transport();
     let url = transport.uploads_url();
     let progress = move |f: f64| intakes.set(id, |i| i.stage = Stage::Uploading(f));
@@ -264,6 +303,9 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
             name
         }
     });
+    if let Some(thumb) = &thumb {
+        crate::thumbs::remember(&stored.reference, thumb);
+    }
     let reference = if role == Role::Video {
         Reference::video(name.clone(), stored.reference, VideoUse::Feature)
     } else {
@@ -383,12 +425,14 @@ fn unreadable(e: &dyn std::fmt::Display) -> String {
 }
 
 /// Re-encodes an image by `plan` until it fits; the last attempt made.
+/// `file` re-encoded to fit `plan`, the attempt that did, and a thumbnail
+/// (`None` if the browser could not make one; the upload is shown then).
 async fn shrink(
     file: &web_sys::File,
     plan: &media::FitPlan,
-) -> Result<(web_sys::Blob, media::Attempt), String> {
+) -> Result<(web_sys::Blob, media::Attempt, Option<web_sys::Blob>), String> {
     let mut attempt = plan.first;
-    let mut shrinker = crate::resize::Shrinker::new(file.clone().into());
+    let mut shrinker = crate::resize::Shrinker::new(file.clone().into(), plan.opaque);
     for _ in 0..16 {
         let out = shrinker
             .encode(
@@ -400,7 +444,15 @@ async fn shrink(
             .await
             .map_err(|why| format!("The image could not be resized: {why}."))?;
         match plan.next(&attempt, out.size() as u64) {
-            Next::Done => return Ok((out, attempt)),
+            Next::Done => {
+                // From the picture already decoded: a few milliseconds.
+                let (w, h) = media::fit::thumb_size(attempt.width, attempt.height);
+                let thumb = shrinker
+                    .encode(w, h, "image/jpeg", THUMB_QUALITY)
+                    .await
+                    .ok();
+                return Ok((out, attempt, thumb));
+            }
             Next::Retry(next) => attempt = next,
             Next::GiveUp => break,
         }

@@ -30,6 +30,7 @@ mod state;
 mod storage;
 mod studio;
 mod takes;
+mod thumbs;
 mod timeline;
 mod upload;
 

@@ -14,23 +14,27 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// The worker: decodes at a size (kept for the next request at the same
-/// size), draws on white for JPEG, encodes, and answers the blob or an
-/// error text.
+/// The worker: decodes the picture once per file (kept for retries until
+/// told to let go), draws it scaled, on white for JPEG, encodes, and
+/// answers the blob or an error text. Bilinear scaling (`low`) is as good
+/// as any down to half size and much cheaper; below that the browser's
+/// best filter avoids aliasing.
 const WORKER_JS: &str = r#"let kept = null;
 self.onmessage = async (e) => {
-  const {id, file, w, h, mime, quality} = e.data;
+  const {id, file, w, h, mime, quality, opaque, release} = e.data;
+  if (release) { if (kept) kept.bitmap.close(); kept = null; return; }
   try {
-    if (!kept || kept.id !== id || kept.w !== w || kept.h !== h) {
+    if (!kept || kept.id !== id) {
       if (kept) kept.bitmap.close();
       kept = null;
-      const bitmap = await createImageBitmap(file, {resizeWidth: w, resizeHeight: h, resizeQuality: 'high', imageOrientation: 'from-image'});
-      kept = {id, w, h, bitmap};
+      const bitmap = await createImageBitmap(file, {imageOrientation: 'from-image'});
+      kept = {id, bitmap};
     }
     const canvas = new OffscreenCanvas(w, h);
-    const ctx = canvas.getContext('2d');
-    if (mime === 'image/jpeg') { ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, w, h); }
-    ctx.drawImage(kept.bitmap, 0, 0);
+    const ctx = canvas.getContext('2d', {alpha: mime !== 'image/jpeg'});
+    if (mime === 'image/jpeg' && !opaque) { ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, w, h); }
+    ctx.imageSmoothingQuality = w * 2 >= kept.bitmap.width ? 'medium' : 'high';
+    ctx.drawImage(kept.bitmap, 0, 0, w, h);
     self.postMessage({blob: await canvas.convertToBlob({type: mime, quality})});
   } catch (err) {
     self.postMessage({error: String(err && err.message || err)});
@@ -74,16 +78,9 @@ pub fn parallel_files() -> usize {
     cores.clamp(2, 4)
 }
 
-/// One request to a worker: the blob it answers, or its error text.
-async fn ask(
-    worker: &web_sys::Worker,
-    id: u32,
-    file: &web_sys::Blob,
-    width: u32,
-    height: u32,
-    mime: &str,
-    quality: f64,
-) -> Result<web_sys::Blob, String> {
+/// One request to a worker (`message`, see `WORKER_JS`): the blob it
+/// answers, or its error text.
+async fn ask(worker: &web_sys::Worker, message: &js_sys::Object) -> Result<web_sys::Blob, String> {
     let slot: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
     let done = js_sys::Promise::new(&mut |resolve, _| {
         *slot.borrow_mut() = Some(resolve);
@@ -96,16 +93,8 @@ async fn ask(
             }
         });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    let message = js_sys::Object::new();
-    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&message, &JsValue::from_str(k), v);
-    let _ = set("id", &JsValue::from(id));
-    let _ = set("file", file);
-    let _ = set("w", &JsValue::from(width));
-    let _ = set("h", &JsValue::from(height));
-    let _ = set("mime", &JsValue::from_str(mime));
-    let _ = set("quality", &JsValue::from(quality));
     worker
-        .post_message(&message)
+        .post_message(message)
         .map_err(|_| "the image could not be handed to the resizer".to_string())?;
     let answer = JsFuture::from(done)
         .await
@@ -122,30 +111,34 @@ async fn ask(
         .unwrap_or_else(|| "the browser could not resize this image".into()))
 }
 
-/// A file being shrunk, with its last decoded size kept for retries
-/// (in its worker, or here when there is none).
+/// A file being shrunk, with its decoded picture kept for retries (in its
+/// worker, or here when there is none).
 pub struct Shrinker {
     id: u32,
     file: web_sys::Blob,
+    /// Nothing in the picture is transparent: a JPEG needs no white behind it.
+    opaque: bool,
     worker: Option<web_sys::Worker>,
-    decoded: Option<(u32, u32, web_sys::ImageBitmap)>,
+    decoded: Option<web_sys::ImageBitmap>,
 }
 
 impl Drop for Shrinker {
     fn drop(&mut self) {
-        if let Some((_, _, bitmap)) = self.decoded.take() {
+        if let Some(bitmap) = self.decoded.take() {
             bitmap.close();
         }
-        // Back to the pool for the next file (its kept picture is
-        // replaced by that file's first request).
+        // Back to the pool for the next file, without this file's picture.
         if let Some(w) = self.worker.take() {
+            let release = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&release, &JsValue::from_str("release"), &JsValue::TRUE);
+            let _ = w.post_message(&release);
             IDLE.with(|idle| idle.borrow_mut().push(w));
         }
     }
 }
 
 impl Shrinker {
-    pub fn new(file: web_sys::Blob) -> Shrinker {
+    pub fn new(file: web_sys::Blob, opaque: bool) -> Shrinker {
         let id = NEXT_ID.with(|n| {
             let id = n.get();
             n.set(id.wrapping_add(1));
@@ -154,38 +147,29 @@ impl Shrinker {
         Shrinker {
             id,
             file,
+            opaque,
             worker: take_worker(),
             decoded: None,
         }
     }
 
-    /// The picture scaled to `width`×`height` (EXIF orientation applied),
-    /// decoded once per size.
-    async fn bitmap(&mut self, width: u32, height: u32) -> Result<&web_sys::ImageBitmap, String> {
-        let same = matches!(&self.decoded, Some((w, h, _)) if *w == width && *h == height);
-        if !same {
-            if let Some((_, _, old)) = self.decoded.take() {
-                old.close();
-            }
-            let window = web_sys::window().ok_or("no window")?;
-            let options = web_sys::ImageBitmapOptions::new();
-            options.set_resize_width(width);
-            options.set_resize_height(height);
-            options.set_resize_quality(web_sys::ResizeQuality::High);
-            options.set_image_orientation(web_sys::ImageOrientation::FromImage);
-            let promise = window
-                .create_image_bitmap_with_blob_and_image_bitmap_options(&self.file, &options)
-                .map_err(|_| "the browser cannot decode this image".to_string())?;
-            let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
-                .await
-                .map_err(|_| "the browser could not decode this image".to_string())?
-                .unchecked_into();
-            self.decoded = Some((width, height, bitmap));
+    /// The picture as shown (EXIF orientation applied), decoded once.
+    async fn bitmap(&mut self) -> Result<web_sys::ImageBitmap, String> {
+        if let Some(bitmap) = &self.decoded {
+            return Ok(bitmap.clone());
         }
-        match &self.decoded {
-            Some((_, _, bitmap)) => Ok(bitmap),
-            None => Err("the image could not be decoded".into()),
-        }
+        let window = web_sys::window().ok_or("no window")?;
+        let options = web_sys::ImageBitmapOptions::new();
+        options.set_image_orientation(web_sys::ImageOrientation::FromImage);
+        let promise = window
+            .create_image_bitmap_with_blob_and_image_bitmap_options(&self.file, &options)
+            .map_err(|_| "the browser cannot decode this image".to_string())?;
+        let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
+            .await
+            .map_err(|_| "the browser could not decode this image".to_string())?
+            .unchecked_into();
+        self.decoded = Some(bitmap.clone());
+        Ok(bitmap)
     }
 
     /// The picture at `width`×`height` encoded as `mime` (`image/jpeg` or
@@ -198,7 +182,17 @@ impl Shrinker {
         quality: f64,
     ) -> Result<web_sys::Blob, String> {
         if let Some(worker) = &self.worker {
-            match ask(worker, self.id, &self.file, width, height, mime, quality).await {
+            let message = js_sys::Object::new();
+            let set =
+                |k: &str, v: &JsValue| js_sys::Reflect::set(&message, &JsValue::from_str(k), v);
+            let _ = set("id", &JsValue::from(self.id));
+            let _ = set("file", &self.file);
+            let _ = set("w", &JsValue::from(width));
+            let _ = set("h", &JsValue::from(height));
+            let _ = set("mime", &JsValue::from_str(mime));
+            let _ = set("quality", &JsValue::from(quality));
+            let _ = set("opaque", &JsValue::from(self.opaque));
+            match ask(worker, &message).await {
                 Ok(blob) => return Ok(blob),
                 // A worker that cannot do it (an old browser without
                 // OffscreenCanvas in workers): do it here instead.
@@ -209,7 +203,7 @@ impl Shrinker {
                 }
             }
         }
-        let bitmap = self.bitmap(width, height).await?.clone();
+        let bitmap = self.bitmap().await?;
         let canvas = web_sys::OffscreenCanvas::new(width, height)
             .map_err(|_| "the browser has no canvas for resizing".to_string())?;
         let context: web_sys::OffscreenCanvasRenderingContext2d = canvas
@@ -218,13 +212,30 @@ impl Shrinker {
             .flatten()
             .ok_or("the browser has no 2D canvas")?
             .unchecked_into();
-        if mime == "image/jpeg" {
+        if mime == "image/jpeg" && !self.opaque {
             // JPEG has no transparency: transparent pixels become white, not black.
             context.set_fill_style_str("#fff");
             context.fill_rect(0.0, 0.0, width as f64, height as f64);
         }
+        // As in the worker: bilinear down to half size, the best below.
+        let smoothing = if width * 2 >= bitmap.width() {
+            "medium"
+        } else {
+            "high"
+        };
+        let _ = js_sys::Reflect::set(
+            &context,
+            &JsValue::from_str("imageSmoothingQuality"),
+            &JsValue::from_str(smoothing),
+        );
         context
-            .draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)
+            .draw_image_with_image_bitmap_and_dw_and_dh(
+                &bitmap,
+                0.0,
+                0.0,
+                f64::from(width),
+                f64::from(height),
+            )
             .map_err(|_| "the image could not be drawn".to_string())?;
         let encode = web_sys::ImageEncodeOptions::new();
         encode.set_type(mime);

@@ -11,14 +11,15 @@ use storyreel_e2e::{type_into, Harness};
 /// Makes files in the page and hands them to the cast: through the file
 /// input (`pick`), a drop on the panel (`drop`) or a paste (`paste`).
 /// A spec is `{name, bytes}` or `{name, draw: {w, h, type, quality,
-/// noise}, cut}`; the browser draws pictures itself.
+/// noise, clear}, cut}`; the browser draws pictures itself (`clear`:
+/// `[x, y, w, h]` made transparent).
 const ADD_FILES: &str = r#"
 const [specs, how] = arguments;
 const files = [];
 for (const s of specs) {
   let blob;
   if (s.draw) {
-    const {w, h, type, quality, noise} = s.draw;
+    const {w, h, type, quality, noise, clear} = s.draw;
     const c = new OffscreenCanvas(w, h);
     const ctx = c.getContext('2d');
     if (noise) {
@@ -37,6 +38,7 @@ for (const s of specs) {
       ctx.fillStyle = '#fff'; ctx.font = `${Math.floor(h / 5)}px sans-serif`;
       ctx.fillText(s.name, w / 10, h / 2);
     }
+    if (clear) ctx.clearRect(...clear);
     blob = await c.convertToBlob({type: type || 'image/jpeg', quality: quality || 0.9});
     if (s.cut) blob = blob.slice(0, s.cut);
   } else {
@@ -144,7 +146,8 @@ async fn a_photo_is_checked_uploaded_cited_renamed_and_removed() {
     assert_eq!(stored_files(dir.path()), 1);
     let (status, _) = h.http("GET", &format!("/uploads/{sha}"), None).await;
     assert_eq!(status, 200);
-    // The thumbnail is the stored file.
+    // The thumbnail is the file itself, read locally (the same bytes as
+    // stored).
     h.wait_until(
         "the thumbnail to load",
         "(() => { const i = document.querySelector('#ref-lena_portrait img.thumb'); return i && i.complete && i.naturalWidth === 640; })()",
@@ -287,6 +290,86 @@ async fn a_big_photo_is_shrunk_in_the_browser_before_upload() {
     );
     assert_eq!(got[3], "image/jpeg");
     assert_eq!(stored_files(dir.path()), 1);
+    // The cast shows a small thumbnail made from the picture already
+    // decoded (short side 96 px), not the 4096 px upload.
+    let thumb = h
+        .wait_until(
+            "the local thumbnail to load",
+            "(() => { const i = document.querySelector('#ref-huge img.thumb');
+               return i && i.complete && i.naturalWidth > 0
+                 && [i.src.slice(0, 5), i.naturalWidth, i.naturalHeight]; })()",
+        )
+        .await;
+    let (w, h_) = (got[1].as_u64().unwrap(), got[2].as_u64().unwrap());
+    let expected = storyreel_core::media::fit::thumb_size(w as u32, h_ as u32);
+    assert_eq!(expected.1, 96, "a landscape photo's short side");
+    assert_eq!(
+        thumb,
+        json!(["blob:", expected.0, expected.1]),
+        "{thumb} for an upload of {w}×{h_}"
+    );
+    // After a reload it comes from the server.
+    h.goto("/").await;
+    let thumb = h
+        .wait_until(
+            "the stored thumbnail to load",
+            "(() => { const i = document.querySelector('#ref-huge img.thumb');
+               return i && i.complete && i.naturalWidth > 0 && [i.getAttribute('src'), i.naturalWidth]; })()",
+        )
+        .await;
+    assert_eq!(thumb[0], json!(format!("/uploads/{sha}")), "{thumb}");
+    assert_eq!(thumb[1], got[1], "{thumb}");
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_transparent_png_over_the_byte_limit_becomes_a_jpeg_on_white() {
+    let (h, _dir) = with_uploads().await;
+    // Noise with alpha: about 12 MB as PNG, so it is re-encoded as JPEG
+    // at its own size; its top-left corner is transparent.
+    let sizes = add_files(
+        &h,
+        json!([{"name": "cutout.png", "draw": {"w": 4000, "h": 3000, "type": "image/png", "noise": true, "clear": [0, 0, 400, 400]}}]),
+        "pick",
+    )
+    .await;
+    assert!(sizes[0].as_u64().unwrap() > 10 * 1024 * 1024, "{sizes}");
+    let wait = std::time::Duration::from_secs(60);
+    let deadline = tokio::time::Instant::now() + wait;
+    while h.find_all("#ref-cutout").await.is_empty() {
+        let refused = h.find_all("#cast-intake .intake-item.refused").await;
+        if let Some(r) = refused.first() {
+            panic!("refused: {}", r.text().await.unwrap_or_default());
+        }
+        assert!(tokio::time::Instant::now() < deadline, "upload timed out");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let src = saved_board(&h).await["references"][0]["src"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sha = src.strip_prefix("upload:").unwrap().to_string();
+    let got = h
+        .eval(
+            "const b = await (await fetch(arguments[0])).blob();
+             const i = await createImageBitmap(b);
+             const c = new OffscreenCanvas(i.width, i.height);
+             const x = c.getContext('2d');
+             x.drawImage(i, 0, 0);
+             return [b.type, i.width, i.height, [...x.getImageData(200, 200, 1, 1).data]];",
+            vec![json!(format!("/uploads/{sha}"))],
+        )
+        .await;
+    assert_eq!(got[0], "image/jpeg", "{got}");
+    assert_eq!((got[1].as_u64(), got[2].as_u64()), (Some(4000), Some(3000)));
+    // White where the PNG was transparent, not black.
+    let pixel: Vec<u64> = got[3]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
+    assert!(pixel[..3].iter().all(|c| *c >= 245), "{pixel:?}");
     h.close().await;
 }
 

@@ -76,6 +76,14 @@ async fn main() {
     let dist = std::env::var_os("STORYREEL_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("dist"));
+    // `STORYREEL_BENCH_ONLY=photos` runs the photo benchmark alone and
+    // prints its section without touching BENCHMARKS.md (for tuning).
+    if std::env::var("STORYREEL_BENCH_ONLY").as_deref() == Ok("photos") {
+        let mut md = String::new();
+        prepare::section(&mut md).await;
+        println!("{md}");
+        return;
+    }
     let h = Harness::start().await;
 
     // 1. Cold load: what the browser transferred.

@@ -441,14 +441,16 @@ fn server_bench(name: &str) -> Result<(), String> {
     .run()
 }
 
-pub fn bench() -> Result<ExitCode, String> {
+/// The browser benchmarks (`tests/bench`) against release builds of the
+/// app and the server; `only` picks one (`STORYREEL_BENCH_ONLY`).
+fn browser_bench(only: Option<&str>) -> Result<(), String> {
     ensure::build_tools()?;
     ensure::browser()?;
     // browser-image-compression, the peer of the photo benchmark.
     ensure::node_deps()?;
     let _dist = trunk_build()?;
     cmd("cargo", &["build", "--release", "-p", "storyreel-server"]).run()?;
-    cmd(
+    let mut run = cmd(
         "cargo",
         &["run", "--release", "-p", "storyreel-e2e", "--bin", "bench"],
     )
@@ -457,8 +459,21 @@ pub fn bench() -> Result<ExitCode, String> {
         root().join("target/release/storyreel-server"),
     )
     .env("STORYREEL_DIST", root().join("dist"))
-    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"))
-    .run()?;
+    .env("STORYREEL_BENCH_OUT", root().join("BENCHMARKS.md"));
+    if let Some(only) = only {
+        run = run.env("STORYREEL_BENCH_ONLY", only);
+    }
+    run.run()
+}
+
+/// `cargo xtask bench photos`: the photo benchmark alone, printed.
+pub fn bench_photos() -> Result<ExitCode, String> {
+    browser_bench(Some("photos"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn bench() -> Result<ExitCode, String> {
+    browser_bench(None)?;
     // After the browser figures, which rewrite the file: the fal proxy
     // against @fal-ai/server-proxy replaces only its own section.
     server_bench("proxy_bench")?;

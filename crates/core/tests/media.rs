@@ -828,6 +828,17 @@ fn wrong_kinds_for_the_role() {
 // --------------------------------------------------------------- fitting
 
 #[test]
+fn thumbnails_have_a_short_side_of_96_px() {
+    assert_eq!(fit::thumb_size(4096, 2736), (144, 96));
+    assert_eq!(fit::thumb_size(2736, 4096), (96, 144));
+    assert_eq!(fit::thumb_size(2500, 1000), (240, 96));
+    assert_eq!(fit::thumb_size(300, 300), (96, 96));
+    // Already small: unchanged.
+    assert_eq!(fit::thumb_size(96, 400), (96, 400));
+    assert_eq!(fit::thumb_size(50, 20), (50, 20));
+}
+
+#[test]
 fn fit_sizes_keep_the_aspect_ratio() {
     assert_eq!(fit::fit_size(6000, 4000, 4096), (4096, 2731));
     assert_eq!(fit::fit_size(4000, 6000, 4096), (2731, 4096));
@@ -859,12 +870,15 @@ fn a_png_with_alpha_stays_png_unless_over_the_limit() {
             output: Output::Png
         }
     );
-    // Not resized and over the limit: JPEG at once.
+    assert!(!p.opaque);
+    // Not resized and over the limit: JPEG at once, drawn on white.
     let p = fit::plan(3000, 3000, Kind::Png, true, 12 * 1024 * 1024).unwrap();
     assert_eq!(p.first.output, Output::Jpeg { quality: 90 });
-    // Without alpha a PNG becomes JPEG.
+    assert!(!p.opaque);
+    // Without alpha a PNG becomes JPEG, with nothing behind it.
     let p = fit::plan(8000, 8000, Kind::Png, false, 1_000_000).unwrap();
     assert_eq!(p.first.output, Output::Jpeg { quality: 90 });
+    assert!(p.opaque);
     // A PNG result still over the limit is tried as JPEG.
     let p = fit::plan(8000, 8000, Kind::Png, true, 12 * 1024 * 1024).unwrap();
     assert_eq!(

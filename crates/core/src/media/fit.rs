@@ -75,6 +75,8 @@ pub enum Next {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FitPlan {
     pub first: Attempt,
+    /// The picture has no transparency, so a JPEG needs no white backing.
+    pub opaque: bool,
     /// The byte limit every result must meet.
     pub max_bytes: u64,
 }
@@ -88,6 +90,27 @@ pub fn fit_size(width: u32, height: u32, max_side: u32) -> (u32, u32) {
     }
     let scale = |side: u32| -> u32 {
         let s = (u64::from(side) * u64::from(max_side) + u64::from(long) / 2) / u64::from(long);
+        (s as u32).max(1)
+    };
+    (scale(width), scale(height))
+}
+
+/// The short side of a thumbnail, in pixels: the cast shows thumbnails
+/// 40 px square (cropped to fill), so this is sharp up to a pixel ratio of
+/// 2.4.
+pub const THUMB_SHORT_SIDE: u32 = 96;
+
+/// The size of the thumbnail of a `width`×`height` picture: its short side
+/// [`THUMB_SHORT_SIDE`] (rounded, each side at least 1), or unchanged if
+/// it is already that small.
+pub fn thumb_size(width: u32, height: u32) -> (u32, u32) {
+    let short = width.min(height);
+    if short <= THUMB_SHORT_SIDE {
+        return (width, height);
+    }
+    let scale = |side: u32| -> u32 {
+        let s = (u64::from(side) * u64::from(THUMB_SHORT_SIDE) + u64::from(short) / 2)
+            / u64::from(short);
         (s as u32).max(1)
     };
     (scale(width), scale(height))
@@ -134,6 +157,7 @@ pub fn plan_with(
         }
     };
     Some(FitPlan {
+        opaque: !has_alpha,
         first: Attempt {
             width: w,
             height: h,
