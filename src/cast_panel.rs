@@ -5,9 +5,9 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use storyreel_core::limits::{MAX_IMAGES_AND_ELEMENTS, MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO};
+use storyreel_core::cast::{self, AddError};
 use storyreel_core::reference::{name_problem, src_problem};
-use storyreel_core::{Reference, ReferenceKind, VideoUse};
+use storyreel_core::{Reference, VideoUse};
 
 use crate::cast_item::CastItem;
 use crate::frames_picker::FramesPicker;
@@ -24,13 +24,11 @@ pub fn CastPanel() -> impl IntoView {
     let dragging = RwSignal::new(false);
     let counts = Memo::new(move |_| {
         board.with(|b| {
-            let video = b.has_video();
-            let max = if video {
-                MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO
-            } else {
-                MAX_IMAGES_AND_ELEMENTS
-            };
-            (b.images().count() + b.elements().count(), max, video)
+            (
+                b.images().count() + b.elements().count(),
+                b.max_images_and_elements(),
+                b.has_video(),
+            )
         })
     });
 
@@ -104,7 +102,7 @@ pub fn CastPanel() -> impl IntoView {
                     "or drop images and one video here, or paste. JPEG or PNG, at least 300 px a side; MP4 or MOV, 3–10 s."
                 </span>
             </div>
-            <AddByAddress />
+            <AddByAddress intakes=intakes />
             <FramesPicker />
         </section>
     }
@@ -172,7 +170,7 @@ fn IntakeList(intakes: Intakes) -> impl IntoView {
 
 /// Adding an image or video by its https address, or a Kling element by id.
 #[component]
-fn AddByAddress() -> impl IntoView {
+fn AddByAddress(intakes: Intakes) -> impl IntoView {
     let editor = Editor::expect();
     let board = editor.board;
     let name = RwSignal::new(String::new());
@@ -210,39 +208,38 @@ fn AddByAddress() -> impl IntoView {
                     return;
                 }
                 if other == "video" {
-                    let (has_video, total) =
-                        board.with_untracked(|b| (b.has_video(), b.total_seconds()));
-                    if has_video {
-                        error.set(Some(
-                            "Video: a board takes one reference video; remove the other first."
-                                .into(),
-                        ));
-                        return;
-                    }
-                    let max = storyreel_core::limits::MAX_TOTAL_SECONDS_WITH_VIDEO;
-                    if total > max {
-                        error.set(Some(format!(
-                            "Video: with a reference video the limit is {max} s; the shots use {total} s. Shorten them first."
-                        )));
-                        return;
-                    }
                     Reference::video(n.clone(), v, VideoUse::Feature)
                 } else {
                     Reference::image(n.clone(), v)
                 }
             }
         };
-        let is_video = matches!(reference.kind, ReferenceKind::Video { .. });
-        board.update(|b| {
-            b.references.push(reference);
-            if is_video {
-                b.sound = false;
+        let on_the_way = intakes.on_the_way(None);
+        let Some(added) = board.try_maybe_update(|b| {
+            let r = cast::add(b, reference, on_the_way);
+            (r.is_ok(), r)
+        }) else {
+            return;
+        };
+        let added = match added {
+            Ok(a) => a,
+            Err(AddError::NoRoom(why)) => {
+                error.set(Some(why.sentence()));
+                return;
             }
-        });
+            Err(AddError::BadName(why)) => {
+                error.set(Some(format!("Name: {why}.")));
+                return;
+            }
+            Err(e @ AddError::Taken(_)) => {
+                error.set(Some(format!("Name: {e}.")));
+                return;
+            }
+        };
         error.set(None);
         name.set(String::new());
         value.set(String::new());
-        editor.say(if is_video {
+        editor.say(if added.sound_turned_off {
             format!("@{n} added to the cast. Sound was turned off: Kling generates no audio with a reference video.")
         } else {
             format!("@{n} added to the cast.")

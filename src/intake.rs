@@ -5,10 +5,7 @@
 //! nothing is uploaded or changed.
 
 use leptos::prelude::*;
-use storyreel_core::cast::suggest_name_avoiding;
-use storyreel_core::limits::{
-    MAX_IMAGES_AND_ELEMENTS, MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO, MAX_TOTAL_SECONDS_WITH_VIDEO,
-};
+use storyreel_core::cast::{self, suggest_name_avoiding, Member, OnTheWay};
 use storyreel_core::media::{self, MediaProblem, MoovLocation, Next, Role, Verdict};
 use storyreel_core::{Reference, VideoUse};
 use wasm_bindgen_futures::JsFuture;
@@ -45,6 +42,9 @@ pub struct Intake {
     pub stage: Stage,
     /// Whether it is a video (known once its first bytes are read).
     pub video: bool,
+    /// It passed the check for room in the cast, so it holds a place there
+    /// until it is added or refused.
+    pub reserved: bool,
     /// "Resized 6000×4000, 14.2 MB → 4096×2731, 2.1 MB".
     pub note: Option<String>,
 }
@@ -74,6 +74,7 @@ impl Intakes {
                 name,
                 stage: Stage::Checking,
                 video: false,
+                reserved: false,
                 note: None,
             })
         });
@@ -119,12 +120,19 @@ impl Intakes {
         })
     }
 
-    fn pending_count(&self, video: bool) -> usize {
+    /// The files that hold a place in the cast, but for `except`.
+    pub fn on_the_way(&self, except: Option<u32>) -> OnTheWay {
         self.items.with_untracked(|all| {
-            all.iter()
-                .filter(|i| !matches!(i.stage, Stage::Refused(_) | Stage::Added(_)))
-                .filter(|i| i.video == video)
-                .count()
+            let holding = all.iter().filter(|i| {
+                Some(i.id) != except
+                    && i.reserved
+                    && !matches!(i.stage, Stage::Refused(_) | Stage::Added(_))
+            });
+            let (videos, images): (Vec<&Intake>, Vec<&Intake>) = holding.partition(|i| i.video);
+            OnTheWay {
+                images: images.len(),
+                videos: videos.len(),
+            }
         })
     }
 }
@@ -185,9 +193,10 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
     if let Err(p) = media::check_kind(&sniffed, Some(&file_name), role) {
         return intakes.refuse(id, vec![sentence(&p)]);
     }
-    if let Some(why) = room_for(editor, intakes, role) {
+    if let Some(why) = room_for(editor, intakes, id, role) {
         return intakes.refuse(id, vec![why]);
     }
+    intakes.set(id, |i| i.reserved = true);
     if let Some(why) = uploads_refusal(settings) {
         return intakes.refuse(id, vec![why]);
     }
@@ -244,7 +253,7 @@ async fn take_file(editor: Editor, settings: Settings, intakes: Intakes, file: w
     };
 
     // The board may have changed while the file was read: check again.
-    if let Some(why) = room_for(editor, intakes, role) {
+    if let Some(why) = room_for(editor, intakes, id, role) {
         return intakes.refuse(id, vec![why]);
     }
     // The check and any resize, for the benchmark (`cargo xtask bench`).
@@ -311,63 +320,40 @@ async fn store(editor: Editor, settings: Settings, intakes: Intakes, prepared: P
     } else {
         Reference::image(name.clone(), stored.reference)
     };
-    let mut sound_off = false;
-    editor.board.update(|b| {
-        if role == Role::Video && b.sound {
-            b.sound = false;
-            sound_off = true;
-        }
-        b.references.push(reference);
-    });
+    let on_the_way = intakes.on_the_way(Some(id));
+    let Some(added) = editor.board.try_maybe_update(|b| {
+        let r = cast::add(b, reference, on_the_way);
+        (r.is_ok(), r)
+    }) else {
+        return;
+    };
+    let added = match added {
+        Ok(a) => a,
+        // The cast changed while the file was uploading.
+        Err(e) => return intakes.refuse(id, vec![format!("Uploaded, but not added: {e}.")]),
+    };
     intakes.finish(id, &name);
-    editor.say(if sound_off {
+    editor.say(if added.sound_turned_off {
         format!("@{name} added to the cast. Sound was turned off: Kling generates no audio with a reference video.")
     } else {
         format!("@{name} added to the cast.")
     });
 }
 
-/// Why the cast has no room for another file of `role`, if it has none
-/// (counting files already on their way in).
-fn room_for(editor: Editor, intakes: Intakes, role: Role) -> Option<String> {
-    editor.board.with_untracked(|b| {
-        let video = b.video().map(|v| v.name.clone());
-        if role == Role::Video {
-            if let Some(v) = video {
-                return Some(format!(
-                    "The cast already has a reference video (@{v}); a board takes one. Remove it first."
-                ));
-            }
-            if intakes.pending_count(true) > 1 {
-                return Some("Another video is already on its way in; a board takes one.".into());
-            }
-            let total = b.total_seconds();
-            if total > MAX_TOTAL_SECONDS_WITH_VIDEO {
-                return Some(format!(
-                    "With a reference video a board lasts at most {MAX_TOTAL_SECONDS_WITH_VIDEO} s; the shots use {total} s. Shorten them first."
-                ));
-            }
-            let count = b.images().count() + b.elements().count();
-            if count > MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO {
-                return Some(format!(
-                    "With a reference video the cast holds at most {MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO} images and elements; it has {count}. Remove some first."
-                ));
-            }
-            return None;
-        }
-        let max = if video.is_some() {
-            MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO
-        } else {
-            MAX_IMAGES_AND_ELEMENTS
-        };
-        let count = b.images().count() + b.elements().count() + intakes.pending_count(false).saturating_sub(1);
-        (count >= max).then(|| {
-            format!(
-                "The cast already holds {count} images and elements, the most Kling takes{}. Remove one first.",
-                if video.is_some() { " with a reference video" } else { "" }
-            )
-        })
-    })
+/// Why the cast has no room for file `id` of `role`, if it has none
+/// (counting the files on their way in that hold a place).
+fn room_for(editor: Editor, intakes: Intakes, id: u32, role: Role) -> Option<String> {
+    let member = if role == Role::Video {
+        Member::Video
+    } else {
+        Member::Image
+    };
+    let on_the_way = intakes.on_the_way(Some(id));
+    editor
+        .board
+        .with_untracked(|b| cast::room_for(b, member, on_the_way))
+        .err()
+        .map(|e| e.sentence())
 }
 
 /// Why nothing can be uploaded to this server, if so.

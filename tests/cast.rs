@@ -323,6 +323,40 @@ async fn a_big_photo_is_shrunk_in_the_browser_before_upload() {
 }
 
 #[tokio::test]
+async fn two_files_for_the_last_place_the_first_is_added_and_the_second_refused() {
+    let (h, dir) = with_uploads().await;
+    let refs: Vec<Value> = (1..=6)
+        .map(|i| json!({"name": format!("p{i}"), "kind": "image", "src": format!("https://example.com/p{i}.png")}))
+        .collect();
+    h.load_board(&json!({
+        "format": "storyreel/1",
+        "title": "Six",
+        "references": refs,
+        "shots": [{"prompt": "@p1 @p2 @p3 @p4 @p5 @p6 stand in a row.", "duration": 5}]
+    }))
+    .await;
+    // Both are taken at once (one per core), so each is checked while the
+    // other is on its way in.
+    add_files(
+        &h,
+        json!([drawn("first.jpg", 640, 640), drawn("second.jpg", 640, 640)]),
+        "pick",
+    )
+    .await;
+    let text = refusal(&h, "second.jpg").await;
+    assert!(
+        text.contains("already holds 7 images and elements"),
+        "{text}"
+    );
+    h.wait_for("#ref-first").await;
+    let board = saved_board(&h).await;
+    assert_eq!(board["references"].as_array().map(Vec::len), Some(7));
+    assert_eq!(board["references"][6]["name"], "first");
+    assert_eq!(stored_files(dir.path()), 1);
+    h.close().await;
+}
+
+#[tokio::test]
 async fn a_transparent_png_over_the_byte_limit_becomes_a_jpeg_on_white() {
     let (h, _dir) = with_uploads().await;
     // Noise with alpha: about 12 MB as PNG, so it is re-encoded as JPEG
@@ -466,6 +500,26 @@ async fn an_eighth_image_and_a_second_video_are_refused() {
         text.contains("already holds 7 images and elements"),
         "{text}"
     );
+    // The form for addresses follows the same rule.
+    h.click(".cast-by-address summary").await;
+    type_into(&h.wait_for("#cast-name").await, "eighth").await;
+    type_into(
+        &h.wait_for("#cast-value").await,
+        "https://example.com/eighth.png",
+    )
+    .await;
+    h.click("#cast-add").await;
+    let error = h
+        .wait_until(
+            "the form to refuse an eighth image",
+            "document.querySelector('.cast-by-address .form-error').innerText",
+        )
+        .await;
+    assert_eq!(
+        error,
+        "The cast already holds 7 images and elements, the most Kling takes. Remove one first."
+    );
+    assert_eq!(saved_board(&h).await, before);
 
     // A board with a reference video refuses a second one, and its sound
     // toggle is off and disabled with the reason.

@@ -210,6 +210,15 @@ impl Board {
         }
     }
 
+    /// The most images and elements the cast may hold with this cast.
+    pub fn max_images_and_elements(&self) -> usize {
+        if self.has_video() {
+            limits::MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO
+        } else {
+            limits::MAX_IMAGES_AND_ELEMENTS
+        }
+    }
+
     /// Seconds still free under [`Board::max_total_seconds`].
     pub fn seconds_left(&self) -> u32 {
         self.max_total_seconds()

@@ -1,13 +1,174 @@
-//! Edits of the cast as a whole: where a reference is used, renaming one
-//! (its mentions and frames follow), removing one, and a name for a new
-//! file. Each edit applies in full or is refused with a reason.
+//! Edits of the cast as a whole: whether it has room for one more, adding
+//! one, where a reference is used, renaming one (its mentions and frames
+//! follow), removing one, and a name for a new file. Each edit applies in
+//! full or is refused with a reason.
 
 use thiserror::Error;
 
 use crate::board::Board;
-use crate::limits::MAX_NAME_CHARS;
+use crate::limits::{
+    MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO, MAX_NAME_CHARS, MAX_TOTAL_SECONDS_WITH_VIDEO,
+};
 use crate::mention;
-use crate::reference::{is_name_char, name_problem, Reference};
+use crate::reference::{is_name_char, name_problem, Reference, ReferenceKind};
+
+/// The kind of a cast member about to join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Member {
+    Image,
+    Element,
+    Video,
+}
+
+impl Member {
+    pub fn of(reference: &Reference) -> Member {
+        match reference.kind {
+            ReferenceKind::Image { .. } => Member::Image,
+            ReferenceKind::Element { .. } => Member::Element,
+            ReferenceKind::Video { .. } => Member::Video,
+        }
+    }
+}
+
+/// Members already promised a place: files on their way in that passed
+/// [`room_for`] and are not in the board yet (being shrunk or uploaded).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OnTheWay {
+    /// Images and elements.
+    pub images: usize,
+    pub videos: usize,
+}
+
+/// Why the cast has no room for another member.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum NoRoom {
+    #[error("the cast already has a reference video (@{0}); a board takes one")]
+    SecondVideo(String),
+    #[error("another video is already on its way in; a board takes one")]
+    VideoOnTheWay,
+    #[error("with a reference video a board lasts at most {max} s; the shots use {total} s")]
+    TooLongForVideo { total: u32, max: u32 },
+    #[error(
+        "with a reference video the cast holds at most {max} images and elements; it has {count}"
+    )]
+    TooManyForVideo { count: usize, max: usize },
+    #[error("the cast already holds {count} images and elements, the most Kling takes{}",
+        if *with_video { " with a reference video" } else { "" })]
+    Full {
+        count: usize,
+        max: usize,
+        with_video: bool,
+    },
+}
+
+impl NoRoom {
+    /// What the user can do about it.
+    pub fn remedy(&self) -> &'static str {
+        match self {
+            NoRoom::SecondVideo(_) => "Remove it first.",
+            NoRoom::VideoOnTheWay => "Wait for it, or remove it once it is in.",
+            NoRoom::TooLongForVideo { .. } => "Shorten the shots first.",
+            NoRoom::TooManyForVideo { .. } => "Remove some first.",
+            NoRoom::Full { .. } => "Remove one first.",
+        }
+    }
+
+    /// The reason and the remedy, as sentences.
+    pub fn sentence(&self) -> String {
+        let reason = self.to_string();
+        let mut chars = reason.chars();
+        let first: String = chars
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default();
+        format!("{first}{}. {}", chars.as_str(), self.remedy())
+    }
+}
+
+/// Whether `board` has room for one more `member`, besides those
+/// `on_the_way`: one video at most, and with it a shorter board and fewer
+/// images and elements; at most seven images and elements without one.
+pub fn room_for(board: &Board, member: Member, on_the_way: OnTheWay) -> Result<(), NoRoom> {
+    let video = board.video().map(|v| v.name.clone());
+    let images = board.images().count() + board.elements().count() + on_the_way.images;
+    if member == Member::Video {
+        if let Some(v) = video {
+            return Err(NoRoom::SecondVideo(v));
+        }
+        if on_the_way.videos > 0 {
+            return Err(NoRoom::VideoOnTheWay);
+        }
+        let total = board.total_seconds();
+        if total > MAX_TOTAL_SECONDS_WITH_VIDEO {
+            return Err(NoRoom::TooLongForVideo {
+                total,
+                max: MAX_TOTAL_SECONDS_WITH_VIDEO,
+            });
+        }
+        if images > MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO {
+            return Err(NoRoom::TooManyForVideo {
+                count: images,
+                max: MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO,
+            });
+        }
+        return Ok(());
+    }
+    let with_video = video.is_some() || on_the_way.videos > 0;
+    let max = if on_the_way.videos > 0 {
+        MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO
+    } else {
+        board.max_images_and_elements()
+    };
+    if images >= max {
+        return Err(NoRoom::Full {
+            count: images,
+            max,
+            with_video,
+        });
+    }
+    Ok(())
+}
+
+/// What [`add`] did besides adding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    /// A reference video turned sound off (Kling makes no audio with one).
+    pub sound_turned_off: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum AddError {
+    #[error("name: {0}")]
+    BadName(String),
+    #[error("@{0} is already in the cast; names must be unique")]
+    Taken(String),
+    #[error(transparent)]
+    NoRoom(#[from] NoRoom),
+}
+
+/// Adds `reference` to the cast if its name is valid and free and the
+/// cast has room for it besides those `on_the_way`; a video turns sound
+/// off.
+pub fn add(
+    board: &mut Board,
+    reference: Reference,
+    on_the_way: OnTheWay,
+) -> Result<Added, AddError> {
+    if let Some(why) = name_problem(&reference.name) {
+        return Err(AddError::BadName(why));
+    }
+    if board.reference(&reference.name).is_some() {
+        return Err(AddError::Taken(reference.name));
+    }
+    let member = Member::of(&reference);
+    room_for(board, member, on_the_way)?;
+    let sound_turned_off = member == Member::Video && board.sound;
+    if sound_turned_off {
+        board.sound = false;
+    }
+    board.references.push(reference);
+    Ok(Added { sound_turned_off })
+}
 
 /// A place in the board that cites a reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +365,121 @@ mod tests {
         ];
         b.first_frame = Some("mia".into());
         b
+    }
+
+    fn images(n: usize) -> Board {
+        let mut b = Board {
+            shots: vec![Shot::new("x", 5)],
+            ..Board::default()
+        };
+        for i in 0..n {
+            b.references.push(Reference::image(
+                format!("p{i}"),
+                format!("https://x.test/{i}.png"),
+            ));
+        }
+        b
+    }
+
+    #[test]
+    fn room_counts_members_on_the_way() {
+        let none = OnTheWay::default();
+        assert_eq!(room_for(&images(6), Member::Image, none), Ok(()));
+        let full = NoRoom::Full {
+            count: 7,
+            max: 7,
+            with_video: false,
+        };
+        assert_eq!(
+            room_for(&images(7), Member::Element, none),
+            Err(full.clone())
+        );
+        // Six in the board and one promised: the seventh slot is taken.
+        let one = OnTheWay {
+            images: 1,
+            videos: 0,
+        };
+        assert_eq!(room_for(&images(6), Member::Image, one), Err(full.clone()));
+        assert_eq!(
+            full.sentence(),
+            "The cast already holds 7 images and elements, the most Kling takes. Remove one first."
+        );
+    }
+
+    #[test]
+    fn a_video_needs_a_short_board_and_a_small_cast() {
+        let none = OnTheWay::default();
+        assert_eq!(room_for(&images(4), Member::Video, none), Ok(()));
+        assert_eq!(
+            room_for(&images(5), Member::Video, none),
+            Err(NoRoom::TooManyForVideo { count: 5, max: 4 })
+        );
+        let mut long = images(0);
+        long.shots = vec![Shot::new("a", 6), Shot::new("b", 6)];
+        let err = room_for(&long, Member::Video, none).unwrap_err();
+        assert_eq!(err, NoRoom::TooLongForVideo { total: 12, max: 10 });
+        assert_eq!(
+            err.sentence(),
+            "With a reference video a board lasts at most 10 s; the shots use 12 s. Shorten the shots first."
+        );
+        // A video on its way: no second one, and images count against 4.
+        let video = OnTheWay {
+            images: 0,
+            videos: 1,
+        };
+        assert_eq!(
+            room_for(&images(0), Member::Video, video),
+            Err(NoRoom::VideoOnTheWay)
+        );
+        assert_eq!(
+            room_for(&images(4), Member::Image, video),
+            Err(NoRoom::Full {
+                count: 4,
+                max: 4,
+                with_video: true
+            })
+        );
+    }
+
+    #[test]
+    fn add_checks_the_name_and_the_room_and_turns_sound_off_for_a_video() {
+        let none = OnTheWay::default();
+        let mut b = images(1);
+        b.sound = true;
+        assert_eq!(
+            add(&mut b, Reference::image("p0", "https://x.test/a.png"), none),
+            Err(AddError::Taken("p0".into()))
+        );
+        assert!(matches!(
+            add(
+                &mut b,
+                Reference::image("has space", "https://x.test/a.png"),
+                none
+            ),
+            Err(AddError::BadName(_))
+        ));
+        assert_eq!(b.references.len(), 1, "nothing added on a refusal");
+        let added = add(&mut b, Reference::element("lamp", 3), none).unwrap();
+        assert!(!added.sound_turned_off);
+        assert!(b.sound);
+        let clip = Reference::video(
+            "moves",
+            "https://x.test/m.mp4",
+            crate::reference::VideoUse::Feature,
+        );
+        let added = add(&mut b, clip.clone(), none).unwrap();
+        assert!(added.sound_turned_off);
+        assert!(!b.sound);
+        let again = Reference::video(
+            "moves2",
+            "https://x.test/n.mp4",
+            crate::reference::VideoUse::Feature,
+        );
+        assert_eq!(
+            add(&mut b, again, none),
+            Err(AddError::NoRoom(NoRoom::SecondVideo("moves".into())))
+        );
+        assert_eq!(b.references.len(), 3);
     }
 
     #[test]
