@@ -296,7 +296,15 @@ async fn store(editor: Editor, settings: Settings, intakes: Intakes, prepared: P
     } = prepared;
     let transport = settings.transport();
     let url = transport.uploads_url();
-    let progress = move |f: f64| intakes.set(id, |i| i.stage = Stage::Uploading(f));
+    // The bar moves in steps of a hundredth: the browser may report far
+    // more often than that, and each report redraws the list.
+    let shown = std::cell::Cell::new(0.0);
+    let progress = move |f: f64| {
+        if f - shown.get() >= 0.01 || f >= 1.0 {
+            shown.set(f);
+            intakes.set(id, |i| i.stage = Stage::Uploading(f));
+        }
+    };
     let stored = match crate::upload::send(&url, &transport.api_headers(), &blob, progress).await {
         Ok(s) => s,
         Err(why) => return intakes.refuse(id, vec![format!("Not uploaded: {why}.")]),
