@@ -5,7 +5,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use storyreel_core::cast::{self, AddError};
+use storyreel_core::cast::AddError;
 use storyreel_core::reference::{name_problem, src_problem};
 use storyreel_core::{Reference, VideoUse};
 
@@ -215,10 +215,7 @@ fn AddByAddress(intakes: Intakes) -> impl IntoView {
             }
         };
         let on_the_way = intakes.on_the_way(None);
-        let Some(added) = board.try_maybe_update(|b| {
-            let r = cast::add(b, reference, on_the_way);
-            (r.is_ok(), r)
-        }) else {
+        let Some(added) = editor.add_to_cast(reference, on_the_way) else {
             return;
         };
         let added = match added {

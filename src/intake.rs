@@ -329,10 +329,7 @@ async fn store(editor: Editor, settings: Settings, intakes: Intakes, prepared: P
         Reference::image(name.clone(), stored.reference)
     };
     let on_the_way = intakes.on_the_way(Some(id));
-    let Some(added) = editor.board.try_maybe_update(|b| {
-        let r = cast::add(b, reference, on_the_way);
-        (r.is_ok(), r)
-    }) else {
+    let Some(added) = editor.add_to_cast(reference, on_the_way) else {
         return;
     };
     let added = match added {

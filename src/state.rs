@@ -9,10 +9,11 @@
 //! set the board, so they can never start a generation.
 
 use leptos::prelude::*;
+use storyreel_core::cast;
 use storyreel_core::edit::{self, EditError};
 use storyreel_core::history::{EditKind, History};
 use storyreel_core::rules::{self, Report};
-use storyreel_core::Board;
+use storyreel_core::{Board, Reference};
 
 /// A message shown in the status line.
 #[derive(Clone, Debug, PartialEq)]
@@ -310,5 +311,18 @@ impl Editor {
         self.keys.set(keys);
         self.history.update_value(History::break_coalescing);
         self.board.set(board);
+    }
+
+    /// Adds `reference` to the cast by `core::cast::add` (the board is
+    /// touched only if it is added); `None` once the editor is gone.
+    pub fn add_to_cast(
+        &self,
+        reference: Reference,
+        on_the_way: cast::OnTheWay,
+    ) -> Option<Result<cast::Added, cast::AddError>> {
+        self.board.try_maybe_update(|b| {
+            let r = cast::add(b, reference, on_the_way);
+            (r.is_ok(), r)
+        })
     }
 }

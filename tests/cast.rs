@@ -81,6 +81,33 @@ async fn saved_board(h: &Harness) -> Value {
     serde_json::from_str(text.as_str().unwrap_or("null")).expect("saved board is JSON")
 }
 
+/// Waits (up to a minute: shrinking a big file takes several encodes)
+/// until `name` is in the cast, failing at once if a file is refused;
+/// returns the SHA-256 of the upload it cites.
+async fn added_upload(h: &Harness, name: &str) -> String {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    while h.find_all(&format!("#ref-{name}")).await.is_empty() {
+        let refused = h.find_all("#cast-intake .intake-item.refused").await;
+        if let Some(r) = refused.first() {
+            panic!("refused: {}", r.text().await.unwrap_or_default());
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{name} was not added in time"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let board = saved_board(h).await;
+    let src = board["references"]
+        .as_array()
+        .and_then(|refs| refs.iter().find(|r| r["name"] == name))
+        .and_then(|r| r["src"].as_str())
+        .unwrap_or_else(|| panic!("@{name} in the saved board: {board}"));
+    src.strip_prefix("upload:")
+        .unwrap_or_else(|| panic!("@{name} is not an upload: {src}"))
+        .to_string()
+}
+
 /// Files stored by the server under `dir`, at any depth.
 fn stored_files(dir: &std::path::Path) -> usize {
     let mut count = 0;
@@ -260,21 +287,7 @@ async fn a_big_photo_is_shrunk_in_the_browser_before_upload() {
     }
     let note = h.text("#cast-intake .intake-note").await;
     assert!(note.starts_with("Resized 5000×3500"), "{note}");
-    let wait = std::time::Duration::from_secs(60);
-    let deadline = tokio::time::Instant::now() + wait;
-    while h.find_all("#ref-huge").await.is_empty() {
-        let refused = h.find_all("#cast-intake .intake-item.refused").await;
-        if let Some(r) = refused.first() {
-            panic!("refused: {}", r.text().await.unwrap_or_default());
-        }
-        assert!(tokio::time::Instant::now() < deadline, "upload timed out");
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    let src = saved_board(&h).await["references"][0]["src"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let sha = src.strip_prefix("upload:").unwrap().to_string();
+    let sha = added_upload(&h, "huge").await;
     let got = h
         .eval(
             "const b = await (await fetch(arguments[0])).blob();
@@ -308,6 +321,9 @@ async fn a_big_photo_is_shrunk_in_the_browser_before_upload() {
         json!(["blob:", expected.0, expected.1]),
         "{thumb} for an upload of {w}×{h_}"
     );
+    h.eval("document.getElementById('cast').scrollIntoView();", vec![])
+        .await;
+    h.screenshot("cast-shrunk-photo").await;
     // After a reload it comes from the server.
     h.goto("/").await;
     let thumb = h
@@ -368,21 +384,7 @@ async fn a_transparent_png_over_the_byte_limit_becomes_a_jpeg_on_white() {
     )
     .await;
     assert!(sizes[0].as_u64().unwrap() > 10 * 1024 * 1024, "{sizes}");
-    let wait = std::time::Duration::from_secs(60);
-    let deadline = tokio::time::Instant::now() + wait;
-    while h.find_all("#ref-cutout").await.is_empty() {
-        let refused = h.find_all("#cast-intake .intake-item.refused").await;
-        if let Some(r) = refused.first() {
-            panic!("refused: {}", r.text().await.unwrap_or_default());
-        }
-        assert!(tokio::time::Instant::now() < deadline, "upload timed out");
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    let src = saved_board(&h).await["references"][0]["src"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let sha = src.strip_prefix("upload:").unwrap().to_string();
+    let sha = added_upload(&h, "cutout").await;
     let got = h
         .eval(
             "const b = await (await fetch(arguments[0])).blob();
