@@ -10,7 +10,8 @@
 //!   does (the core's journal and transport, `tests/driver/mod.rs`), with
 //!   the journal's waits divided by 40.
 //!
-//! In the fault phase a task queues simulator faults every 250 ms (dropped
+//! In the fault phase a task queues simulator faults every 250 ms on
+//! average, 125–375 ms apart so it never keeps step with a job (dropped
 //! answers, resets, truncated bodies, Kling 5000 and 1303, a gateway's
 //! 502/503, slow answers) on creates, polls and lookups. At the end of
 //! each phase the jobs still running get 30 s to finish; a job that did
@@ -314,6 +315,12 @@ async fn phase(
         );
         tokio::spawn(async move {
             let mut n = 0;
+            // 125–375 ms between batches, 250 ms on average: at a fixed
+            // 250 ms the injector kept step with a job polling at the
+            // drivers' capped 250 ms, so every poll of that one job came
+            // just after a new batch and failed, until it gave up.
+            let mut jitter = driver::Jitter::new(7);
+            let pause = |j: f64| Duration::from_millis(125 + (j * 250.0) as u64);
             while injecting.load(Ordering::Relaxed) && Instant::now() < end {
                 // Keep the queue short: faults that pile up while few jobs
                 // run would all land on the last ones at the end of the
@@ -323,14 +330,14 @@ async fn phase(
                     .as_u64()
                     .unwrap_or(0);
                 if queued > MAX_QUEUED_FAULTS {
-                    tokio::time::sleep(Duration::from_millis(250)).await;
+                    tokio::time::sleep(pause(jitter.next())).await;
                     continue;
                 }
                 let (plan, count) = fault_batch(n);
                 driver::add_faults(&client, &base, &plan).await;
                 injected.fetch_add(count, Ordering::Relaxed);
                 n += 1;
-                tokio::time::sleep(Duration::from_millis(250)).await;
+                tokio::time::sleep(pause(jitter.next())).await;
             }
         })
     };
@@ -482,7 +489,7 @@ async fn main() -> Result<(), String> {
         "## Load: mixed workload on loopback (goal: {rate} status requests/s held, plus job lifecycles, with p99 under {P99_BOUND_MS:.0} ms and no errors; no job lost or created twice under faults)\n\n"
     ));
     md.push_str(&format!(
-        "Written by `cargo xtask bench` (`crates/server/examples/load_bench.rs`). The release `storyreel-server` with the Kling simulator (`--sim-submit-ms {SIM_SUBMIT_MS} --sim-process-ms {SIM_PROCESS_MS}`, `--rate-limit-per-minute 0 --max-jobs-per-client 0`, `RUST_LOG=warn`) on loopback; the load generator (reqwest, keep-alive) in another process on the same 2 cores. Each phase runs {secs} s: `GET /api/status` at a fixed {rate}/s (a token bucket of {} feeding {STATUS_WORKERS} workers; a token finding the bucket full counts as missed), and at the same time {JOB_DRIVERS} job drivers each running one Kling job after another through `/api/kling` as the browser does: the core's journal (`journal::Entry`) decides, `transport::Transport` builds the calls, the answers go back into the journal, and its waits are slept divided by 40 (at most 250 ms). The clip is not downloaded. Jobs still running at the end get {} s to finish; one that does not is lost. Latency is from sending to the last body byte, exact percentiles over every request. In the fault phase the simulator is sent a batch of faults every 250 ms while fewer than {MAX_QUEUED_FAULTS} are waiting (so a backlog never lands on the last jobs of a phase): 2 creates and 3 polls in turn dropped, reset, truncated, refused with Kling 5000 or 1303, a gateway's 502/503 page, or slow (300–400 ms), and a lookup in ten refused. A 3 s warm-up precedes the phases. The server's RSS (`VmRSS`) is read just before and after each phase's load; between them the benchmark lists every task (500 a page) for the duplicate check, which the allocator keeps.\n\n",
+        "Written by `cargo xtask bench` (`crates/server/examples/load_bench.rs`). The release `storyreel-server` with the Kling simulator (`--sim-submit-ms {SIM_SUBMIT_MS} --sim-process-ms {SIM_PROCESS_MS}`, `--rate-limit-per-minute 0 --max-jobs-per-client 0`, `RUST_LOG=warn`) on loopback; the load generator (reqwest, keep-alive) in another process on the same 2 cores. Each phase runs {secs} s: `GET /api/status` at a fixed {rate}/s (a token bucket of {} feeding {STATUS_WORKERS} workers; a token finding the bucket full counts as missed), and at the same time {JOB_DRIVERS} job drivers each running one Kling job after another through `/api/kling` as the browser does: the core's journal (`journal::Entry`) decides, `transport::Transport` builds the calls, the answers go back into the journal, and its waits are slept divided by 40 (at most 250 ms). The clip is not downloaded. Jobs still running at the end get {} s to finish; one that does not is lost. Latency is from sending to the last body byte, exact percentiles over every request. In the fault phase the simulator is sent a batch of faults every 250 ms on average (125–375 ms apart, so it never keeps step with a job's polls) while fewer than {MAX_QUEUED_FAULTS} are waiting (so a backlog never lands on the last jobs of a phase): 2 creates and 3 polls in turn dropped, reset, truncated, refused with Kling 5000 or 1303, a gateway's 502/503 page, or slow (300–400 ms), and a lookup in ten refused. A 3 s warm-up precedes the phases. The server's RSS (`VmRSS`) is read just before and after each phase's load; between them the benchmark lists every task (500 a page) for the duplicate check, which the allocator keeps.\n\n",
         burst(rate),
         DRAIN.as_secs()
     ));
