@@ -298,12 +298,32 @@ pub fn key_from_random(bytes: &[u8]) -> Result<String, JobError> {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// `base` (at most `cap`) moved by `jitter` (clamped to 0–1; not a number
+/// is 0) times [`JITTER_SPREAD`] of itself: up while under the cap, down
+/// once at it, so delays that reached the cap still differ between jobs
+/// (jobs started together do not poll in step for ever).
+pub fn spread(base: u64, cap: u64, jitter: f64) -> u64 {
+    let fraction = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    // `base` ≤ `cap` (30 s here), so the product is exact enough and in range.
+    let base = base.min(cap);
+    let extra = (base as f64 * JITTER_SPREAD * fraction) as u64;
+    if base >= cap {
+        cap - extra
+    } else {
+        (base + extra).min(cap)
+    }
+}
+
 /// How long to wait before poll number `attempt` (0-based).
 ///
 /// Exponential: 2 s, 4 s, 8 s, 16 s, then 30 s. After a rate or
 /// concurrency refusal (Kling 1302/1303, HTTP 429) the schedule is one step
-/// further on, and never under 1 s. `jitter` (clamped to 0–1; `None` is 0)
-/// adds up to 20 % of the delay, still capped at 30 s, so the result is
+/// further on, and never under 1 s. `jitter` (0–1, see [`spread`]) adds up
+/// to 20 % of the delay, or at 30 s takes up to 20 % off, so the result is
 /// deterministic for a given jitter.
 pub fn next_poll_delay_ms(
     attempt: u32,
@@ -320,13 +340,7 @@ pub fn next_poll_delay_ms(
     let base = FIRST_POLL_DELAY_MS
         .saturating_mul(1u64 << step)
         .min(MAX_POLL_DELAY_MS);
-    let fraction = match jitter {
-        Some(j) if j.is_finite() => j.clamp(0.0, 1.0),
-        _ => 0.0,
-    };
-    // `base` ≤ 30 000, so the product is exact enough and in range.
-    let extra = (base as f64 * JITTER_SPREAD * fraction) as u64;
-    let delay = (base + extra).min(MAX_POLL_DELAY_MS);
+    let delay = spread(base, MAX_POLL_DELAY_MS, jitter.unwrap_or(0.0));
     if limited {
         delay.max(MIN_DELAY_AFTER_LIMIT_MS)
     } else {
@@ -566,7 +580,14 @@ mod tests {
         assert_eq!(next_poll_delay_ms(0, None, Some(7.0)), 2_400, "clamped");
         assert_eq!(next_poll_delay_ms(0, None, Some(-1.0)), 2_000);
         assert_eq!(next_poll_delay_ms(0, None, Some(f64::NAN)), 2_000);
-        assert_eq!(next_poll_delay_ms(4, None, Some(1.0)), 30_000, "capped");
+        // At the cap the jitter goes below it.
+        assert_eq!(next_poll_delay_ms(4, None, Some(1.0)), 24_000);
+        assert_eq!(next_poll_delay_ms(40, None, Some(0.5)), 27_000);
+        assert_eq!(
+            next_poll_delay_ms(3, None, Some(1.0)),
+            19_200,
+            "under the cap"
+        );
         assert_eq!(
             next_poll_delay_ms(0, None, Some(0.3)),
             next_poll_delay_ms(0, None, Some(0.3)),

@@ -676,17 +676,13 @@ pub fn is_duplicate_key(failure: &Failure) -> bool {
 }
 
 /// The pause before retry number `attempt` (0-based) of a create or a
-/// lookup: 1 s, 2 s, 4 s … up to 30 s, plus up to 20 % jitter.
+/// lookup: 1 s, 2 s, 4 s … up to 30 s, with up to 20 % jitter (added
+/// under 30 s, taken off at it; see [`crate::job::spread`]).
 pub fn retry_delay_ms(attempt: u32, jitter: f64) -> u64 {
     let base = 1_000u64
         .saturating_mul(1u64 << attempt.min(5))
         .min(MAX_RETRY_DELAY_MS);
-    let j = if jitter.is_finite() {
-        jitter.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (base + (base as f64 * crate::job::JITTER_SPREAD * j) as u64).min(MAX_RETRY_DELAY_MS)
+    crate::job::spread(base, MAX_RETRY_DELAY_MS, jitter)
 }
 
 fn network_failure(message: String) -> Failure {
