@@ -30,7 +30,6 @@
 #[path = "../tests/driver/mod.rs"]
 mod driver;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -42,7 +41,7 @@ use storyreel_core::transport::Transport;
 
 #[path = "bench_support/mod.rs"]
 mod bench_support;
-use bench_support::{root, write_section, Proc};
+use bench_support::{root, spawn_announcing, write_section, Proc};
 
 /// Workers taking status tokens.
 const STATUS_WORKERS: usize = 16;
@@ -84,50 +83,33 @@ fn server_bin() -> PathBuf {
 }
 
 fn spawn_server(dist: &Path) -> Result<(Proc, String), String> {
-    let bin = server_bin();
-    let mut child = Command::new(&bin)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--sim-control",
-            "--sim-submit-ms",
-            SIM_SUBMIT_MS,
-            "--sim-process-ms",
-            SIM_PROCESS_MS,
-            "--sim-max-concurrent",
-            "100000",
-            // One client sending thousands of requests and creates.
-            "--rate-limit-per-minute",
-            "0",
-            "--max-jobs-per-client",
-            "0",
-        ])
-        .arg("--dist")
-        .arg(dist)
-        .env_clear()
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        // The fault phase makes it log every 5xx.
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let proc = Proc(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(i) = line.find("listening on http://") {
-                let _ = tx.send(line[i + "listening on ".len()..].trim().to_string());
-            }
-        }
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(15))
-        .map_err(|_| format!("{} did not announce its address", bin.display()))?;
-    Ok((proc, url))
+    let mut cmd = Command::new(server_bin());
+    cmd.args([
+        "serve",
+        "--addr",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--sim-control",
+        "--sim-submit-ms",
+        SIM_SUBMIT_MS,
+        "--sim-process-ms",
+        SIM_PROCESS_MS,
+        "--sim-max-concurrent",
+        "100000",
+        // One client sending thousands of requests and creates.
+        "--rate-limit-per-minute",
+        "0",
+        "--max-jobs-per-client",
+        "0",
+    ])
+    .arg("--dist")
+    .arg(dist)
+    .env_clear()
+    .env("RUST_LOG", "warn")
+    // The fault phase makes it log every 5xx.
+    .stderr(Stdio::null());
+    spawn_announcing(cmd)
 }
 
 #[derive(Default)]

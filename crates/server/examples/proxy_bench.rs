@@ -11,9 +11,8 @@
 //! (`cargo xtask bench` does all three). With `STORYREEL_BENCH_OUT` set,
 //! the results replace their own section of that Markdown file.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,7 +21,7 @@ use axum::Router;
 
 #[path = "bench_support/mod.rs"]
 mod bench_support;
-use bench_support::{root, write_section, Proc};
+use bench_support::{root, spawn_announcing, write_section, Proc};
 
 const KEY: &str = "bench-fal-key";
 const ENDPOINT: &str = "fal-ai/kling-video/o3/standard/text-to-video";
@@ -32,30 +31,6 @@ const SERIAL_REQUESTS: usize = 2_000;
 const LOADED_REQUESTS: usize = 20_000;
 const CONCURRENCY: usize = 32;
 const WARM_UP: usize = 500;
-
-/// Starts `cmd` and waits (15 s at most) for "listening on http://..." on
-/// its stdout.
-fn spawn_announcing(mut cmd: Command) -> Result<(Proc, String), String> {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let proc = Proc(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(i) = line.find("listening on http://") {
-                let _ = tx.send(line[i + "listening on ".len()..].trim().to_string());
-            }
-        }
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(15))
-        .map_err(|_| format!("{cmd:?} did not announce its address"))?;
-    Ok((proc, url))
-}
 
 #[derive(Clone)]
 struct Target {

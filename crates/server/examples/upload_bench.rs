@@ -7,9 +7,8 @@
 //! both). With `STORYREEL_BENCH_OUT` set, the results replace their own
 //! section of that Markdown file.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,7 +20,7 @@ const RUNS: usize = 3;
 
 #[path = "bench_support/mod.rs"]
 mod bench_support;
-use bench_support::{root, status_kib, write_section, Proc};
+use bench_support::{root, spawn_announcing, status_kib, write_section};
 
 /// An MP4 of `len` bytes: an `ftyp` box, then one `mdat` box of
 /// pseudo-random bytes (a video's media data does not compress), made as
@@ -72,26 +71,9 @@ async fn main() -> Result<(), String> {
         .arg("--upload-dir")
         .arg(store.path())
         .env_clear()
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let server = Proc(child);
+        .env("RUST_LOG", "warn");
+    let (server, base) = spawn_announcing(cmd)?;
     let pid = server.0.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(i) = line.find("listening on http://") {
-                let _ = tx.send(line[i + "listening on ".len()..].trim().to_string());
-            }
-        }
-    });
-    let base = rx
-        .recv_timeout(Duration::from_secs(15))
-        .map_err(|_| "the server did not announce its address".to_string())?;
     let client = reqwest::Client::new();
     // Warm up: one small upload, so the baseline includes a used runtime.
     let small = client

@@ -1,11 +1,14 @@
 //! What the server's benchmark examples share: a child process stopped on
-//! drop with its memory from `/proc`, the workspace root, and writing a
-//! section of BENCHMARKS.md between its own markers.
+//! drop with its memory from `/proc`, starting one that announces its
+//! address, the workspace root, and writing a section of BENCHMARKS.md
+//! between its own markers.
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Child;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 /// A child process that is stopped on drop.
 pub struct Proc(pub Child);
@@ -27,6 +30,30 @@ impl Proc {
     pub fn peak_rss_kib(&self) -> Option<u64> {
         self.kib("VmHWM")
     }
+}
+
+/// Starts `cmd` (its stdout piped; the rest as `cmd` sets it) and waits
+/// (15 s at most) for "listening on http://..." on its stdout; the
+/// process and that URL.
+pub fn spawn_announcing(mut cmd: Command) -> Result<(Proc, String), String> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let proc = Proc(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(i) = line.find("listening on http://") {
+                let _ = tx.send(line[i + "listening on ".len()..].trim().to_string());
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(15))
+        .map_err(|_| format!("{cmd:?} did not announce its address"))?;
+    Ok((proc, url))
 }
 
 /// A `/proc/PID/status` field (`VmRSS`, `VmHWM`) in KiB.
