@@ -271,23 +271,19 @@ async fn fal_and_replicate_answers_cut_short_are_relay_errors_too() {
     .await;
     let client = common::client();
     for id in ["short", "cut"] {
-        let res = client
+        let fal = client
             .get(format!("{base}/api/fal/proxy"))
-            .header("x-fal-target-url", format!("http://{up}/requests/{id}"))
-            .send()
-            .await
-            .expect("answer");
-        let (status, msg) = relay_error(res).await;
-        assert_eq!(status, 502, "fal {id}: {msg}");
-        assert!(msg.starts_with("fal's answer was cut off"), "{msg}");
-        let res = client
-            .get(format!("{base}/api/replicate/v1/predictions/{id}"))
-            .send()
-            .await
-            .expect("answer");
-        let (status, msg) = relay_error(res).await;
-        assert_eq!(status, 502, "Replicate {id}: {msg}");
-        assert!(msg.starts_with("Replicate's answer was cut off"), "{msg}");
+            .header("x-fal-target-url", format!("http://{up}/requests/{id}"));
+        let replicate = client.get(format!("{base}/api/replicate/v1/predictions/{id}"));
+        for (who, request) in [("fal", fal), ("Replicate", replicate)] {
+            let res = request.send().await.expect("answer");
+            let (status, msg) = relay_error(res).await;
+            assert_eq!(status, 502, "{who} {id}: {msg}");
+            assert!(
+                msg.starts_with(&format!("{who}'s answer was cut off")),
+                "{msg}"
+            );
+        }
     }
     let res = client
         .get(format!("{base}/api/replicate/v1/predictions/stall"))
