@@ -123,16 +123,20 @@ impl Intakes {
     /// The files that hold a place in the cast, but for `except`.
     pub fn on_the_way(&self, except: Option<u32>) -> OnTheWay {
         self.items.with_untracked(|all| {
+            let mut on = OnTheWay::default();
             let holding = all.iter().filter(|i| {
                 Some(i.id) != except
                     && i.reserved
                     && !matches!(i.stage, Stage::Refused(_) | Stage::Added(_))
             });
-            let (videos, images): (Vec<&Intake>, Vec<&Intake>) = holding.partition(|i| i.video);
-            OnTheWay {
-                images: images.len(),
-                videos: videos.len(),
+            for i in holding {
+                if i.video {
+                    on.videos += 1;
+                } else {
+                    on.images += 1;
+                }
             }
+            on
         })
     }
 }

@@ -16,9 +16,10 @@ use wasm_bindgen_futures::JsFuture;
 
 /// The worker: decodes the picture once per file (kept for retries until
 /// told to let go), draws it scaled, on white for JPEG, encodes, and
-/// answers the blob or an error text. Bilinear scaling (`low`) is as good
-/// as any down to half size and much cheaper; below that the browser's
-/// best filter avoids aliasing.
+/// answers the blob or an error text. Down to half size it scales with
+/// `medium` (bilinear with mipmaps: cheaper than `high`, and its output no
+/// larger); below that with `high`, which avoids aliasing. The page's own
+/// fallback in `Shrinker::encode` follows the same rule.
 const WORKER_JS: &str = r#"let kept = null;
 self.onmessage = async (e) => {
   const {id, file, w, h, mime, quality, opaque, release} = e.data;
@@ -217,7 +218,7 @@ impl Shrinker {
             context.set_fill_style_str("#fff");
             context.fill_rect(0.0, 0.0, width as f64, height as f64);
         }
-        // As in the worker: bilinear down to half size, the best below.
+        // As in the worker: `medium` down to half size, `high` below.
         let smoothing = if width * 2 >= bitmap.width() {
             "medium"
         } else {
