@@ -17,7 +17,7 @@ pub const DRAG_TYPE: &str = "application/x-storyreel-ref";
 pub enum Thumb {
     Image(String),
     Video(String),
-    Element(u64),
+    Element(String),
     None,
 }
 
@@ -33,7 +33,7 @@ pub fn thumb_of(editor: Editor, settings: Settings, name: &str) -> Thumb {
             Some(ReferenceKind::Video { src, .. }) => {
                 transport.view_url(src).map_or(Thumb::None, Thumb::Video)
             }
-            Some(ReferenceKind::Element { element_id }) => Thumb::Element(*element_id),
+            Some(ReferenceKind::Element { element_id }) => Thumb::Element(element_id.clone()),
             None => Thumb::None,
         })
 }

@@ -193,15 +193,14 @@ fn AddByAddress(intakes: Intakes) -> impl IntoView {
             return;
         }
         let reference = match k.as_str() {
-            "element" => match v.parse::<u64>() {
-                Ok(id) if id > 0 => Reference::element(n.clone(), id),
-                _ => {
-                    error.set(Some(
-                        "Element id: a Kling element id is a positive whole number.".into(),
-                    ));
+            "element" => {
+                let id = v.trim();
+                if let Some(why) = storyreel_core::reference::element_id_problem(id) {
+                    error.set(Some(format!("Element id: {why}.")));
                     return;
                 }
-            },
+                Reference::element(n.clone(), id)
+            }
             other => {
                 if let Some(why) = src_problem(&v) {
                     error.set(Some(format!("URL: {why}.")));

@@ -91,7 +91,7 @@ pub fn png_url(board: &Board) -> Result<String, JsValue> {
     let summary = format!(
         "{} · {} · {} · sound {} · {} s in {} shot{}",
         board.provider.label(),
-        board.mode.label(),
+        board.resolution.label(),
         board.aspect_ratio.as_str(),
         if board.sound { "on" } else { "off" },
         seconds,

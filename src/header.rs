@@ -2,7 +2,7 @@
 //! share.
 
 use leptos::prelude::*;
-use storyreel_core::{cost, AspectRatio, Mode, Provider};
+use storyreel_core::{cost, AspectRatio, Provider, Resolution};
 
 use crate::file_io::FileMenu;
 use crate::generate::Generate;
@@ -25,7 +25,7 @@ pub fn Header() -> impl IntoView {
     // controls below.
     let title = Memo::new(move |_| board.with(|b| b.title.clone()));
     let provider = Memo::new(move |_| board.with(|b| b.provider));
-    let mode = Memo::new(move |_| board.with(|b| b.mode));
+    let resolution = Memo::new(move |_| board.with(|b| b.resolution));
     let aspect = Memo::new(move |_| board.with(|b| b.aspect_ratio));
     let sound = Memo::new(move |_| board.with(|b| b.sound));
     let destination = Memo::new(move |_| board.with(storyreel_core::request::destination));
@@ -35,7 +35,7 @@ pub fn Header() -> impl IntoView {
         board.with(|b| {
             (
                 b.provider,
-                b.mode,
+                b.resolution,
                 b.total_seconds(),
                 b.shots.len(),
                 b.first_frame.is_some(),
@@ -98,24 +98,34 @@ pub fn Header() -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    <span>"Mode"</span>
+                    <span>"Resolution"</span>
                     <select
-                        id="setting-mode"
+                        id="setting-resolution"
                         on:change=move |ev| {
-                            if let Some(m) = Mode::parse(&event_target_value(&ev)) {
-                                board.update(|b| b.mode = m);
+                            if let Some(r) = Resolution::parse(&event_target_value(&ev)) {
+                                board.update(|b| b.resolution = r);
                             }
                         }
                     >
-                        {Mode::ALL
+                        {Resolution::ALL
                             .into_iter()
-                            .map(|m| {
+                            .map(|r| {
+                                let text = move || {
+                                    // A second's price depends on these alone.
+                                    (provider.get(), sound.get(), has_video.get());
+                                    let price = board
+                                        .with_untracked(|b| cost::per_second_text(b, r));
+                                    match price {
+                                        Some(p) => format!("{} · {p}", r.label()),
+                                        None => r.label().to_string(),
+                                    }
+                                };
                                 view! {
                                     <option
-                                        value=m.as_str()
-                                        selected=move || mode.get() == m
+                                        value=r.as_str()
+                                        selected=move || resolution.get() == r
                                     >
-                                        {m.label()}
+                                        {text}
                                     </option>
                                 }
                             })

@@ -73,7 +73,7 @@ fn summary(board: &Board) -> String {
     format!(
         "{} · {} · {} · sound {} · {} s in {} shot{}",
         board.provider.label(),
-        board.mode.label(),
+        board.resolution.label(),
         board.aspect_ratio.as_str(),
         if board.sound { "on" } else { "off" },
         board.total_seconds(),

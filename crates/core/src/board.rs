@@ -1,10 +1,14 @@
-//! The board: settings, a cast of references and an ordered list of shots.
+//! The board: settings, a cast of references and an ordered list of shots
+//! (format version 2; version 1 is upgraded as it is read, `wire.rs`).
 
 use serde::{Deserialize, Serialize};
 
-use crate::format::FormatV1;
 use crate::limits;
 use crate::reference::{Reference, ReferenceKind};
+
+mod wire;
+
+pub use wire::{FormatTag, FORMAT_V1, FORMAT_V2};
 
 /// Where a generation goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -40,34 +44,74 @@ impl Provider {
     }
 }
 
-/// Quality tier: std is 720p, pro is 1080p.
+/// Output resolution (Kling's `settings.resolution`; on the legacy design
+/// `mode`: std is 720p, pro is 1080p, `4k` is 4K).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    Std,
+pub enum Resolution {
+    #[serde(rename = "720p")]
+    P720,
     #[default]
-    Pro,
+    #[serde(rename = "1080p")]
+    P1080,
+    #[serde(rename = "4k")]
+    K4,
 }
 
-impl Mode {
-    pub const ALL: [Mode; 2] = [Mode::Std, Mode::Pro];
+impl Resolution {
+    pub const ALL: [Resolution; 3] = [Resolution::P720, Resolution::P1080, Resolution::K4];
 
+    /// The value of the board format and of Kling's `settings.resolution`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Mode::Std => "std",
-            Mode::Pro => "pro",
+            Resolution::P720 => "720p",
+            Resolution::P1080 => "1080p",
+            Resolution::K4 => "4k",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            Mode::Std => "Std 720p",
-            Mode::Pro => "Pro 1080p",
+            Resolution::P720 => "720p",
+            Resolution::P1080 => "1080p",
+            Resolution::K4 => "4K",
         }
     }
 
-    pub fn parse(s: &str) -> Option<Mode> {
-        Mode::ALL.into_iter().find(|m| m.as_str() == s)
+    pub fn parse(s: &str) -> Option<Resolution> {
+        Resolution::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Kling's legacy `mode` for this resolution.
+    pub fn legacy_mode(self) -> &'static str {
+        match self {
+            Resolution::P720 => "std",
+            Resolution::P1080 => "pro",
+            Resolution::K4 => "4k",
+        }
+    }
+
+    /// The resolution of a version-1 board's `mode` (`std`, `pro`).
+    pub fn from_v1_mode(mode: &str) -> Option<Resolution> {
+        match mode {
+            "std" => Some(Resolution::P720),
+            "pro" => Some(Resolution::P1080),
+            _ => None,
+        }
+    }
+
+    /// The output frame's size in pixels, width by height, at `aspect`.
+    pub fn frame_size(self, aspect: AspectRatio) -> (u32, u32) {
+        let short = match self {
+            Resolution::P720 => 720,
+            Resolution::P1080 => 1080,
+            Resolution::K4 => 2160,
+        };
+        let long = short * 16 / 9;
+        match aspect {
+            AspectRatio::Landscape => (long, short),
+            AspectRatio::Portrait => (short, long),
+            AspectRatio::Square => (short, short),
+        }
     }
 }
 
@@ -118,45 +162,33 @@ impl Shot {
     }
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// A storyboard, as saved, exported, shared and sent.
 ///
 /// The video's length is the sum of the shot durations; it is never stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "wire::BoardFile")]
 pub struct Board {
-    pub format: FormatV1,
-    #[serde(default)]
+    pub format: FormatTag,
     pub title: String,
-    #[serde(default)]
     pub provider: Provider,
-    #[serde(default)]
-    pub mode: Mode,
-    #[serde(default)]
+    pub resolution: Resolution,
     pub aspect_ratio: AspectRatio,
-    #[serde(default = "yes")]
     pub sound: bool,
-    #[serde(default)]
     pub prompt: String,
-    #[serde(default)]
     pub references: Vec<Reference>,
-    #[serde(default)]
     pub first_frame: Option<String>,
-    #[serde(default)]
     pub last_frame: Option<String>,
     pub shots: Vec<Shot>,
 }
 
 impl Default for Board {
-    /// A fresh board: one empty five-second shot, pro, 16:9, sound on.
+    /// A fresh board: one empty five-second shot, 1080p, 16:9, sound on.
     fn default() -> Board {
         Board {
-            format: FormatV1,
+            format: FormatTag,
             title: String::new(),
             provider: Provider::default(),
-            mode: Mode::default(),
+            resolution: Resolution::default(),
             aspect_ratio: AspectRatio::default(),
             sound: true,
             prompt: String::new(),

@@ -3,46 +3,38 @@
 //! All prices live in [`PRICES`]; amounts are kept in thousandths of a
 //! dollar so that sums are exact.
 
-use crate::board::{Board, Mode, Provider};
-use crate::kling::Route;
+use crate::board::{Board, Provider, Resolution};
 
 /// Where the prices come from, and when they were read.
 pub const PRICE_SOURCE: &str =
-    "Kling 3.0 API specification, prepaid resource packs (list price); fal O3 model pages. As collected in providers.md §1.11 and §2.9, 2026-11.";
+    "Kling pricing page (video, 3.0 Omni; list price of 1 unit = $0.14), as collected in providers.md §0.6, 2026-09; fal O3 model pages (providers.md §2.9).";
 
 /// Kling's list price of one unit, in thousandths of a dollar.
 pub const MILLI_USD_PER_UNIT: u32 = 140;
 
-/// Which model family a price row is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Model {
-    /// `kling-v3-omni` (O3).
-    Omni,
-    /// `kling-v3`, used for first-frame multi-shot.
-    V3,
-}
-
-/// Units per second of output, in tenths of a unit.
+/// Units per second of 3.0 Omni output at one resolution, in tenths of a
+/// unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PriceRow {
-    pub model: Model,
-    pub mode: Mode,
+    pub resolution: Resolution,
+    /// No video input, no native audio.
     pub silent: u32,
+    /// No video input, native audio.
     pub with_sound: u32,
     /// With a reference video (sound is always off then).
-    pub with_video: Option<u32>,
+    pub with_video: u32,
 }
 
 impl PriceRow {
     /// Units per second (tenths) for a request with or without a reference
-    /// video and sound; `None` where no price is published.
-    pub fn per_second(&self, has_video: bool, sound: bool) -> Option<u32> {
+    /// video and sound.
+    pub fn per_second(&self, has_video: bool, sound: bool) -> u32 {
         if has_video {
             self.with_video
         } else if sound {
-            Some(self.with_sound)
+            self.with_sound
         } else {
-            Some(self.silent)
+            self.silent
         }
     }
 }
@@ -56,13 +48,13 @@ pub fn units_number(tenths: u32) -> String {
     }
 }
 
-/// Units per second (tenths), Kling prepaid resource packs.
+/// Units per second (tenths) of 3.0 Omni, by resolution (providers.md
+/// §0.6). The legacy design's std and pro are 720p and 1080p.
 #[rustfmt::skip]
-pub const PRICES: [PriceRow; 4] = [
-    PriceRow { model: Model::Omni, mode: Mode::Std, silent: 6, with_sound: 8, with_video: Some(9) },
-    PriceRow { model: Model::Omni, mode: Mode::Pro, silent: 8, with_sound: 10, with_video: Some(12) },
-    PriceRow { model: Model::V3, mode: Mode::Std, silent: 6, with_sound: 9, with_video: None },
-    PriceRow { model: Model::V3, mode: Mode::Pro, silent: 8, with_sound: 12, with_video: None },
+pub const PRICES: [PriceRow; 3] = [
+    PriceRow { resolution: Resolution::P720, silent: 6, with_sound: 8, with_video: 9 },
+    PriceRow { resolution: Resolution::P1080, silent: 8, with_sound: 10, with_video: 12 },
+    PriceRow { resolution: Resolution::K4, silent: 30, with_sound: 30, with_video: 30 },
 ];
 
 /// An estimate shown before anything is spent.
@@ -96,27 +88,25 @@ impl Estimate {
     }
 }
 
-/// The price row of `model` in `mode`.
-pub fn row(model: Model, mode: Mode) -> &'static PriceRow {
-    // Every (model, mode) pair has a row.
+/// The price row of a resolution.
+pub fn row(resolution: Resolution) -> &'static PriceRow {
+    // Every resolution has a row.
     PRICES
         .iter()
-        .find(|r| r.model == model && r.mode == mode)
+        .find(|r| r.resolution == resolution)
         .unwrap_or(&PRICES[1])
 }
 
-/// Units per second (tenths) for a board on Kling, if published.
-pub fn unit_tenths_per_second(board: &Board) -> Option<u32> {
-    let model = match Route::of(board) {
-        Route::FirstFrameMultiShot => Model::V3,
-        _ => Model::Omni,
-    };
-    model_tenths_per_second(model, board)
+/// Units per second (tenths) of a request at `resolution`, with or
+/// without a reference video and native audio: what the simulator bills
+/// and what the estimate shows.
+pub fn kling_unit_tenths_per_second(resolution: Resolution, has_video: bool, sound: bool) -> u32 {
+    row(resolution).per_second(has_video, sound)
 }
 
-/// Units per second (tenths) for a board on `model`, if published.
-fn model_tenths_per_second(model: Model, board: &Board) -> Option<u32> {
-    row(model, board.mode).per_second(board.has_video(), board.sound)
+/// Units per second (tenths) for a board on Kling.
+pub fn unit_tenths_per_second(board: &Board) -> u32 {
+    kling_unit_tenths_per_second(board.resolution, board.has_video(), board.sound)
 }
 
 /// Thousandths of a dollar for `seconds` at `unit_tenths` a second
@@ -136,8 +126,8 @@ pub fn estimate(board: &Board) -> Estimate {
             let per_second = unit_tenths_per_second(board);
             Estimate {
                 seconds,
-                unit_tenths: per_second.map(|u| u.saturating_mul(seconds)),
-                milli_usd: per_second.map(|u| milli_usd(u, seconds)),
+                unit_tenths: Some(per_second.saturating_mul(seconds)),
+                milli_usd: Some(milli_usd(per_second, seconds)),
                 note: if board.has_video() {
                     "Kling list price with a video input; an edited ('base') video is billed on its own length"
                 } else {
@@ -146,13 +136,11 @@ pub fn estimate(board: &Board) -> Estimate {
             }
         }
         Provider::Fal => {
-            // fal's O3 per-second prices equal Kling's Omni list prices; fal
-            // publishes no O3 price with a reference video. Every fal
-            // endpoint is O3 (a first frame with several shots does not go
-            // to kling-v3 there), so the Omni row applies.
-            let per_second = (!board.has_video())
-                .then(|| model_tenths_per_second(Model::Omni, board))
-                .flatten();
+            // fal's O3 per-second prices equal Kling's Omni list prices
+            // (4K: $0.42 a second); fal publishes no O3 price with a
+            // reference video below 4K.
+            let per_second = (!board.has_video() || board.resolution == Resolution::K4)
+                .then(|| unit_tenths_per_second(board));
             Estimate {
                 seconds,
                 unit_tenths: None,
@@ -170,6 +158,36 @@ pub fn estimate(board: &Board) -> Estimate {
             milli_usd: None,
             note: "Replicate publishes no price for this model; check your Replicate dashboard",
         },
+    }
+}
+
+/// The price of one second at `resolution` for this board's provider,
+/// sound and cast, for the resolution picker: `$0.14/s`, or for Kling
+/// `1 unit/s · $0.14/s`; `None` where no price is published.
+pub fn per_second_text(board: &Board, resolution: Resolution) -> Option<String> {
+    let one_second = Board {
+        resolution,
+        shots: vec![crate::board::Shot::new("", 1)],
+        ..board.clone()
+    };
+    let e = estimate(&one_second);
+    let usd = format!("${}/s", milli_text(e.milli_usd?));
+    Some(match e.unit_tenths {
+        Some(u) => {
+            let plural = if u == 10 { "unit" } else { "units" };
+            format!("{} {plural}/s · {usd}", units_number(u))
+        }
+        None => usd,
+    })
+}
+
+/// Thousandths of a dollar as dollars with as many decimals as needed
+/// (two to three): `0.14`, `0.084`.
+fn milli_text(milli: u32) -> String {
+    let text = format!("{}.{:03}", milli / 1000, milli % 1000);
+    match text.strip_suffix('0') {
+        Some(t) => t.to_string(),
+        None => text,
     }
 }
 
@@ -198,9 +216,9 @@ mod tests {
     use crate::board::Shot;
     use crate::reference::{Reference, VideoUse};
 
-    fn board(mode: Mode, sound: bool, seconds: &[u32]) -> Board {
+    fn board(resolution: Resolution, sound: bool, seconds: &[u32]) -> Board {
         Board {
-            mode,
+            resolution,
             sound,
             shots: seconds.iter().map(|s| Shot::new("x", *s)).collect(),
             ..Board::default()
@@ -210,7 +228,7 @@ mod tests {
     #[test]
     fn sound_difference_is_the_price_of_sound() {
         // pro: $0.14 a second with sound, $0.112 without; 10 s.
-        let b = board(Mode::Pro, false, &[5, 5]);
+        let b = board(Resolution::P1080, false, &[5, 5]);
         let on = estimate(&Board {
             sound: true,
             ..b.clone()
@@ -241,13 +259,13 @@ mod tests {
     #[test]
     fn omni_prices_per_second() {
         // pro with sound: 1.0 unit = $0.14 a second.
-        let e = estimate(&board(Mode::Pro, true, &[5, 5, 5]));
+        let e = estimate(&board(Resolution::P1080, true, &[5, 5, 5]));
         assert_eq!(e.unit_tenths, Some(150));
         assert_eq!(e.milli_usd, Some(2100));
         assert_eq!(e.usd_text(), "$2.10");
         assert_eq!(e.units_text().as_deref(), Some("15 units"));
         // std silent: 0.6 unit = $0.084 a second.
-        let e = estimate(&board(Mode::Std, false, &[7]));
+        let e = estimate(&board(Resolution::P720, false, &[7]));
         assert_eq!(e.milli_usd, Some(588));
         assert_eq!(e.usd_text(), "$0.59");
         assert_eq!(e.units_text().as_deref(), Some("4.2 units"));
@@ -255,25 +273,50 @@ mod tests {
 
     #[test]
     fn video_input_price() {
-        let mut b = board(Mode::Pro, false, &[5]);
+        let mut b = board(Resolution::P1080, false, &[5]);
         b.references
             .push(Reference::video("v", "https://x/v.mp4", VideoUse::Feature));
         assert_eq!(estimate(&b).milli_usd, Some(5 * 168));
     }
 
     #[test]
-    fn first_frame_multi_shot_is_priced_as_v3() {
-        let mut b = board(Mode::Pro, true, &[5, 5]);
+    fn first_frame_multi_shot_stays_on_omni() {
+        // No detour to kling-v3 any more: 1.0 unit a second, 1080p with
+        // sound, as without the frame.
+        let mut b = board(Resolution::P1080, true, &[5, 5]);
         b.references.push(Reference::image("f", "https://x/f.png"));
         b.first_frame = Some("f".into());
-        assert_eq!(estimate(&b).unit_tenths, Some(120));
+        assert_eq!(estimate(&b).unit_tenths, Some(100));
+    }
+
+    #[test]
+    fn per_second_prices_for_the_picker() {
+        let b = board(Resolution::P1080, true, &[5, 5]);
+        assert_eq!(per_second_text(&b, Resolution::P720).as_deref(), Some("0.8 units/s · $0.112/s"));
+        assert_eq!(per_second_text(&b, Resolution::P1080).as_deref(), Some("1 unit/s · $0.14/s"));
+        assert_eq!(per_second_text(&b, Resolution::K4).as_deref(), Some("3 units/s · $0.42/s"));
+        let silent = board(Resolution::P720, false, &[5]);
+        assert_eq!(per_second_text(&silent, Resolution::P720).as_deref(), Some("0.6 units/s · $0.084/s"));
+        let fal = Board { provider: Provider::Fal, ..b.clone() };
+        assert_eq!(per_second_text(&fal, Resolution::K4).as_deref(), Some("$0.42/s"));
+        let replicate = Board { provider: Provider::Replicate, ..b };
+        assert_eq!(per_second_text(&replicate, Resolution::P1080), None);
+    }
+
+    #[test]
+    fn four_k_is_three_units_a_second_whatever_the_sound() {
+        for sound in [true, false] {
+            let e = estimate(&board(Resolution::K4, sound, &[5, 5]));
+            assert_eq!(e.units_text().as_deref(), Some("30 units"));
+            assert_eq!(e.usd_text(), "$4.20");
+        }
+        assert_eq!(sound_difference_text(&board(Resolution::K4, true, &[5])), None);
     }
 
     #[test]
     fn fal_first_frame_multi_shot_is_priced_as_o3() {
-        // On Kling this board goes to kling-v3 (1.2 units a second, pro with
-        // sound); on fal it stays on O3: $0.14 a second.
-        let mut b = board(Mode::Pro, true, &[5, 5]);
+        // fal's O3 price: $0.14 a second at 1080p with sound.
+        let mut b = board(Resolution::P1080, true, &[5, 5]);
         b.references.push(Reference::image("f", "https://x/f.png"));
         b.first_frame = Some("f".into());
         b.provider = Provider::Fal;
@@ -282,7 +325,7 @@ mod tests {
 
     #[test]
     fn replicate_has_no_price() {
-        let mut b = board(Mode::Pro, true, &[5]);
+        let mut b = board(Resolution::P1080, true, &[5]);
         b.provider = Provider::Replicate;
         assert_eq!(estimate(&b).usd_text(), "price unknown");
         b.provider = Provider::Fal;

@@ -56,7 +56,7 @@ fn settings(board: &Board) -> String {
     format!(
         "{} · {} · {} · sound {} · {} s · {}",
         board.provider.label(),
-        board.mode.label(),
+        board.resolution.label(),
         board.aspect_ratio.as_str(),
         if board.sound { "on" } else { "off" },
         board.total_seconds(),

@@ -31,46 +31,20 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::board::{Board, Mode, Provider};
+use crate::board::{Board, Provider, Resolution};
 use crate::reference::{Reference, ReferenceKind};
+pub use crate::options::FalOptions;
 use crate::request::{self, frame, public_url, ProviderRequest, RequestError, RequestOptions};
 
 /// fal's queue host; the endpoint id follows it.
 pub const QUEUE_BASE_URL: &str = "https://queue.fal.run";
 
-/// What fal accepts where providers.md marks it UNCONFIRMED (§2.4, §6 items
-/// 7 and 8). The defaults are the safe choices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FalOptions {
-    /// The shortest shot in `multi_prompt`, in seconds. fal's per-shot
-    /// `duration` enum is `'3'…'15'` in one schema snapshot and `'1'…'15'`
-    /// in another; the default, 3, is accepted by both.
-    pub min_shot_seconds: u32,
-    /// Whether a multi-shot request carries the top-level `duration` (the
-    /// sum of the shots, as a string). Whether fal requires it to equal the
-    /// sum is unconfirmed; sending the sum is the safe choice.
-    pub send_total_duration: bool,
-    /// Whether a start or end frame may be sent with several shots. Kling's
-    /// Omni multi-shot takes no frames, and what fal does with both is
-    /// unconfirmed, so such a board is refused unless this is on.
-    pub allow_frames_with_multi_shot: bool,
-}
-
-impl Default for FalOptions {
-    fn default() -> FalOptions {
-        FalOptions {
-            min_shot_seconds: 3,
-            send_total_duration: true,
-            allow_frames_with_multi_shot: false,
-        }
-    }
-}
-
-/// fal's quality tier for a mode.
-pub fn tier(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Std => "standard",
-        Mode::Pro => "pro",
+/// fal's tier for a resolution (the `o3/{tier}/…` part of the endpoint).
+pub fn tier(resolution: Resolution) -> &'static str {
+    match resolution {
+        Resolution::P720 => "standard",
+        Resolution::P1080 => "pro",
+        Resolution::K4 => "4k",
     }
 }
 
@@ -106,8 +80,8 @@ impl Endpoint {
     }
 
     /// The endpoint id, e.g. `fal-ai/kling-video/o3/pro/text-to-video`.
-    pub fn id(self, mode: Mode) -> String {
-        format!("fal-ai/kling-video/o3/{}/{}", tier(mode), self.path())
+    pub fn id(self, resolution: Resolution) -> String {
+        format!("fal-ai/kling-video/o3/{}/{}", tier(resolution), self.path())
     }
 
     /// A sentence for the editor: where this board's request goes.
@@ -199,7 +173,7 @@ pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, 
 
     Ok(ProviderRequest {
         method: "POST".into(),
-        url: format!("{QUEUE_BASE_URL}/{}", endpoint.id(board.mode)),
+        url: format!("{QUEUE_BASE_URL}/{}", endpoint.id(board.resolution)),
         body: Value::Object(input),
     })
 }

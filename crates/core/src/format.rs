@@ -1,38 +1,11 @@
-//! Reading and writing board files (format `storyreel/1`).
+//! Reading and writing board files: version 2 (`storyreel/2`) is written,
+//! versions 1 and 2 are read (the upgrade is in `board/wire.rs`).
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
-use crate::board::Board;
+use crate::board::{Board, FORMAT_V1, FORMAT_V2};
 use crate::problem::Problem;
 use crate::rules;
-
-/// The only format tag this version reads and writes.
-pub const FORMAT_V1: &str = "storyreel/1";
-
-/// The `format` field. It holds no data: a board in memory is always v1,
-/// and reading refuses any other tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct FormatV1;
-
-impl Serialize for FormatV1 {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(FORMAT_V1)
-    }
-}
-
-impl<'de> Deserialize<'de> for FormatV1 {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FormatV1, D::Error> {
-        let tag = String::deserialize(d)?;
-        if tag == FORMAT_V1 {
-            Ok(FormatV1)
-        } else {
-            Err(serde::de::Error::custom(format!(
-                "unknown format '{tag}'; this version reads '{FORMAT_V1}'"
-            )))
-        }
-    }
-}
 
 /// Why a file is not a board this version can use.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -43,11 +16,11 @@ pub enum BoardError {
         column: usize,
         message: String,
     },
-    #[error("this is not a Storyreel board: the top level must be an object with \"format\": \"{FORMAT_V1}\"")]
+    #[error("this is not a Storyreel board: the top level must be an object with \"format\": \"{FORMAT_V2}\"")]
     NotABoard,
-    #[error("the file has no \"format\" field; a Storyreel board starts with \"format\": \"{FORMAT_V1}\"")]
+    #[error("the file has no \"format\" field; a Storyreel board starts with \"format\": \"{FORMAT_V2}\"")]
     MissingFormat,
-    #[error("unknown board format '{found}'; this version of Storyreel reads '{FORMAT_V1}'")]
+    #[error("unknown board format '{found}'; this version of Storyreel reads '{FORMAT_V2}' (and '{FORMAT_V1}', upgraded as it is read)")]
     UnknownFormat { found: String },
     #[error("the board does not fit the format at line {line}, column {column}: {message}")]
     Shape {
@@ -114,7 +87,7 @@ impl Board {
         let object = value.as_object().ok_or(BoardError::NotABoard)?;
         match object.get("format") {
             None => return Err(BoardError::MissingFormat),
-            Some(serde_json::Value::String(tag)) if tag == super::format::FORMAT_V1 => {}
+            Some(serde_json::Value::String(tag)) if tag == FORMAT_V2 || tag == FORMAT_V1 => {}
             Some(other) => {
                 return Err(BoardError::UnknownFormat {
                     found: match other {

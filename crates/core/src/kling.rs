@@ -18,7 +18,11 @@ use crate::board::{Board, Provider};
 use crate::reference::{Reference, ReferenceKind};
 use crate::request::{self, public_url as url_of, ProviderRequest, RequestError, RequestOptions};
 
-pub const DEFAULT_BASE_URL: &str = "https://api-singapore.klingai.com";
+pub use crate::options::KLING_BASE_URL as DEFAULT_BASE_URL;
+/// The current design's create path for 3.0 Omni.
+pub const CURRENT_OMNI_PATH: &str = "/omni-video/kling-3.0-omni";
+/// The current design's one place to query tasks (GET by ids, POST to list).
+pub const TASKS_PATH: &str = "/tasks";
 pub const OMNI_MODEL: &str = "kling-v3-omni";
 pub const V3_MODEL: &str = "kling-v3";
 pub const OMNI_PATH: &str = "/v1/videos/omni-video";
@@ -173,8 +177,12 @@ pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, 
     let elements: Vec<Value> = board
         .references
         .iter()
-        .filter_map(|r| match r.kind {
-            ReferenceKind::Element { element_id } => Some(json!({"element_id": element_id})),
+        .filter_map(|r| match &r.kind {
+            // The legacy design takes the id as a number; the rules hold it
+            // to at most 19 digits, which always fit.
+            ReferenceKind::Element { element_id } => {
+                Some(json!({"element_id": element_id.parse::<u64>().unwrap_or_default()}))
+            }
             _ => None,
         })
         .collect();
@@ -206,7 +214,7 @@ pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, 
         "sound".into(),
         json!(if board.sound { "on" } else { "off" }),
     );
-    body.insert("mode".into(), json!(board.mode.as_str()));
+    body.insert("mode".into(), json!(board.resolution.legacy_mode()));
     let frame_sets_aspect = board.first_frame.is_some() || base_video;
     if !frame_sets_aspect {
         body.insert("aspect_ratio".into(), json!(board.aspect_ratio.as_str()));

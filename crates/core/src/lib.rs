@@ -20,6 +20,7 @@ pub mod kling;
 pub mod limits;
 pub mod media;
 pub mod mention;
+pub mod options;
 pub mod playback;
 pub mod problem;
 pub mod reference;
@@ -31,7 +32,7 @@ pub mod share;
 pub mod text;
 pub mod transport;
 
-pub use board::{AspectRatio, Board, Mode, Provider, Shot};
+pub use board::{AspectRatio, Board, Provider, Resolution, Shot};
 pub use format::BoardError;
 pub use problem::{Field, Location, Problem, Severity};
 pub use reference::{Reference, ReferenceKind, VideoUse};

@@ -14,6 +14,10 @@ pub const MAX_TOTAL_SECONDS_WITH_VIDEO: u32 = 10;
 pub const MAX_SHOT_PROMPT_CHARS: usize = 512;
 /// Characters in the overall prompt.
 pub const MAX_BOARD_PROMPT_CHARS: usize = 2500;
+/// Digits in a Kling element id. Kling's ids are numbers written as
+/// strings (18 digits in its examples); 19 digits always fit the legacy
+/// design's 64-bit `element_id` and a version-1 share link.
+pub const MAX_ELEMENT_ID_DIGITS: usize = 19;
 /// Characters in a reference name.
 pub const MAX_NAME_CHARS: usize = 20;
 /// Images and elements together.

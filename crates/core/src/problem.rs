@@ -110,6 +110,8 @@ pub enum ProblemKind {
     BadSrc { reason: String },
     #[error("element id 0 is not a Kling element; use the id from your element library")]
     ZeroElementId,
+    #[error("{reason}")]
+    BadElementId { reason: String },
     #[error("{count} images and elements; the limit is {max}{}", if *.with_video { " with a reference video" } else { "" })]
     TooManyImagesAndElements {
         count: usize,
@@ -163,7 +165,7 @@ pub enum ProblemKind {
     ElementNotOnProvider {
         provider: Provider,
         name: String,
-        element_id: u64,
+        element_id: String,
     },
     #[error("{}: a start or end frame with {shots} shots is unconfirmed (Kling's Omni multi-shot takes no frames); use one shot or remove the frame, or turn on allow_frames_with_multi_shot for {}", .provider.label(), .provider.label())]
     FramesWithMultiShotUnconfirmed { provider: Provider, shots: usize },
@@ -182,7 +184,7 @@ pub enum ProblemKind {
 /// Why a provider other than Kling cannot take a Kling element.
 fn element_reason(provider: Provider) -> &'static str {
     match provider {
-        Provider::Kling => "Kling takes it as element_list",
+        Provider::Kling => "Kling takes it as an element",
         Provider::Fal => "fal's elements are image sets (a frontal image and reference images), not Kling library ids",
         Provider::Replicate => "Replicate's kling-v3-omni-video takes no elements",
     }

@@ -31,7 +31,10 @@ pub enum ReferenceKind {
         src: String,
     },
     Element {
-        element_id: u64,
+        /// Kling's element id, a string of digits (version 1 wrote a
+        /// number, read as the same id).
+        #[serde(deserialize_with = "element_id")]
+        element_id: String,
     },
     Video {
         src: String,
@@ -68,10 +71,12 @@ impl Reference {
         }
     }
 
-    pub fn element(name: impl Into<String>, element_id: u64) -> Reference {
+    pub fn element(name: impl Into<String>, element_id: impl ToString) -> Reference {
         Reference {
             name: name.into(),
-            kind: ReferenceKind::Element { element_id },
+            kind: ReferenceKind::Element {
+                element_id: element_id.to_string(),
+            },
         }
     }
 
@@ -92,6 +97,37 @@ impl Reference {
             ReferenceKind::Element { .. } => None,
         }
     }
+}
+
+/// An element id as written: a string (version 2) or a whole number
+/// (version 1).
+fn element_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(u64),
+    }
+    Ok(match Id::deserialize(d)? {
+        Id::Text(s) => s,
+        Id::Number(n) => n.to_string(),
+    })
+}
+
+/// Why an element id is not one Kling gives out (a string of 1 to 20
+/// digits), if it is not.
+pub fn element_id_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("the element id is empty; Kling's element ids are strings of digits".into());
+    }
+    if id.len() > crate::limits::MAX_ELEMENT_ID_DIGITS || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!(
+            "'{}' is not a Kling element id: it must be 1 to {} digits",
+            truncate(id, 30),
+            crate::limits::MAX_ELEMENT_ID_DIGITS
+        ));
+    }
+    None
 }
 
 /// A character allowed in a reference name.

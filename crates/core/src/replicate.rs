@@ -26,29 +26,21 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::board::{Board, Mode, Provider};
+use crate::board::{Board, Provider, Resolution};
 use crate::reference::{Reference, ReferenceKind};
+pub use crate::options::ReplicateOptions;
 use crate::request::{self, frame, public_url, ProviderRequest, RequestError, RequestOptions};
 
 pub const MODEL: &str = "kwaivgi/kling-v3-omni-video";
 pub const PREDICTIONS_URL: &str =
     "https://api.replicate.com/v1/models/kwaivgi/kling-v3-omni-video/predictions";
 
-/// What Replicate accepts where providers.md marks it UNCONFIRMED. The
-/// defaults are the safe choices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ReplicateOptions {
-    /// Whether `start_image` / `end_image` may be sent with `multi_prompt`.
-    /// Kling's Omni multi-shot takes no frames and Replicate documents
-    /// nothing either way, so such a board is refused unless this is on.
-    pub allow_frames_with_multi_shot: bool,
-}
-
-/// Replicate's name for a mode.
-pub fn mode(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Std => "standard",
-        Mode::Pro => "pro",
+/// Replicate's `mode` for a resolution (4K is refused by the rules:
+/// the model documents standard and pro only).
+pub fn mode(resolution: Resolution) -> &'static str {
+    match resolution {
+        Resolution::P720 => "standard",
+        Resolution::P1080 | Resolution::K4 => "pro",
     }
 }
 
@@ -116,7 +108,7 @@ pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, 
         input.insert("multi_prompt".into(), json!(text));
     }
     input.insert("duration".into(), json!(board.total_seconds()));
-    input.insert("mode".into(), json!(mode(board.mode)));
+    input.insert("mode".into(), json!(mode(board.resolution)));
     input.insert("aspect_ratio".into(), json!(board.aspect_ratio.as_str()));
     input.insert("generate_audio".into(), json!(board.sound));
 

@@ -9,8 +9,7 @@ use crate::mention;
 use crate::problem::Problem;
 use crate::reference::{Reference, ReferenceKind};
 
-pub use crate::fal::FalOptions;
-pub use crate::replicate::ReplicateOptions;
+pub use crate::options::{FalOptions, KlingApi, ReplicateOptions, RequestOptions, UploadsMode};
 
 /// What would be sent: method, full URL and JSON body. Holds no secrets;
 /// the server adds authentication when it relays the request.
@@ -19,63 +18,6 @@ pub struct ProviderRequest {
     pub method: String,
     pub url: String,
     pub body: Value,
-}
-
-/// Settings that are not part of the board.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RequestOptions {
-    /// Kling's API host, without a trailing slash.
-    pub kling_base_url: String,
-    /// What becomes of `upload:<sha256>` references (see [`UploadsMode`]).
-    pub uploads: UploadsMode,
-    /// Our own id for the task, unique per account (makes retries safe).
-    pub external_task_id: Option<String>,
-    pub callback_url: Option<String>,
-    /// What fal accepts where providers.md marks it UNCONFIRMED.
-    pub fal: FalOptions,
-    /// What Replicate accepts where providers.md marks it UNCONFIRMED.
-    pub replicate: ReplicateOptions,
-}
-
-impl Default for RequestOptions {
-    fn default() -> RequestOptions {
-        RequestOptions {
-            kling_base_url: crate::kling::DEFAULT_BASE_URL.to_string(),
-            uploads: UploadsMode::Refuse,
-            external_task_id: None,
-            callback_url: None,
-            fal: FalOptions::default(),
-            replicate: ReplicateOptions::default(),
-        }
-    }
-}
-
-/// What a request does with a reference stored on the server
-/// (`src: "upload:<sha256>"`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum UploadsMode {
-    /// The server publishes uploads under this base: `upload:<sha256>`
-    /// becomes `<base>/<sha256>`, a URL the provider fetches.
-    PublicBase(String),
-    /// The request goes through the server's relay, which resolves
-    /// `upload:<sha256>` itself (a public URL, or the bytes inlined): the
-    /// string is sent as written.
-    ResolvedByServer,
-    /// Nothing can resolve it: a board with uploads is refused
-    /// ([`RequestError::UploadNeedsPublicUrl`]).
-    #[default]
-    Refuse,
-}
-
-impl UploadsMode {
-    /// `PublicBase` when there is a base, else `Refuse` (the command
-    /// line's `--upload-base-url`).
-    pub fn from_base(base: Option<String>) -> UploadsMode {
-        match base.map(|b| b.trim().to_string()).filter(|b| !b.is_empty()) {
-            Some(b) => UploadsMode::PublicBase(b),
-            None => UploadsMode::Refuse,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -22,6 +22,7 @@ use thiserror::Error;
 
 use crate::board::{Board, Provider};
 use crate::fal::QUEUE_BASE_URL;
+use crate::options::KlingApi;
 use crate::request::{self, RequestError, RequestOptions, UploadsMode};
 
 /// Replicate's API host.
@@ -124,6 +125,8 @@ pub struct Transport {
     access_token: Option<String>,
     /// Where the server publishes uploads (`<public base>/uploads`).
     public_uploads: Option<String>,
+    /// Which of Kling's designs the server relays (from `/api/status`).
+    kling_api: KlingApi,
 }
 
 impl std::fmt::Debug for Transport {
@@ -133,6 +136,7 @@ impl std::fmt::Debug for Transport {
             .field("fal_key", &self.fal_key.as_ref().map(|_| "<set>"))
             .field("access_token", &self.access_token.as_ref().map(|_| "<set>"))
             .field("public_uploads", &self.public_uploads)
+            .field("kling_api", &self.kling_api)
             .finish()
     }
 }
@@ -156,6 +160,7 @@ impl Transport {
             fal_key: None,
             access_token: None,
             public_uploads: None,
+            kling_api: KlingApi::default(),
         })
     }
 
@@ -204,6 +209,19 @@ impl Transport {
         self.public_uploads.as_deref()
     }
 
+    /// New Kling jobs are created on this design (what `/api/status` says
+    /// the server relays). A job already created keeps the design of its
+    /// own path.
+    pub fn with_kling_api(mut self, api: KlingApi) -> Transport {
+        self.kling_api = api;
+        self
+    }
+
+    /// The design new Kling jobs are created on.
+    pub fn kling_api(&self) -> KlingApi {
+        self.kling_api
+    }
+
     /// fal calls go straight to fal with the user's own key.
     pub fn with_fal_key(mut self, key: Option<String>) -> Transport {
         self.fal_key = key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
@@ -235,6 +253,7 @@ impl Transport {
                 None => UploadsMode::ResolvedByServer,
             },
             external_task_id: Some(key.to_string()),
+            kling_api: self.kling_api,
             ..RequestOptions::default()
         }
     }
@@ -494,6 +513,43 @@ impl UploadsStatus {
     }
 }
 
+/// Which Kling credential a server holds (never the credential itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KlingCredential {
+    /// A console API key (`KLING_API_KEY`), sent as `Bearer <key>`.
+    ApiKey,
+    /// An access key / secret key pair, signed into a JWT (legacy design
+    /// only).
+    AccessKeyPair,
+    /// None: Kling is simulated, or not available.
+    #[default]
+    None,
+}
+
+impl KlingCredential {
+    pub fn label(self) -> &'static str {
+        match self {
+            KlingCredential::ApiKey => "an API key",
+            KlingCredential::AccessKeyPair => "an access key / secret key pair",
+            KlingCredential::None => "no Kling credential",
+        }
+    }
+}
+
+/// What `/api/status` says of how the server speaks to Kling: which
+/// credential, which design, and why that design.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct KlingSetup {
+    #[serde(default)]
+    pub credential: KlingCredential,
+    #[serde(default)]
+    pub api: KlingApi,
+    /// Why this design, in words.
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// `GET /api/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ServerStatus {
@@ -507,6 +563,22 @@ pub struct ServerStatus {
     /// need it.
     #[serde(default)]
     pub access_token_required: bool,
+    /// Kling's credential and design; a server from before the current
+    /// design says nothing, which means the legacy design.
+    #[serde(default = "KlingSetup::unstated")]
+    pub kling: KlingSetup,
+}
+
+impl KlingSetup {
+    /// What a status without a `kling` section means: a server that only
+    /// knows the legacy design.
+    pub fn unstated() -> KlingSetup {
+        KlingSetup {
+            credential: KlingCredential::None,
+            api: KlingApi::Legacy,
+            reason: "the server does not say which design it speaks, so it speaks the legacy one".into(),
+        }
+    }
 }
 
 impl ServerStatus {

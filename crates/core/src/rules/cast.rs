@@ -41,7 +41,13 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
                 }
             }
             ReferenceKind::Element { element_id } => {
-                if *element_id == 0 {
+                if let Some(reason) = crate::reference::element_id_problem(element_id) {
+                    out.push(Problem::error(
+                        at,
+                        Field::ElementId,
+                        ProblemKind::BadElementId { reason },
+                    ));
+                } else if element_id.bytes().all(|b| b == b'0') {
                     out.push(Problem::error(
                         at,
                         Field::ElementId,

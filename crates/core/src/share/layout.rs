@@ -32,8 +32,7 @@
 //! written only for an empty URL, which that check refuses, so a board
 //! without a take still has one layout.
 
-use crate::board::{AspectRatio, Board, Mode, Provider, Shot};
-use crate::format::FormatV1;
+use crate::board::{AspectRatio, Board, FormatTag, Provider, Resolution, Shot};
 use crate::reference::{Reference, ReferenceKind, VideoUse};
 
 /// The tag byte that starts the take section.
@@ -46,9 +45,9 @@ pub(super) fn write(board: &Board, take_url: Option<&str>) -> Vec<u8> {
         Provider::Fal => 1,
         Provider::Replicate => 2,
     };
-    let mode = match board.mode {
-        Mode::Pro => 0,
-        Mode::Std => 1,
+    let mode = match board.resolution {
+        Resolution::P720 => 1,
+        _ => 0,
     };
     let aspect = match board.aspect_ratio {
         AspectRatio::Landscape => 0,
@@ -75,7 +74,7 @@ pub(super) fn write(board: &Board, take_url: Option<&str>) -> Vec<u8> {
             ReferenceKind::Element { element_id } => {
                 out.push(1);
                 put_str(&mut out, &r.name);
-                put_varint(&mut out, *element_id);
+                put_varint(&mut out, element_id.parse().unwrap_or(0));
             }
             ReferenceKind::Video {
                 src,
@@ -133,7 +132,11 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Board, Option<String>), LayoutError>
         2 => Provider::Replicate,
         _ => return Err("unknown provider".into()),
     };
-    let mode = if flags & 4 == 0 { Mode::Pro } else { Mode::Std };
+    let resolution = if flags & 4 == 0 {
+        Resolution::P1080
+    } else {
+        Resolution::P720
+    };
     let aspect_ratio = match (flags >> 3) & 3 {
         0 => AspectRatio::Landscape,
         1 => AspectRatio::Portrait,
@@ -153,7 +156,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Board, Option<String>), LayoutError>
                 src: r.string("an image's src")?,
             },
             1 => ReferenceKind::Element {
-                element_id: r.varint(u64::MAX, "an element's id")?,
+                element_id: r.varint(u64::MAX, "an element's id")?.to_string(),
             },
             t if t & !0b1100 == 2 => ReferenceKind::Video {
                 src: r.string("a video's src")?,
@@ -202,10 +205,10 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Board, Option<String>), LayoutError>
         ));
     }
     let board = Board {
-        format: FormatV1,
+        format: FormatTag,
         title,
         provider,
-        mode,
+        resolution,
         aspect_ratio,
         sound,
         prompt,

@@ -128,7 +128,7 @@ impl Task {
 mod tests {
     use super::*;
     use crate::sim::validate::Aspect;
-    use storyreel_core::board::Mode;
+    use storyreel_core::board::Resolution;
 
     fn task(outcome: Outcome) -> Task {
         Task {
@@ -136,7 +136,7 @@ mod tests {
             route: CreateRoute::Omni,
             spec: TaskSpec {
                 shots: vec![(3, "a".into()), (4, "b".into())],
-                mode: Mode::Std,
+                resolution: Resolution::P720,
                 aspect: Aspect::Wide,
                 sound: false,
                 external_task_id: Some("key-1".into()),

@@ -3,8 +3,8 @@
 //! a message that names the field, the limit and the value.
 
 use serde_json::{Map, Value};
-use storyreel_core::board::Mode;
-use storyreel_core::cost::{self, Model};
+use storyreel_core::board::{AspectRatio, Resolution};
+use storyreel_core::cost;
 
 use super::KlingError;
 
@@ -42,7 +42,7 @@ pub enum Aspect {
 pub struct TaskSpec {
     /// (seconds, prompt) per shot; one entry for a single-shot request.
     pub shots: Vec<(u32, String)>,
-    pub mode: Mode,
+    pub resolution: Resolution,
     pub aspect: Aspect,
     pub sound: bool,
     pub external_task_id: Option<String>,
@@ -55,19 +55,15 @@ impl TaskSpec {
         self.shots.iter().map(|(s, _)| s).sum()
     }
 
-    /// Output size: std 720p, pro 1080p (providers.md §1.4; the exact
-    /// pixels per aspect ratio are not documented, §6.11).
+    /// Output size: 720p, 1080p or 4K (3840×2160 and its portrait and
+    /// square forms); Kling documents no exact pixels per aspect ratio.
     pub fn size(&self) -> (u32, u32) {
-        let short = match self.mode {
-            Mode::Std => 720,
-            Mode::Pro => 1080,
+        let aspect = match self.aspect {
+            Aspect::Wide => AspectRatio::Landscape,
+            Aspect::Tall => AspectRatio::Portrait,
+            Aspect::Square => AspectRatio::Square,
         };
-        let long = short * 16 / 9;
-        match self.aspect {
-            Aspect::Wide => (long, short),
-            Aspect::Tall => (short, long),
-            Aspect::Square => (short, short),
-        }
+        self.resolution.frame_size(aspect)
     }
 }
 
@@ -215,10 +211,9 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         ));
     };
     let model = str_field(body, "model_name")?;
-    let model_family = match (route, model) {
-        (CreateRoute::Omni, None | Some("kling-video-o1")) => Model::Omni,
-        (CreateRoute::Omni, Some("kling-v3-omni")) => Model::Omni,
-        (CreateRoute::Image2Video | CreateRoute::Text2Video, Some("kling-v3")) => Model::V3,
+    match (route, model) {
+        (CreateRoute::Omni, None | Some("kling-video-o1" | "kling-v3-omni")) => {}
+        (CreateRoute::Image2Video | CreateRoute::Text2Video, Some("kling-v3")) => {}
         (_, Some(other)) => {
             return Err(KlingError::new(
                 404,
@@ -231,17 +226,22 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
                 "model_name defaults to kling-v1 here, which has no multi-shot; send kling-v3",
             ))
         }
-    };
+    }
     let is_o1 = route == CreateRoute::Omni && model != Some("kling-v3-omni");
 
-    let mode = match str_field(body, "mode")? {
+    let resolution = match str_field(body, "mode")? {
         None => match route {
-            CreateRoute::Omni => Mode::Pro,
-            _ => Mode::Std,
+            CreateRoute::Omni => Resolution::P1080,
+            _ => Resolution::P720,
         },
-        Some("std") => Mode::Std,
-        Some("pro") => Mode::Pro,
-        Some(other) => return Err(bad(format!("mode must be std or pro, got \"{other}\""))),
+        Some("std") => Resolution::P720,
+        Some("pro") => Resolution::P1080,
+        Some("4k") if !is_o1 => Resolution::K4,
+        Some(other) => {
+            return Err(bad(format!(
+                "mode must be std, pro or 4k, got \"{other}\""
+            )))
+        }
     };
 
     let sound = match str_field(body, "sound")? {
@@ -525,15 +525,11 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         }
     }
 
-    let row = cost::row(model_family, mode);
-    // kling-v3 publishes no price with a video; the simulator bills it silent.
-    let per_second = row
-        .per_second(!videos.is_empty(), sound)
-        .unwrap_or(row.silent);
+    let per_second = cost::kling_unit_tenths_per_second(resolution, !videos.is_empty(), sound);
     Ok(TaskSpec {
         unit_tenths: per_second * duration,
         shots,
-        mode,
+        resolution,
         aspect,
         sound,
         external_task_id,
@@ -696,7 +692,7 @@ mod tests {
             "duration": "5", "image": "https://x/first.png"
         });
         let spec = create(CreateRoute::Image2Video, &body).expect("valid");
-        assert_eq!(spec.mode, Mode::Std);
+        assert_eq!(spec.resolution, Resolution::P720);
         let mut without = body.clone();
         if let Value::Object(b) = &mut without {
             b.remove("image");
