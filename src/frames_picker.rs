@@ -23,7 +23,9 @@ pub fn FramesPicker() -> impl IntoView {
     });
     let first = Memo::new(move |_| board.with(|b| b.first_frame.clone()));
     let last = Memo::new(move |_| board.with(|b| b.last_frame.clone()));
-    let destination = Memo::new(move |_| board.with(storyreel_core::request::destination));
+    let destination = Memo::new(move |_| {
+        board.with(|b| storyreel_core::plan::destination(b, storyreel_core::KlingApi::default()))
+    });
     let problems = Memo::new(move |_| {
         editor.report.with(|r| {
             r.problems

@@ -28,7 +28,9 @@ pub fn Header() -> impl IntoView {
     let resolution = Memo::new(move |_| board.with(|b| b.resolution));
     let aspect = Memo::new(move |_| board.with(|b| b.aspect_ratio));
     let sound = Memo::new(move |_| board.with(|b| b.sound));
-    let destination = Memo::new(move |_| board.with(storyreel_core::request::destination));
+    let destination = Memo::new(move |_| {
+        board.with(|b| storyreel_core::plan::destination(b, storyreel_core::KlingApi::default()))
+    });
     // What the price depends on, so a keystroke in a prompt does not
     // re-price the board twice over.
     let price_inputs = Memo::new(move |_| {

@@ -15,6 +15,7 @@ fn target_id(p: &Problem) -> String {
         (Location::Board, Field::Prompt) => "board-prompt".into(),
         (Location::Board, Field::Sound) => "setting-sound".into(),
         (Location::Board, Field::AspectRatio) => "setting-aspect".into(),
+        (Location::Board, Field::Resolution) => "setting-resolution".into(),
         (Location::Board, Field::Duration | Field::Shots) => "timeline".into(),
         (Location::Board, _) => "cast".into(),
     }
@@ -26,6 +27,7 @@ fn place(p: &Problem) -> String {
             Field::Prompt => "Overall prompt".into(),
             Field::Sound => "Sound".into(),
             Field::AspectRatio => "Aspect".into(),
+            Field::Resolution => "Resolution".into(),
             Field::FirstFrame => "First frame".into(),
             Field::LastFrame => "Last frame".into(),
             Field::References => "Cast".into(),

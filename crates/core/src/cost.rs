@@ -292,14 +292,35 @@ mod tests {
     #[test]
     fn per_second_prices_for_the_picker() {
         let b = board(Resolution::P1080, true, &[5, 5]);
-        assert_eq!(per_second_text(&b, Resolution::P720).as_deref(), Some("0.8 units/s · $0.112/s"));
-        assert_eq!(per_second_text(&b, Resolution::P1080).as_deref(), Some("1 unit/s · $0.14/s"));
-        assert_eq!(per_second_text(&b, Resolution::K4).as_deref(), Some("3 units/s · $0.42/s"));
+        assert_eq!(
+            per_second_text(&b, Resolution::P720).as_deref(),
+            Some("0.8 units/s · $0.112/s")
+        );
+        assert_eq!(
+            per_second_text(&b, Resolution::P1080).as_deref(),
+            Some("1 unit/s · $0.14/s")
+        );
+        assert_eq!(
+            per_second_text(&b, Resolution::K4).as_deref(),
+            Some("3 units/s · $0.42/s")
+        );
         let silent = board(Resolution::P720, false, &[5]);
-        assert_eq!(per_second_text(&silent, Resolution::P720).as_deref(), Some("0.6 units/s · $0.084/s"));
-        let fal = Board { provider: Provider::Fal, ..b.clone() };
-        assert_eq!(per_second_text(&fal, Resolution::K4).as_deref(), Some("$0.42/s"));
-        let replicate = Board { provider: Provider::Replicate, ..b };
+        assert_eq!(
+            per_second_text(&silent, Resolution::P720).as_deref(),
+            Some("0.6 units/s · $0.084/s")
+        );
+        let fal = Board {
+            provider: Provider::Fal,
+            ..b.clone()
+        };
+        assert_eq!(
+            per_second_text(&fal, Resolution::K4).as_deref(),
+            Some("$0.42/s")
+        );
+        let replicate = Board {
+            provider: Provider::Replicate,
+            ..b
+        };
         assert_eq!(per_second_text(&replicate, Resolution::P1080), None);
     }
 
@@ -310,7 +331,10 @@ mod tests {
             assert_eq!(e.units_text().as_deref(), Some("30 units"));
             assert_eq!(e.usd_text(), "$4.20");
         }
-        assert_eq!(sound_difference_text(&board(Resolution::K4, true, &[5])), None);
+        assert_eq!(
+            sound_difference_text(&board(Resolution::K4, true, &[5])),
+            None
+        );
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //! model input (providers.md §2).
 //!
 //! The request is `POST https://queue.fal.run/<endpoint id>` with the model
-//! input as the JSON body. The tier is the board's mode: std → `standard`,
-//! pro → `pro`.
+//! input as the JSON body. The tier is the board's resolution: 720p →
+//! `standard`, 1080p → `pro`, 4K → `4k` (which has reference-to-video and
+//! video edit only; `rules/fal.rs` refuses the rest).
 //!
 //! - No references and no frames: `fal-ai/kling-video/o3/{tier}/text-to-video`.
 //! - Images and/or frames: `…/o3/{tier}/reference-to-video`. A first or last
 //!   frame goes in `start_image_url` / `end_image_url`; `image_urls` holds
 //!   the images in cast order except one that is only a frame (see
-//!   [`request::reference_images`]): a frame that a prompt mentions is sent
+//!   [`crate::plan::reference_images`]): a frame that a prompt mentions is sent
 //!   in both places, so that its `@ImageN` has an entry to point at.
 //! - A reference video (`use: feature`): `…/o3/{tier}/video-to-video/reference`
 //!   with `video_url`, `keep_audio` and `image_urls` (providers.md: M).
@@ -31,80 +32,15 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::board::{Board, Provider, Resolution};
-use crate::reference::{Reference, ReferenceKind};
+use crate::board::{Board, Provider};
 pub use crate::options::FalOptions;
-use crate::request::{self, frame, public_url, ProviderRequest, RequestError, RequestOptions};
+pub use crate::plan::fal::{sent_prompts, tier, Endpoint};
+use crate::plan::{frame, reference_images};
+use crate::reference::{Reference, ReferenceKind};
+use crate::request::{self, public_url, ProviderRequest, RequestError, RequestOptions};
 
 /// fal's queue host; the endpoint id follows it.
 pub const QUEUE_BASE_URL: &str = "https://queue.fal.run";
-
-/// fal's tier for a resolution (the `o3/{tier}/…` part of the endpoint).
-pub fn tier(resolution: Resolution) -> &'static str {
-    match resolution {
-        Resolution::P720 => "standard",
-        Resolution::P1080 => "pro",
-        Resolution::K4 => "4k",
-    }
-}
-
-/// Which O3 endpoint a board goes to on fal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
-    TextToVideo,
-    ReferenceToVideo,
-    VideoReference,
-}
-
-impl Endpoint {
-    pub fn of(board: &Board) -> Endpoint {
-        if board.has_video() {
-            Endpoint::VideoReference
-        } else if board.references.is_empty()
-            && board.first_frame.is_none()
-            && board.last_frame.is_none()
-        {
-            Endpoint::TextToVideo
-        } else {
-            Endpoint::ReferenceToVideo
-        }
-    }
-
-    /// The part of the endpoint id after the tier.
-    pub fn path(self) -> &'static str {
-        match self {
-            Endpoint::TextToVideo => "text-to-video",
-            Endpoint::ReferenceToVideo => "reference-to-video",
-            Endpoint::VideoReference => "video-to-video/reference",
-        }
-    }
-
-    /// The endpoint id, e.g. `fal-ai/kling-video/o3/pro/text-to-video`.
-    pub fn id(self, resolution: Resolution) -> String {
-        format!("fal-ai/kling-video/o3/{}/{}", tier(resolution), self.path())
-    }
-
-    /// A sentence for the editor: where this board's request goes.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Endpoint::TextToVideo => "fal Kling O3 text-to-video",
-            Endpoint::ReferenceToVideo => "fal Kling O3 reference-to-video",
-            Endpoint::VideoReference => "fal Kling O3 video-to-video (reference video)",
-        }
-    }
-}
-
-/// How a known mention is spelled in a fal prompt.
-fn tag_for(board: &Board, images: &[&Reference], name: &str) -> Option<String> {
-    request::positional_tag(board, images, name, |n| format!("@Image{n}"), "@Video1")
-}
-
-/// The prompt text of each shot as fal receives it (one entry for a
-/// single-shot board): the overall direction in front, mentions written out.
-pub fn sent_prompts(board: &Board) -> Vec<String> {
-    let images = request::reference_images(board);
-    request::sent_prompts_with(board, &|n| tag_for(board, &images, n))
-}
 
 fn src_url(r: &Reference, opts: &RequestOptions) -> Result<String, RequestError> {
     public_url(r, r.src().unwrap_or_default(), opts)
@@ -153,7 +89,7 @@ pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, 
         }
     }
 
-    let images = request::reference_images(board)
+    let images = reference_images(board)
         .into_iter()
         .map(|r| src_url(r, opts).map(Value::String))
         .collect::<Result<Vec<_>, _>>()?;

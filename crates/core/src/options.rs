@@ -8,7 +8,9 @@ pub const KLING_BASE_URL: &str = "https://api-singapore.klingai.com";
 /// Kling's two request designs (providers.md §0.1–0.3). Kling tells them
 /// apart by the URL: a model in the path is the current design, a
 /// `model_name` in the body the legacy one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum KlingApi {
     /// `POST /omni-video/kling-3.0-omni` with `{contents, settings,
@@ -165,4 +167,3 @@ pub struct ReplicateOptions {
     /// nothing either way, so such a board is refused unless this is on.
     pub allow_frames_with_multi_shot: bool,
 }
-

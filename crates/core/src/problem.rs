@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::board::Provider;
+use crate::board::{Provider, Resolution};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -50,6 +50,7 @@ pub enum Field {
     ElementId,
     Sound,
     AspectRatio,
+    Resolution,
     FirstFrame,
     LastFrame,
 }
@@ -66,6 +67,7 @@ impl Field {
             Field::ElementId => "element_id",
             Field::Sound => "sound",
             Field::AspectRatio => "aspect_ratio",
+            Field::Resolution => "resolution",
             Field::FirstFrame => "first_frame",
             Field::LastFrame => "last_frame",
         }
@@ -134,14 +136,29 @@ pub enum ProblemKind {
     TooManyImagesWithEndFrame { count: usize, max: usize },
     #[error("frames cannot be combined with editing a video ('{video}' is used as base)")]
     FramesWithBaseVideo { video: String },
-    #[error("Kling's first-frame multi-shot route (kling-v3 image-to-video) takes no reference {kind} ('{name}'); remove it, use one shot, or remove the first frame")]
-    FirstFrameRouteRefused { name: String, kind: String },
-    #[error("@{name} cannot be cited on Kling's first-frame multi-shot route (kling-v3 image-to-video has no image list); describe it in words")]
-    FirstFrameRouteMention { name: String },
+    #[error("the prompt as sent to Kling (shot list, overall direction and @-citations included) is {chars} characters; the limit is {max}: shorten {}", shorten_what(*.shot, *.chars, *.max))]
+    SentTextTooLong {
+        chars: usize,
+        max: usize,
+        /// The shot to shorten (its index), the longest one.
+        shot: Option<usize>,
+    },
+    #[error("the prompt as sent to Kling is {chars} characters; Kling recommends at most {recommended}, and follows shorter prompts more closely")]
+    SentTextLong { chars: usize, recommended: usize },
+    #[error("{count} ';' will be sent as ',': in Kling's shot list a ';' ends a shot")]
+    SemicolonsRewritten { count: usize },
+    #[error("the text contains '{text}', which Kling would read as a citation of an input; write it another way (for example without the @)")]
+    CitationCollision { text: String },
     #[error(
-        "Kling documents no last frame for multi-shot video; use one shot or remove the last frame"
+        "the video edits '{video}' (use: base), which takes a single shot; this board has {shots}"
     )]
-    LastFrameMultiShot,
+    BaseVideoOneShot { video: String, shots: usize },
+    #[error("{} has no {} {what}; choose 720p or 1080p, or send the board to Kling", .provider.label(), .resolution.label())]
+    ResolutionNotOnProvider {
+        provider: Provider,
+        resolution: Resolution,
+        what: String,
+    },
     #[error("the video edits '{video}', so its length follows that video rather than the shots' {total} s, and it is billed on the video's length")]
     BaseVideoSetsLength { video: String, total: u32 },
     #[error("the aspect ratio follows the first frame; the {chosen} setting is not sent")]
@@ -179,6 +196,15 @@ pub enum ProblemKind {
     FalVideoWithFrames { video: String },
     #[error("on Replicate the video edits '{video}', so duration is ignored and the length follows that video rather than the shots' {total} s")]
     ReplicateBaseVideoSetsLength { video: String, total: u32 },
+}
+
+/// Which part of a text to shorten, and by how much.
+fn shorten_what(shot: Option<usize>, chars: usize, max: usize) -> String {
+    let by = chars.saturating_sub(max);
+    match shot {
+        Some(i) => format!("shot {} (the longest) by at least {by} characters", i + 1),
+        None => format!("the prompt by at least {by} characters"),
+    }
 }
 
 /// Why a provider other than Kling cannot take a Kling element.
@@ -223,9 +249,11 @@ impl ProblemKind {
             ShotTooShort { min, .. } => format!("{min} s"),
             TotalTooShort { min, .. } => format!("{min} s"),
             TotalTooLong { max, .. } => format!("{max} s"),
-            PromptTooLong { max, .. } | SentPromptTooLong { max, .. } => {
-                format!("{max} characters")
-            }
+            PromptTooLong { max, .. }
+            | SentPromptTooLong { max, .. }
+            | SentTextTooLong { max, .. } => format!("{max} characters"),
+            SentTextLong { recommended, .. } => format!("{recommended} characters"),
+            BaseVideoOneShot { .. } => "1 shot".into(),
             DuplicateName { .. } => "unique".into(),
             TooManyImagesAndElements { max, .. } => max.to_string(),
             TooManyVideos { max, .. } => max.to_string(),
@@ -247,9 +275,12 @@ impl ProblemKind {
             TooManyShots { count, .. } => count.to_string(),
             ShotTooShort { duration, .. } => format!("{duration} s"),
             TotalTooShort { total, .. } | TotalTooLong { total, .. } => format!("{total} s"),
-            PromptTooLong { chars, .. } | SentPromptTooLong { chars, .. } => {
-                format!("{chars} characters")
-            }
+            PromptTooLong { chars, .. }
+            | SentPromptTooLong { chars, .. }
+            | SentTextTooLong { chars, .. }
+            | SentTextLong { chars, .. } => format!("{chars} characters"),
+            BaseVideoOneShot { shots, .. } => format!("{shots} shots"),
+            ResolutionNotOnProvider { resolution, .. } => resolution.label().to_string(),
             BadName { name, .. } => name.clone(),
             DuplicateName { count, .. } => format!("{count} references"),
             UnknownMention { name } => format!("@{name}"),

@@ -16,7 +16,7 @@
 //!   always sent (Replicate's own defaults are 16:9 and off).
 //! - Frames go in `start_image` / `end_image`; `reference_images` holds the
 //!   images in cast order except one that is only a frame (see
-//!   [`request::reference_images`]), cited as `<<<image_N>>>`. A video goes
+//!   [`crate::plan::reference_images`]), cited as `<<<image_N>>>`. A video goes
 //!   in `reference_video` with `video_reference_type` and
 //!   `keep_original_sound`, cited as `<<<video_1>>>`.
 //!
@@ -27,9 +27,11 @@
 use serde_json::{json, Map, Value};
 
 use crate::board::{Board, Provider, Resolution};
-use crate::reference::{Reference, ReferenceKind};
 pub use crate::options::ReplicateOptions;
-use crate::request::{self, frame, public_url, ProviderRequest, RequestError, RequestOptions};
+pub use crate::plan::replicate::{sent_overall, sent_prompts, top_prompt};
+use crate::plan::{frame, reference_images};
+use crate::reference::{Reference, ReferenceKind};
+use crate::request::{self, public_url, ProviderRequest, RequestError, RequestOptions};
 
 pub const MODEL: &str = "kwaivgi/kling-v3-omni-video";
 pub const PREDICTIONS_URL: &str =
@@ -41,45 +43,6 @@ pub fn mode(resolution: Resolution) -> &'static str {
     match resolution {
         Resolution::P720 => "standard",
         Resolution::P1080 | Resolution::K4 => "pro",
-    }
-}
-
-/// How a known mention is spelled in a Replicate prompt.
-fn tag_for(board: &Board, images: &[&Reference], name: &str) -> Option<String> {
-    request::positional_tag(
-        board,
-        images,
-        name,
-        |n| format!("<<<image_{n}>>>"),
-        "<<<video_1>>>",
-    )
-}
-
-/// The prompt text of each shot as Replicate receives it (one entry for a
-/// single-shot board): the overall direction in front, mentions written out.
-pub fn sent_prompts(board: &Board) -> Vec<String> {
-    let images = request::reference_images(board);
-    request::sent_prompts_with(board, &|n| tag_for(board, &images, n))
-}
-
-/// The overall direction as sent (trimmed, mentions written out).
-pub fn sent_overall(board: &Board) -> String {
-    let images = request::reference_images(board);
-    request::spelled(board, &board.prompt, &|n| tag_for(board, &images, n))
-        .trim()
-        .to_string()
-}
-
-/// The required top-level `prompt`: the single shot's sent prompt; with
-/// several shots the overall direction, or the first shot's sent prompt if
-/// the board has none.
-pub fn top_prompt(board: &Board) -> String {
-    let prompts = sent_prompts(board);
-    let overall = sent_overall(board);
-    if board.shots.len() > 1 && !overall.is_empty() {
-        overall
-    } else {
-        prompts.into_iter().next().unwrap_or_default()
     }
 }
 
@@ -112,7 +75,7 @@ pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, 
     input.insert("aspect_ratio".into(), json!(board.aspect_ratio.as_str()));
     input.insert("generate_audio".into(), json!(board.sound));
 
-    let images = request::reference_images(board)
+    let images = reference_images(board)
         .into_iter()
         .map(|r| src_url(r, opts).map(Value::String))
         .collect::<Result<Vec<_>, _>>()?;

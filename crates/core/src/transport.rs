@@ -23,7 +23,7 @@ use thiserror::Error;
 use crate::board::{Board, Provider};
 use crate::fal::QUEUE_BASE_URL;
 use crate::options::KlingApi;
-use crate::request::{self, RequestError, RequestOptions, UploadsMode};
+use crate::request::{RequestError, RequestOptions, UploadsMode};
 
 /// Replicate's API host.
 pub const REPLICATE_API: &str = "https://api.replicate.com";
@@ -303,7 +303,7 @@ impl Transport {
         if direct && opts.uploads == UploadsMode::ResolvedByServer {
             opts.uploads = UploadsMode::Refuse;
         }
-        let req = request::for_provider(provider, board, &opts).map_err(|e| match e {
+        let req = crate::mapping::for_provider(provider, board, &opts).map_err(|e| match e {
             RequestError::UploadNeedsPublicUrl { name } if direct => {
                 RequestError::UploadBypassesServer {
                     name,
@@ -576,7 +576,8 @@ impl KlingSetup {
         KlingSetup {
             credential: KlingCredential::None,
             api: KlingApi::Legacy,
-            reason: "the server does not say which design it speaks, so it speaks the legacy one".into(),
+            reason: "the server does not say which design it speaks, so it speaks the legacy one"
+                .into(),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::ShareArgs;
-use storyreel_core::request::{self, RequestError, RequestOptions};
+use storyreel_core::request::{RequestError, RequestOptions};
 use storyreel_core::share;
 use storyreel_core::{check as check_rules, Board, Provider};
 
@@ -89,7 +89,7 @@ pub fn request_output(provider: &str, file: &Path, opts: &RequestOptions) -> Out
         Ok(board) => board,
         Err(output) => return output,
     };
-    match request::for_provider(provider, &board, opts) {
+    match storyreel_core::mapping::for_provider(provider, &board, opts) {
         Ok(req) => match serde_json::to_string_pretty(&req) {
             Ok(json) => Output::ok(json + "\n"),
             Err(e) => Output::fail(1, format!("cannot print the request: {e}\n")),

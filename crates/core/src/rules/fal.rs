@@ -4,13 +4,31 @@
 //! UNCONFIRMED (frames with several shots, shots shorter than 3 s; see
 //! [`FalOptions`]), and prompt lengths as fal receives them.
 
-use crate::board::{Board, Provider};
+use crate::board::{Board, Provider, Resolution};
 use crate::fal::{self, FalOptions};
 use crate::limits::MIN_SHOT_SECONDS;
 use crate::problem::{Field, Location, Problem, ProblemKind};
 
 pub(super) fn check(board: &Board, opts: &FalOptions, out: &mut Vec<Problem>) {
     super::elements_refused(board, Provider::Fal, out);
+
+    let endpoint = fal::Endpoint::of(board);
+    if board.resolution == Resolution::K4 && !endpoint.has_4k() {
+        out.push(Problem::error(
+            Location::Board,
+            Field::Resolution,
+            ProblemKind::ResolutionNotOnProvider {
+                provider: Provider::Fal,
+                resolution: board.resolution,
+                what: format!(
+                    "{} endpoint (its 4K tier has reference-to-video only)",
+                    endpoint
+                        .describe(crate::board::Resolution::P1080)
+                        .trim_start_matches("fal Kling O3 ")
+                ),
+            },
+        ));
+    }
 
     let shots = board.shots.len();
     if let Some(video) = board.video() {

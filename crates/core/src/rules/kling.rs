@@ -1,15 +1,29 @@
-//! Rules of Kling's own API, applied only when the board goes to Kling:
-//! what the first-frame multi-shot route cannot carry, that the aspect ratio
-//! is not sent with a first frame, that an edited video sets the length, and
-//! prompt lengths as Kling receives them.
+//! Rules of Kling's own API, applied only when the board goes to Kling,
+//! on the design the request options name: the text as sent (from the
+//! design's plan, the same one the mapper writes), ids that Kling can tell
+//! apart, what an edited video allows, and what is not sent.
 
 use crate::board::{Board, Provider};
-use crate::kling::{self, Route};
-use crate::mention;
+use crate::limits::{ModelLimits, OMNI_3_CURRENT, OMNI_3_LEGACY};
+use crate::options::{KlingApi, PromptPlacement};
+use crate::plan::{kling_current, kling_legacy};
 use crate::problem::{Field, Location, Problem, ProblemKind};
-use crate::reference::ReferenceKind;
+use crate::text::char_len;
 
-pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
+/// The limits of the model a board goes to on `api`.
+pub fn model_limits(api: KlingApi) -> &'static ModelLimits {
+    match api {
+        KlingApi::Current => &OMNI_3_CURRENT,
+        KlingApi::Legacy => &OMNI_3_LEGACY,
+    }
+}
+
+pub(super) fn check(
+    board: &Board,
+    api: KlingApi,
+    placement: PromptPlacement,
+    out: &mut Vec<Problem>,
+) {
     if board.first_frame.is_some() {
         out.push(Problem::warning(
             Location::Board,
@@ -18,11 +32,6 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
                 chosen: board.aspect_ratio.as_str().to_string(),
             },
         ));
-    }
-
-    let route = Route::of(board);
-    if route == Route::FirstFrameMultiShot {
-        first_frame_route(board, out);
     }
 
     if let Some(video) = board.base_video() {
@@ -34,55 +43,96 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
                 total: board.total_seconds(),
             },
         ));
+        if board.shots.len() > 1 {
+            out.push(Problem::error(
+                Location::Board,
+                Field::References,
+                ProblemKind::BaseVideoOneShot {
+                    video: video.name.clone(),
+                    shots: board.shots.len(),
+                },
+            ));
+        }
     }
 
-    let sent = kling::sent_prompts(board);
-    super::sent_prompt_lengths(board, &sent, Provider::Kling, out);
+    match api {
+        KlingApi::Current => current_text(board, placement, out),
+        KlingApi::Legacy => {
+            let sent = kling_legacy::sent_prompts(board);
+            super::sent_prompt_lengths(board, &sent, Provider::Kling, out);
+        }
+    }
 }
 
-fn first_frame_route(board: &Board, out: &mut Vec<Problem>) {
-    let frame = board.first_frame.as_deref();
-    for r in &board.references {
-        let refused_kind = match r.kind {
-            ReferenceKind::Image { .. } if Some(r.name.as_str()) != frame => "image",
-            ReferenceKind::Video { .. } => "video",
-            _ => continue,
-        };
+/// The one prompt text of the current design: its length, each shot's
+/// words, `;` sent as `,`, and ids that the user's words would collide
+/// with.
+fn current_text(board: &Board, placement: PromptPlacement, out: &mut Vec<Problem>) {
+    let limits = model_limits(KlingApi::Current);
+    let plan = kling_current::plan(board, placement);
+    for text in &plan.collisions {
         out.push(Problem::error(
-            Location::Reference(r.name.clone()),
-            Field::References,
-            ProblemKind::FirstFrameRouteRefused {
-                name: r.name.clone(),
-                kind: refused_kind.to_string(),
+            Location::Board,
+            Field::Prompt,
+            ProblemKind::CitationCollision { text: text.clone() },
+        ));
+    }
+    if plan.overall_semicolons > 0 {
+        out.push(Problem::warning(
+            Location::Board,
+            Field::Prompt,
+            ProblemKind::SemicolonsRewritten {
+                count: plan.overall_semicolons,
             },
         ));
     }
-    if board.last_frame.is_some() {
-        out.push(Problem::error(
-            Location::Board,
-            Field::LastFrame,
-            ProblemKind::LastFrameMultiShot,
-        ));
+    for (i, shot) in plan.shots.iter().enumerate() {
+        if shot.semicolons > 0 {
+            out.push(Problem::warning(
+                Location::Shot(i),
+                Field::Prompt,
+                ProblemKind::SemicolonsRewritten {
+                    count: shot.semicolons,
+                },
+            ));
+        }
     }
-    let is_image = |n: &str| {
-        board
-            .reference(n)
-            .is_some_and(|r| matches!(r.kind, ReferenceKind::Image { .. }))
-    };
-    let known = |n: &str| board.reference(n).is_some();
-    for (at, text) in super::prompts(board) {
-        let mut seen: Vec<&str> = Vec::new();
-        for m in mention::find(text, &known) {
-            if m.known && is_image(m.name) && !seen.contains(&m.name) {
-                seen.push(m.name);
+    // Each shot's words as sent; a shot whose own text is over its limit
+    // is already reported by the format's rules.
+    if plan.multi_shot {
+        for (i, (shot, own)) in plan.shots.iter().zip(&board.shots).enumerate() {
+            let chars = char_len(&shot.words);
+            if chars > limits.max_shot_chars && char_len(&own.prompt) <= limits.max_shot_chars {
                 out.push(Problem::error(
-                    at.clone(),
+                    Location::Shot(i),
                     Field::Prompt,
-                    ProblemKind::FirstFrameRouteMention {
-                        name: m.name.to_string(),
+                    ProblemKind::SentPromptTooLong {
+                        provider: Provider::Kling,
+                        chars,
+                        max: limits.max_shot_chars,
                     },
                 ));
             }
         }
+    }
+    let chars = char_len(&plan.text);
+    let longest = (0..board.shots.len()).max_by_key(|&i| char_len(&board.shots[i].prompt));
+    if let Some(max) = limits.max_text_chars.filter(|max| chars > *max) {
+        let at = longest.map_or(Location::Board, Location::Shot);
+        out.push(Problem::error(
+            at,
+            Field::Prompt,
+            ProblemKind::SentTextTooLong {
+                chars,
+                max,
+                shot: longest,
+            },
+        ));
+    } else if let Some(recommended) = limits.recommended_text_chars.filter(|r| chars > *r) {
+        out.push(Problem::warning(
+            Location::Board,
+            Field::Prompt,
+            ProblemKind::SentTextLong { chars, recommended },
+        ));
     }
 }

@@ -13,16 +13,14 @@ mod consistency;
 mod dialogue;
 mod fal;
 mod frames;
-mod kling;
+pub mod kling;
 mod mentions;
 mod replicate;
 mod shots;
 
 use crate::board::{Board, Provider};
-use crate::fal::FalOptions;
 use crate::limits::{MAX_BOARD_PROMPT_CHARS, MAX_SHOT_PROMPT_CHARS};
 use crate::problem::{Field, Location, Problem, ProblemKind, Severity};
-use crate::replicate::ReplicateOptions;
 use crate::request::RequestOptions;
 use crate::text::char_len;
 
@@ -71,12 +69,7 @@ pub(crate) fn prompts(board: &Board) -> impl Iterator<Item = (Location, &str)> {
 /// Checks a board against every rule, for the board's own provider, with
 /// the default options.
 pub fn check(board: &Board) -> Report {
-    run(
-        board,
-        board.provider,
-        &FalOptions::default(),
-        &ReplicateOptions::default(),
-    )
+    check_with(board, &RequestOptions::default())
 }
 
 /// [`check`] with the provider options the request would be mapped with.
@@ -87,24 +80,21 @@ pub fn check_with(board: &Board, opts: &RequestOptions) -> Report {
 /// Checks a board as it would go to `provider`, whatever `board.provider`
 /// says (`storyreel-server request --provider` maps any board anywhere).
 pub fn check_for(board: &Board, provider: Provider, opts: &RequestOptions) -> Report {
-    run(board, provider, &opts.fal, &opts.replicate)
+    run(board, provider, opts)
 }
 
-fn run(
-    board: &Board,
-    provider: Provider,
-    fal_opts: &FalOptions,
-    replicate_opts: &ReplicateOptions,
-) -> Report {
+fn run(board: &Board, provider: Provider, opts: &RequestOptions) -> Report {
     let mut problems = Vec::new();
     shots::check(board, &mut problems);
     cast::check(board, &mut problems);
     mentions::check(board, &mut problems);
     frames::check(board, &mut problems);
     match provider {
-        Provider::Kling => kling::check(board, &mut problems),
-        Provider::Fal => fal::check(board, fal_opts, &mut problems),
-        Provider::Replicate => replicate::check(board, replicate_opts, &mut problems),
+        Provider::Kling => {
+            kling::check(board, opts.kling_api, opts.prompt_placement, &mut problems)
+        }
+        Provider::Fal => fal::check(board, &opts.fal, &mut problems),
+        Provider::Replicate => replicate::check(board, &opts.replicate, &mut problems),
     }
     dialogue::check(board, &mut problems);
     consistency::check(board, &mut problems);

@@ -3,12 +3,26 @@
 //! only when allowed (UNCONFIRMED; see [`ReplicateOptions`]), an edited
 //! video sets the length, and prompt lengths as Replicate receives them.
 
-use crate::board::{Board, Provider};
+use crate::board::{Board, Provider, Resolution};
 use crate::problem::{Field, Location, Problem, ProblemKind};
 use crate::replicate::{self, ReplicateOptions};
 
 pub(super) fn check(board: &Board, opts: &ReplicateOptions, out: &mut Vec<Problem>) {
     super::elements_refused(board, Provider::Replicate, out);
+    if board.resolution == Resolution::K4 {
+        out.push(Problem::error(
+            Location::Board,
+            Field::Resolution,
+            ProblemKind::ResolutionNotOnProvider {
+                provider: Provider::Replicate,
+                resolution: board.resolution,
+                what: format!(
+                    "output on {} (its modes are standard and pro)",
+                    crate::replicate::MODEL
+                ),
+            },
+        ));
+    }
     super::frames_with_multi_shot(
         board,
         Provider::Replicate,

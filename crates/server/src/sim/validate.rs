@@ -237,11 +237,7 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         Some("std") => Resolution::P720,
         Some("pro") => Resolution::P1080,
         Some("4k") if !is_o1 => Resolution::K4,
-        Some(other) => {
-            return Err(bad(format!(
-                "mode must be std, pro or 4k, got \"{other}\""
-            )))
-        }
+        Some(other) => return Err(bad(format!("mode must be std, pro or 4k, got \"{other}\""))),
     };
 
     let sound = match str_field(body, "sound")? {
