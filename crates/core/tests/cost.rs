@@ -1,11 +1,18 @@
-//! Cost estimates against the price table of providers.md §1.11 and §2.9.
+//! Cost estimates against Kling's price table (providers.md §0.6) and fal's
+//! (§2.9).
 
 use storyreel_core::cost::{estimate, unit_tenths_per_second, Estimate, PRICES};
-use storyreel_core::{Board, Mode, Provider, Reference, Shot, VideoUse};
+use storyreel_core::{Board, Provider, Reference, Resolution, Shot, VideoUse};
 
-fn board(mode: Mode, sound: bool, video: bool, first_frame: bool, shots: &[u32]) -> Board {
+fn board(
+    resolution: Resolution,
+    sound: bool,
+    video: bool,
+    first_frame: bool,
+    shots: &[u32],
+) -> Board {
     let mut b = Board {
-        mode,
+        resolution,
         sound,
         shots: shots.iter().map(|d| Shot::new("x", *d)).collect(),
         ..Board::default()
@@ -25,32 +32,37 @@ fn board(mode: Mode, sound: bool, video: bool, first_frame: bool, shots: &[u32])
     b
 }
 
-/// providers.md §1.11, $ per second of output, in thousandths.
+/// providers.md §0.6, $ per second of output, in thousandths. A first
+/// frame with several shots stays on Omni: the same price as without.
 #[test]
 fn kling_prices_match_the_published_table() {
-    use Mode::*;
-    // (mode, sound, video, first-frame multi-shot (kling-v3), milli-$ a second)
+    use Resolution::*;
+    // (resolution, sound, video, first frame, milli-$ a second)
     let table = [
-        (Std, false, false, false, 84),
-        (Std, true, false, false, 112),
-        (Std, false, true, false, 126),
-        (Pro, false, false, false, 112),
-        (Pro, true, false, false, 140),
-        (Pro, false, true, false, 168),
-        (Std, false, false, true, 84),
-        (Std, true, false, true, 126),
-        (Pro, false, false, true, 112),
-        (Pro, true, false, true, 168),
+        (P720, false, false, false, 84),
+        (P720, true, false, false, 112),
+        (P720, false, true, false, 126),
+        (P1080, false, false, false, 112),
+        (P1080, true, false, false, 140),
+        (P1080, false, true, false, 168),
+        (K4, false, false, false, 420),
+        (K4, true, false, false, 420),
+        (K4, false, true, false, 420),
+        (P720, false, false, true, 84),
+        (P720, true, false, true, 112),
+        (P1080, false, false, true, 112),
+        (P1080, true, false, true, 140),
+        (K4, true, false, true, 420),
     ];
-    for (mode, sound, video, v3, per_second) in table {
-        let shots: &[u32] = if v3 { &[4, 3] } else { &[7] };
-        let b = board(mode, sound, video, v3, shots);
+    for (resolution, sound, video, frame, per_second) in table {
+        let shots: &[u32] = if frame { &[4, 3] } else { &[7] };
+        let b = board(resolution, sound, video, frame, shots);
         let e = estimate(&b);
         assert_eq!(e.seconds, 7);
         assert_eq!(
             e.milli_usd,
             Some(per_second * 7),
-            "{mode:?} sound={sound} video={video} v3={v3}"
+            "{resolution:?} sound={sound} video={video} frame={frame}"
         );
         // Units at $0.14 each.
         assert_eq!(e.unit_tenths.map(|u| u * 14), Some(per_second * 7));
@@ -60,17 +72,17 @@ fn kling_prices_match_the_published_table() {
 #[test]
 fn every_price_row_is_reachable() {
     assert_eq!(PRICES.len(), 4);
-    let b = board(Mode::Std, true, false, false, &[5]);
+    let b = board(Resolution::P720, true, false, false, &[5]);
     assert_eq!(unit_tenths_per_second(&b), Some(8));
 }
 
 #[test]
 fn cost_follows_the_total_length() {
-    let one = estimate(&board(Mode::Pro, true, false, false, &[3]));
-    let two = estimate(&board(Mode::Pro, true, false, false, &[3, 3]));
+    let one = estimate(&board(Resolution::P1080, true, false, false, &[3]));
+    let two = estimate(&board(Resolution::P1080, true, false, false, &[3, 3]));
     assert_eq!(two.milli_usd, one.milli_usd.map(|m| m * 2));
     assert_eq!(
-        estimate(&board(Mode::Pro, true, false, false, &[5, 5, 5])).usd_text(),
+        estimate(&board(Resolution::P1080, true, false, false, &[5, 5, 5])).usd_text(),
         "$2.10"
     );
 }
@@ -105,12 +117,12 @@ fn text_rounds_to_the_cent() {
 #[test]
 fn fal_and_replicate() {
     // fal O3: same per-second price as Kling's list (§2.9), no units.
-    let mut b = board(Mode::Std, false, false, false, &[5]);
+    let mut b = board(Resolution::P720, false, false, false, &[5]);
     b.provider = Provider::Fal;
     let e = estimate(&b);
     assert_eq!((e.milli_usd, e.unit_tenths), (Some(420), None));
     // fal publishes no O3 price with a reference video.
-    let mut b = board(Mode::Pro, false, true, false, &[5]);
+    let mut b = board(Resolution::P1080, false, true, false, &[5]);
     b.provider = Provider::Fal;
     assert_eq!(estimate(&b).milli_usd, None);
     assert!(estimate(&b).note.contains("reference video"));
@@ -121,7 +133,7 @@ fn fal_and_replicate() {
 
 #[test]
 fn absurd_lengths_saturate_instead_of_panicking() {
-    let b = board(Mode::Pro, true, false, false, &[u32::MAX, u32::MAX]);
+    let b = board(Resolution::P1080, true, false, false, &[u32::MAX, u32::MAX]);
     let e = estimate(&b);
     assert_eq!(e.seconds, u32::MAX);
     assert_eq!(e.milli_usd, Some(u32::MAX / 10));

@@ -10,9 +10,12 @@ mod mapping_support;
 use mapping_support::{assert_every_snapshot_has_a_case, assert_snapshot, board, Case};
 use serde_json::Value;
 use storyreel_core::fal::{self, Endpoint, FalOptions};
+use storyreel_core::mapping;
 use storyreel_core::problem::ProblemKind;
 use storyreel_core::request::{self, RequestOptions};
-use storyreel_core::{check_for, Board, Mode, Provider, Reference, RequestError, Shot, VideoUse};
+use storyreel_core::{
+    check_for, Board, Provider, Reference, RequestError, Resolution, Shot, VideoUse,
+};
 
 fn fal_options(f: FalOptions) -> RequestOptions {
     RequestOptions {
@@ -115,10 +118,10 @@ fn text_multi_shot_goes_to_text_to_video() {
 #[test]
 fn tier_follows_the_mode() {
     snapshot("task-ids");
-    assert_eq!(fal::tier(Mode::Std), "standard");
-    assert_eq!(fal::tier(Mode::Pro), "pro");
+    assert_eq!(fal::tier(Resolution::P720), "standard");
+    assert_eq!(fal::tier(Resolution::P1080), "pro");
     assert_eq!(
-        Endpoint::VideoReference.id(Mode::Pro),
+        Endpoint::VideoReference.id(Resolution::P1080),
         "fal-ai/kling-video/o3/pro/video-to-video/reference"
     );
     let req = fal::request(&board("task-ids"), &RequestOptions::default()).unwrap();
@@ -333,9 +336,9 @@ fn the_boards_provider_does_not_choose_the_rules() {
     let mut b = board("short-shots");
     for own in Provider::ALL {
         b.provider = own;
-        assert!(request::for_provider(Provider::Kling, &b, &RequestOptions::default()).is_ok());
+        assert!(mapping::for_provider(Provider::Kling, &b, &RequestOptions::default()).is_ok());
         assert!(matches!(
-            request::for_provider(Provider::Fal, &b, &RequestOptions::default()),
+            mapping::for_provider(Provider::Fal, &b, &RequestOptions::default()),
             Err(RequestError::Invalid(_))
         ));
         assert!(check_for(&b, Provider::Fal, &RequestOptions::default()).has_errors());

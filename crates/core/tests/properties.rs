@@ -11,8 +11,8 @@ use storyreel_core::problem::ProblemKind;
 use storyreel_core::replicate::ReplicateOptions;
 use storyreel_core::request::{self, RequestOptions};
 use storyreel_core::{
-    check, check_for, kling, mention, AspectRatio, Board, Mode, Provider, Reference, ReferenceKind,
-    RequestError, Shot, VideoUse,
+    check, check_for, kling, mapping, mention, AspectRatio, Board, Provider, Reference,
+    ReferenceKind, RequestError, Resolution, Shot, VideoUse,
 };
 
 fn config() -> ProptestConfig {
@@ -98,9 +98,10 @@ fn assert_fal_request(
     req: &storyreel_core::ProviderRequest,
     opts: &RequestOptions,
 ) -> Result<(), TestCaseError> {
-    let tier = match board.mode {
-        Mode::Std => "standard",
-        Mode::Pro => "pro",
+    let tier = match board.resolution {
+        Resolution::P720 => "standard",
+        Resolution::P1080 => "pro",
+        Resolution::K4 => "4k",
     };
     let endpoint = if board.references.is_empty() {
         "text-to-video"
@@ -290,7 +291,9 @@ fn any_board() -> impl Strategy<Value = Board> {
         ".{0,24}",
         prop_oneof![
             ".{0,40}".prop_map(|src| ReferenceKind::Image { src }),
-            any::<u64>().prop_map(|element_id| ReferenceKind::Element { element_id }),
+            any::<u64>().prop_map(|element_id| ReferenceKind::Element {
+                element_id: element_id.to_string()
+            }),
             (".{0,40}", any::<bool>(), any::<bool>()).prop_map(|(src, base, keep_sound)| {
                 ReferenceKind::Video {
                     src,
@@ -311,7 +314,7 @@ fn any_board() -> impl Strategy<Value = Board> {
         (
             ".{0,20}",
             prop::sample::select(Provider::ALL.to_vec()),
-            prop::sample::select(Mode::ALL.to_vec()),
+            prop::sample::select(Resolution::ALL.to_vec()),
             prop::sample::select(AspectRatio::ALL.to_vec()),
             any::<bool>(),
             ".{0,60}",
@@ -323,7 +326,7 @@ fn any_board() -> impl Strategy<Value = Board> {
     )
         .prop_map(
             |(
-                (title, provider, mode, aspect_ratio, sound, prompt),
+                (title, provider, resolution, aspect_ratio, sound, prompt),
                 references,
                 first,
                 last,
@@ -339,7 +342,7 @@ fn any_board() -> impl Strategy<Value = Board> {
                 Board {
                     title,
                     provider,
-                    mode,
+                    resolution,
                     aspect_ratio,
                     sound,
                     prompt,
@@ -432,13 +435,14 @@ proptest! {
         first in prompt_spec(2, 45),
         overall in prop::option::of(prompt_spec(1, 60)),
         ops in prop::collection::vec(op(), 0..40),
-        mode in prop::sample::select(Mode::ALL.to_vec()),
+        // 4K is refused on fal's text-to-video and on Replicate.
+        resolution in prop::sample::select(vec![Resolution::P720, Resolution::P1080]),
         aspect_ratio in prop::sample::select(AspectRatio::ALL.to_vec()),
         sound in any::<bool>(),
         send_total_duration in any::<bool>(),
     ) {
         let mut board = Board {
-            mode,
+            resolution,
             aspect_ratio,
             sound,
             prompt: overall.map(|p| p.render(&cast)).unwrap_or_default(),
@@ -451,14 +455,14 @@ proptest! {
         }
         if board.total_seconds() < MIN_TOTAL_SECONDS {
             for p in Provider::ALL {
-                prop_assert!(request::for_provider(p, &board, &RequestOptions::default()).is_err());
+                prop_assert!(mapping::for_provider(p, &board, &RequestOptions::default()).is_err());
             }
             return Ok(());
         }
 
         // Kling: the durations add up (the first property checks the rest).
         let opts = RequestOptions::default();
-        let kling_body = request::for_provider(Provider::Kling, &board, &opts)
+        let kling_body = mapping::for_provider(Provider::Kling, &board, &opts)
             .map_err(|e| TestCaseError::fail(format!("kling: {e}: {}", board.to_json())))?
             .body;
         let total = board.total_seconds().to_string();
@@ -471,7 +475,7 @@ proptest! {
         } else {
             Vec::new()
         };
-        match request::for_provider(Provider::Fal, &board, &opts) {
+        match mapping::for_provider(Provider::Fal, &board, &opts) {
             Ok(req) => {
                 prop_assert!(short.is_empty(), "shots {:?} under 3 s were sent", short);
                 assert_fal_request(&board, &req, &opts)?;
@@ -492,12 +496,12 @@ proptest! {
             fal: FalOptions { min_shot_seconds: 1, send_total_duration, ..FalOptions::default() },
             ..RequestOptions::default()
         };
-        let req = request::for_provider(Provider::Fal, &board, &one_second)
+        let req = mapping::for_provider(Provider::Fal, &board, &one_second)
             .map_err(|e| TestCaseError::fail(format!("fal: {e}: {}", board.to_json())))?;
         assert_fal_request(&board, &req, &one_second)?;
 
         // Replicate.
-        let req = request::for_provider(Provider::Replicate, &board, &opts)
+        let req = mapping::for_provider(Provider::Replicate, &board, &opts)
             .map_err(|e| TestCaseError::fail(format!("replicate: {e}: {}", board.to_json())))?;
         assert_replicate_request(&board, &req)?;
     }
@@ -521,7 +525,7 @@ proptest! {
         for provider in Provider::ALL {
             for opts in [RequestOptions::default(), opts.clone()] {
                 let report = check_for(&board, provider, &opts);
-                match request::for_provider(provider, &board, &opts) {
+                match mapping::for_provider(provider, &board, &opts) {
                     Ok(_) => prop_assert!(!report.has_errors()),
                     Err(RequestError::Invalid(problems)) => {
                         prop_assert!(!problems.is_empty());
@@ -533,7 +537,7 @@ proptest! {
         }
         prop_assert_eq!(
             kling::request(&board, &RequestOptions::default()),
-            request::for_provider(Provider::Kling, &board, &RequestOptions::default())
+            mapping::for_provider(Provider::Kling, &board, &RequestOptions::default())
         );
         let _ = storyreel_core::cost::estimate(&board);
     }

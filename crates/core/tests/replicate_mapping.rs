@@ -145,7 +145,10 @@ fn mode_and_references() {
     snapshot("task-ids");
     snapshot("uploads");
     snapshot("video-feature-single");
-    assert_eq!(replicate::mode(storyreel_core::Mode::Std), "standard");
+    assert_eq!(
+        replicate::mode(storyreel_core::Resolution::P720),
+        "standard"
+    );
     let input = input(&board("task-ids"), &RequestOptions::default());
     assert_eq!(input["mode"], "standard");
 }

@@ -5,12 +5,14 @@
 //! asserts the exact problem (severity, location, field, numbers).
 
 use storyreel_core::fal::FalOptions;
+use storyreel_core::options::{KlingApi, PromptPlacement};
+use storyreel_core::plan::kling_current;
 use storyreel_core::problem::ProblemKind;
 use storyreel_core::replicate::ReplicateOptions;
 use storyreel_core::request::RequestOptions;
 use storyreel_core::{
     check, check_for, check_with, AspectRatio, Board, Field, Location, Problem, Provider,
-    Reference, Severity, Shot, VideoUse,
+    Reference, Resolution, Severity, Shot, VideoUse,
 };
 
 fn board(shots: &[(&str, u32)]) -> Board {
@@ -39,6 +41,16 @@ fn problems(b: &Board) -> Vec<Problem> {
     strip(check(b).problems)
 }
 
+/// [`problems`] with Kling on its legacy design (per-shot prompts, the
+/// overall direction in front of each).
+fn legacy_problems(b: &Board) -> Vec<Problem> {
+    let opts = RequestOptions {
+        kling_api: KlingApi::Legacy,
+        ..RequestOptions::default()
+    };
+    strip(check_with(b, &opts).problems)
+}
+
 fn strip(problems: Vec<Problem>) -> Vec<Problem> {
     problems
         .into_iter()
@@ -59,7 +71,27 @@ fn assert_only(
     actual: Option<&str>,
     names: &[&str],
 ) {
-    let got = problems(b);
+    assert_only_in(problems(b), expected, limit, actual, names)
+}
+
+/// [`assert_only`] on Kling's legacy design.
+fn assert_only_legacy(
+    b: &Board,
+    expected: Problem,
+    limit: Option<&str>,
+    actual: Option<&str>,
+    names: &[&str],
+) {
+    assert_only_in(legacy_problems(b), expected, limit, actual, names)
+}
+
+fn assert_only_in(
+    got: Vec<Problem>,
+    expected: Problem,
+    limit: Option<&str>,
+    actual: Option<&str>,
+    names: &[&str],
+) {
     assert_eq!(got, vec![expected.clone()]);
     assert_eq!(expected.kind.limit().as_deref(), limit, "limit()");
     assert_eq!(expected.kind.actual().as_deref(), actual, "actual()");
@@ -277,7 +309,7 @@ fn overall_prompt_2500_ok_2501_refused() {
     let mut b = board(&[("a", 5)]);
     b.prompt = "ü".repeat(2500);
     assert_eq!(
-        problems(&b),
+        legacy_problems(&b),
         vec![err(
             Location::Shot(0),
             Field::Prompt,
@@ -290,7 +322,7 @@ fn overall_prompt_2500_ok_2501_refused() {
     );
     b.prompt = "ü".repeat(2501);
     // Over its own limit: that one problem, not one more per shot.
-    assert_only(
+    assert_only_legacy(
         &b,
         err(
             Location::Board,
@@ -307,7 +339,7 @@ fn overall_prompt_2500_ok_2501_refused() {
     // The same on a multi-shot board.
     b.shots.push(Shot::new("b", 2));
     assert_eq!(
-        problems(&b),
+        legacy_problems(&b),
         vec![err(
             Location::Board,
             Field::Prompt,
@@ -323,9 +355,9 @@ fn overall_prompt_2500_ok_2501_refused() {
 fn overall_prompt_fits_a_single_shot_exactly() {
     let mut b = board(&[("a", 5)]);
     b.prompt = "o".repeat(2498);
-    assert_clean(&b);
+    assert_eq!(legacy_problems(&b), vec![]);
     b.prompt.push('o');
-    assert_only(
+    assert_only_legacy(
         &b,
         err(
             Location::Shot(0),
@@ -349,9 +381,9 @@ fn sent_prompt_with_overall_prompt_prepended() {
     // Multi-shot: each shot is sent as "overall shot", at most 512.
     let mut b = board(&[(&"s".repeat(256), 2), ("t", 2)]);
     b.prompt = "o".repeat(255);
-    assert_clean(&b); // 255 + 1 + 256 = 512
+    assert_eq!(legacy_problems(&b), vec![]); // 255 + 1 + 256 = 512
     b.shots[0].prompt.push('s');
-    assert_only(
+    assert_only_legacy(
         &b,
         err(
             Location::Shot(0),
@@ -374,9 +406,9 @@ fn sent_prompt_with_mentions_expanded() {
     let mut b = board(&[("a", 2), ("b", 2)]);
     b.references.push(image("mia"));
     b.shots[1].prompt = format!("@mia {}", "x".repeat(498)); // 503 raw, 512 sent
-    assert_clean(&b);
+    assert_eq!(legacy_problems(&b), vec![]);
     b.shots[1].prompt.push('x'); // 504 raw, 513 sent
-    assert_only(
+    assert_only_legacy(
         &b,
         err(
             Location::Shot(1),
@@ -397,7 +429,7 @@ fn sent_prompt_with_mentions_expanded() {
 fn sent_prompt_of_every_shot_is_checked() {
     let mut b = board(&[("a", 2), ("b", 2), ("c", 2)]);
     b.prompt = "o".repeat(511);
-    let got = problems(&b);
+    let got = legacy_problems(&b);
     assert_eq!(
         got,
         (0..3)
@@ -425,7 +457,7 @@ fn named(name: &str) -> Board {
 
 fn bad_name(name: &str, reason_has: &[&str]) {
     let b = named(name);
-    let got = problems(&b);
+    let got = legacy_problems(&b);
     assert_eq!(got.len(), 1, "{got:?}");
     let p = &got[0];
     assert_eq!(p.severity, Severity::Error);
@@ -930,7 +962,7 @@ fn base_video_warns_that_it_sets_the_length() {
     assert_clean(&b);
 }
 
-// ---------------------------------------------------------------- first-frame route
+// ---------------------------------------------------------------- frames with several shots
 
 fn first_frame_board() -> Board {
     let mut b = board(&[("The door opens.", 3), ("@lamp flickers.", 3)]);
@@ -941,117 +973,227 @@ fn first_frame_board() -> Board {
 }
 
 #[test]
-fn first_frame_multi_shot_route_allows_elements() {
-    let b = first_frame_board();
+fn frames_with_several_shots_keep_the_whole_cast_on_kling() {
+    // Kling allows a first and a last frame with multi-shot since
+    // 2026-05-07: images, a last frame and image mentions are all fine.
+    let mut b = first_frame_board();
     assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
-}
-
-#[test]
-fn first_frame_route_refuses_extra_images() {
-    let mut b = first_frame_board();
-    b.references.push(image("mia"));
-    let got = problems(&b);
-    assert_eq!(
-        got,
-        vec![
-            err(
-                Location::Reference("mia".into()),
-                Field::References,
-                ProblemKind::FirstFrameRouteRefused {
-                    name: "mia".into(),
-                    kind: "image".into()
-                }
-            ),
-            aspect_warning("16:9"),
-        ]
-    );
-    assert!(got[0].message().contains("reference image ('mia')"));
-}
-
-#[test]
-fn first_frame_route_refuses_videos() {
-    let mut b = first_frame_board();
-    b.sound = false;
-    b.references.push(video("moves", VideoUse::Feature));
-    assert_eq!(
-        problems(&b),
-        vec![
-            err(
-                Location::Reference("moves".into()),
-                Field::References,
-                ProblemKind::FirstFrameRouteRefused {
-                    name: "moves".into(),
-                    kind: "video".into()
-                }
-            ),
-            aspect_warning("16:9"),
-        ]
-    );
-}
-
-#[test]
-fn first_frame_route_refuses_a_last_frame() {
-    let mut b = first_frame_board();
     b.references.push(image("close"));
     b.last_frame = Some("close".into());
-    // The last frame is both an image the route cannot take and a frame
-    // it does not document.
+    b.prompt = "Shot on film, @open at dawn.".into();
+    b.shots[1].prompt = "@close by the door, @lamp flickers.".into();
+    for api in KlingApi::ALL {
+        let opts = RequestOptions {
+            kling_api: api,
+            ..RequestOptions::default()
+        };
+        let got = check_for(&b, Provider::Kling, &opts);
+        assert!(!got.has_errors(), "{api:?}: {:?}", got.problems);
+    }
+}
+
+// ---------------------------------------------------------------- Kling's text as sent
+
+/// A board whose text as sent on the current design is `total` characters
+/// long, from three shots (the last one the longest).
+fn board_sending(total: usize) -> Board {
+    let mut b = board(&[("b", 3), ("c", 3), ("d", 3)]);
+    let empty = kling_current::plan(&b, PromptPlacement::BeforeShots).text;
+    let base = empty.chars().count() - 3;
+    let rest = total - base;
+    // Overall direction takes what the shots cannot (each shot at most 500).
+    let shot_len = rest.min(1500) / 3;
+    b.shots[0].prompt = "x".repeat(rest.min(1500) - 2 * shot_len);
+    b.shots[1].prompt = "y".repeat(shot_len);
+    b.shots[2].prompt = "z".repeat(shot_len);
+    let left = rest - rest.min(1500);
+    if left > 0 {
+        b.prompt = "w".repeat(left - 1);
+    }
     assert_eq!(
-        problems(&b),
-        vec![
-            err(
-                Location::Reference("close".into()),
-                Field::References,
-                ProblemKind::FirstFrameRouteRefused {
-                    name: "close".into(),
-                    kind: "image".into()
-                }
-            ),
-            err(
-                Location::Board,
-                Field::LastFrame,
-                ProblemKind::LastFrameMultiShot
-            ),
-            aspect_warning("16:9"),
-        ]
+        kling_current::plan(&b, PromptPlacement::BeforeShots)
+            .text
+            .chars()
+            .count(),
+        total
     );
-    assert!(problems(&b)[1]
-        .message()
-        .contains("no last frame for multi-shot"));
-    // The same frames on one shot go to Omni, which takes them.
-    b.shots.truncate(1);
-    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+    b
 }
 
 #[test]
-fn first_frame_route_refuses_image_mentions() {
-    let mut b = first_frame_board();
-    b.prompt = "Shot on film, @open at dawn.".into();
-    b.shots[1].prompt = "Back to @open, @lamp flickers, @open again.".into();
+fn kling_text_at_most_3072_characters_as_sent() {
+    let limits = storyreel_core::rules::kling::model_limits(KlingApi::Current);
+    assert_eq!(limits.max_text_chars, Some(3072));
+    let inside = board_sending(3072);
+    assert!(
+        !check(&inside).has_errors(),
+        "{:?}",
+        check(&inside).problems
+    );
+    let outside = board_sending(3073);
+    let errors: Vec<Problem> = check(&outside).errors().cloned().collect();
     assert_eq!(
-        problems(&b),
+        errors,
+        vec![err(
+            Location::Shot(2),
+            Field::Prompt,
+            ProblemKind::SentTextTooLong {
+                chars: 3073,
+                max: 3072,
+                shot: Some(2)
+            }
+        )]
+    );
+    let message = errors[0].message();
+    assert!(
+        message.contains("3073 characters; the limit is 3072"),
+        "{message}"
+    );
+    assert!(
+        message.contains("shorten shot 3 (the longest) by at least 1"),
+        "{message}"
+    );
+    // The legacy design sends no single text: no such limit there.
+    let legacy = RequestOptions {
+        kling_api: KlingApi::Legacy,
+        ..RequestOptions::default()
+    };
+    assert!(!check_for(&outside, Provider::Kling, &legacy)
+        .problems
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::SentTextTooLong { .. })));
+}
+
+#[test]
+fn kling_warns_past_the_recommended_2500_characters() {
+    let long = |p: &Problem| matches!(p.kind, ProblemKind::SentTextLong { .. });
+    assert!(!check(&board_sending(2500)).problems.iter().any(long));
+    let got = check(&board_sending(2501));
+    let warning = got.problems.iter().find(|p| long(p)).unwrap();
+    assert!(!warning.is_error());
+    assert_eq!(
+        warning.kind,
+        ProblemKind::SentTextLong {
+            chars: 2501,
+            recommended: 2500
+        }
+    );
+}
+
+#[test]
+fn kling_shot_words_at_most_512_as_sent() {
+    // Mentions are sent as @image_1, longer than @a: a shot within its own
+    // limit can be over it as sent.
+    let mut b = board(&[("b", 3), ("c", 3)]);
+    b.references.push(image("a"));
+    b.shots[0].prompt = format!("@a {}", "x".repeat(512 - 3));
+    let sent = |b: &Board| {
+        check(b)
+            .errors()
+            .filter(|p| matches!(p.kind, ProblemKind::SentPromptTooLong { .. }))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        sent(&b),
+        vec![err(
+            Location::Shot(0),
+            Field::Prompt,
+            ProblemKind::SentPromptTooLong {
+                provider: Provider::Kling,
+                chars: 512 - 3 + 9,
+                max: 512
+            }
+        )]
+    );
+    b.shots[0].prompt = format!("@a {}", "x".repeat(512 - 3 - 6));
+    assert_eq!(sent(&b), vec![]);
+}
+
+#[test]
+fn kling_semicolons_are_rewritten_and_shown() {
+    let mut b = board(&[("Rain; thunder; a flash.", 3), ("Calm.", 3)]);
+    b.prompt = "Noir; grainy.".into();
+    let warnings: Vec<Problem> = check(&b)
+        .problems
+        .into_iter()
+        .filter(|p| matches!(p.kind, ProblemKind::SemicolonsRewritten { .. }))
+        .collect();
+    assert_eq!(
+        warnings,
         vec![
-            err(
+            warn(
                 Location::Board,
                 Field::Prompt,
-                ProblemKind::FirstFrameRouteMention {
-                    name: "open".into()
-                }
+                ProblemKind::SemicolonsRewritten { count: 1 }
             ),
-            err(
-                Location::Shot(1),
+            warn(
+                Location::Shot(0),
                 Field::Prompt,
-                ProblemKind::FirstFrameRouteMention {
-                    name: "open".into()
-                }
+                ProblemKind::SemicolonsRewritten { count: 2 }
             ),
-            aspect_warning("16:9"),
         ]
     );
-    // On one shot the same mention is fine (Omni sends an image list).
-    b.shots.truncate(1);
-    b.shots[0].duration = 5;
-    assert_eq!(problems(&b), vec![aspect_warning("16:9")]);
+    let text = kling_current::plan(&b, PromptPlacement::BeforeShots).text;
+    assert_eq!(
+        text,
+        "Noir, grainy. shot 1, 3, Rain, thunder, a flash.; shot 2, 3, Calm.;"
+    );
+    // One shot: multi_shot is false, so a ';' ends nothing and is kept.
+    let single = board(&[("Rain; thunder.", 5)]);
+    assert!(!check(&single)
+        .problems
+        .iter()
+        .any(|p| matches!(p.kind, ProblemKind::SemicolonsRewritten { .. })));
+    assert_eq!(
+        kling_current::plan(&single, PromptPlacement::BeforeShots).text,
+        "Rain; thunder."
+    );
+}
+
+#[test]
+fn kling_base_video_takes_one_shot() {
+    let mut b = board(&[("Make it night.", 5)]);
+    b.sound = false;
+    b.references.push(video("clip", VideoUse::Base));
+    assert!(!check(&b).has_errors());
+    b.shots.push(Shot::new("Then dawn.", 3));
+    let errors: Vec<Problem> = check(&b).errors().cloned().collect();
+    assert_eq!(
+        errors,
+        vec![err(
+            Location::Board,
+            Field::References,
+            ProblemKind::BaseVideoOneShot {
+                video: "clip".into(),
+                shots: 2
+            }
+        )]
+    );
+}
+
+#[test]
+fn four_k_is_refused_where_the_provider_has_none() {
+    let mut b = board(&[("A fox runs.", 5)]);
+    b.resolution = Resolution::K4;
+    assert!(!check(&b).has_errors());
+    let fal = check_for(&b, Provider::Fal, &RequestOptions::default());
+    let e: Vec<String> = fal.errors().map(|p| p.message()).collect();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("fal has no 4K text-to-video endpoint"),
+        "{}",
+        e[0]
+    );
+    // With a reference image the board goes to reference-to-video, which
+    // fal has in 4K.
+    b.references.push(image("fox"));
+    b.shots[0].prompt = "@fox runs.".into();
+    assert!(!check_for(&b, Provider::Fal, &RequestOptions::default()).has_errors());
+    let replicate = check_for(&b, Provider::Replicate, &RequestOptions::default());
+    assert!(replicate
+        .errors()
+        .any(|p| p.message().starts_with("Replicate has no 4K output")));
 }
 
 // ---------------------------------------------------------------- dialogue
@@ -1154,7 +1296,7 @@ fn elements_refused_on_fal_and_replicate_only() {
                 ProblemKind::ElementNotOnProvider {
                     provider: p,
                     name: "lantern".into(),
-                    element_id: 7,
+                    element_id: "7".into(),
                 },
             ),
             None,
@@ -1294,21 +1436,18 @@ fn frames_with_several_shots_allowed_by_the_options() {
         assert_eq!(strip(check_with(&on(p, b.clone()), &opts).problems), vec![]);
         assert_eq!(strip(check_for(&b, p, &opts).problems), vec![]);
     }
-    // Kling's own route rules still apply on Kling, whatever the options.
-    assert!(check_for(&b, Provider::Kling, &opts).has_errors());
+    // Kling takes frames with several shots anyway.
+    assert!(!check_for(&b, Provider::Kling, &opts).has_errors());
 }
 
 #[test]
-fn kling_route_rules_apply_only_on_kling() {
-    // The first-frame route refuses an extra image and its mention, and
-    // warns that the aspect ratio is not sent: on Kling only.
+fn kling_rules_apply_only_on_kling() {
+    // Kling warns that the aspect ratio is not sent with a first frame: on
+    // Kling only.
     let mut b = frame_board(&[("a", 3), ("@mia b", 3)]);
     b.references.push(image("mia"));
     let kling = check_for(&b, Provider::Kling, &RequestOptions::default());
-    assert!(kling
-        .problems
-        .iter()
-        .any(|p| matches!(p.kind, ProblemKind::FirstFrameRouteRefused { .. })));
+    assert!(!kling.has_errors(), "{:?}", kling.problems);
     assert!(kling
         .problems
         .iter()
@@ -1448,10 +1587,16 @@ fn sent_prompt_limits_use_each_providers_spelling() {
         Some("513 characters"),
         &["as sent to Replicate", "513", "512"],
     );
-    // The fal-clean board is over on Kling, which spells the mention longer.
+    // The fal-clean board is over on Kling's legacy design, which spells
+    // the mention longer (<<<image_1>>>), and on the current one by one
+    // character (@image_1).
+    assert_eq!(
+        legacy_problems(&with(Provider::Kling, 504)),
+        vec![over(Provider::Kling, 518)]
+    );
     assert_eq!(
         problems(&with(Provider::Kling, 504)),
-        vec![over(Provider::Kling, 518)]
+        vec![over(Provider::Kling, 513)]
     );
 }
 

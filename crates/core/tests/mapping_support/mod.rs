@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use storyreel_core::request::{self, RequestOptions, UploadsMode};
+use storyreel_core::mapping;
+use storyreel_core::request::{RequestOptions, UploadsMode};
 use storyreel_core::{check_for, Board, Provider, RequestError};
 
 pub fn fixtures() -> PathBuf {
@@ -67,7 +68,7 @@ pub fn assert_snapshot(provider: Provider, case: &Case) {
     let b = board(case.board);
     let expected: Value =
         serde_json::from_str(&read(&format!("{name}.{}.json", ext(provider)))).unwrap();
-    let got = request::for_provider(provider, &b, &case.opts);
+    let got = mapping::for_provider(provider, &b, &case.opts);
 
     if let Some(refused) = expected.get("refused") {
         let lines: Vec<&str> = refused
@@ -105,13 +106,13 @@ pub fn assert_snapshot(provider: Provider, case: &Case) {
         serde_json::to_string_pretty(&expected).unwrap(),
         "{name}: same JSON, different key order"
     );
-    let again = request::for_provider(provider, &b, &case.opts).unwrap();
+    let again = mapping::for_provider(provider, &b, &case.opts).unwrap();
     assert_eq!(serde_json::to_string_pretty(&again).unwrap(), printed);
     // The board's own provider field does not matter; `for_board` with the
     // provider set gives the same request.
     let mut own = b.clone();
     own.provider = provider;
-    assert_eq!(request::for_board(&own, &case.opts).unwrap(), got);
+    assert_eq!(mapping::for_board(&own, &case.opts).unwrap(), got);
 }
 
 /// Every `*.<provider>.json` file is checked by a case, and its board exists.
