@@ -401,8 +401,8 @@ fn unknown_format_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(
         &dir,
-        "v2.board.json",
-        r#"{"format": "storyreel/2", "shots": []}"#,
+        "v9.board.json",
+        r#"{"format": "storyreel/9", "shots": []}"#,
     );
     for args in [vec!["check", s(&file)], vec!["request", s(&file)]] {
         let r = run(&args);
@@ -410,7 +410,7 @@ fn unknown_format_is_named() {
         assert_eq!(
             r.stderr,
             format!(
-                "{}: unknown board format 'storyreel/2'; this version of Storyreel reads 'storyreel/1'\n",
+                "{}: unknown board format 'storyreel/9'; this version of Storyreel reads 'storyreel/2' (and 'storyreel/1', upgraded as it is read)\n",
                 file.display()
             )
         );

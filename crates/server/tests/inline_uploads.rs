@@ -85,6 +85,7 @@ async fn start(setup: Setup) -> Harness {
                 access_key: Some(Secret::new("ak-test")),
                 secret_key: Some(Secret::new("sk-test")),
                 base_url: Some(fake.clone()),
+                ..KlingKeys::default()
             }
         },
         fal: FalKeys {

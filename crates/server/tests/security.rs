@@ -45,6 +45,7 @@ fn relay_api(allowed: &[SocketAddr], replicate: &str, kling: Option<&str>) -> Ap
                 access_key: Some(Secret::new("ak-test")),
                 secret_key: Some(Secret::new("sk-test")),
                 base_url: Some(base.to_string()),
+                ..KlingKeys::default()
             },
             None => KlingKeys::default(),
         },
