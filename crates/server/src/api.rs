@@ -14,17 +14,20 @@ use serde_json::json;
 
 use crate::config::Keys;
 use crate::relay::fal::FalRelay;
-use crate::relay::kling::KlingRelay;
+use crate::relay::kling::{Credential, KlingRelay};
 use crate::relay::media::MediaRelay;
 use crate::relay::replicate::ReplicateRelay;
 use crate::relay::uploads::UploadResolver;
 use crate::relay::{self, relay_error, RelayConfig, MAX_BODY_BYTES, MAX_JSON_BODY_BYTES};
 use crate::sim::{self, SimConfig, Simulator};
 use crate::uploads;
+use storyreel_core::transport::{KlingCredential, KlingSetup};
 
 /// Everything the API needs, made once at start-up.
 pub struct Api {
     pub kling: Arc<KlingRelay>,
+    /// Kling's credential and design, and why (`/api/status`).
+    pub kling_setup: KlingSetup,
     /// Present when Kling goes to the built-in simulator.
     pub simulator: Option<Arc<Simulator>>,
     pub keys: Keys,
@@ -43,8 +46,8 @@ pub struct Api {
 }
 
 impl Api {
-    /// Builds the API from the keys: Kling goes to its API host when a key
-    /// pair is set, else to a new simulator.
+    /// Builds the API from the keys: Kling goes to its API host when an
+    /// API key or a key pair is set, else to a new simulator.
     pub fn new(keys: Keys, sim_config: SimConfig) -> std::io::Result<Api> {
         Api::with_relays(keys, sim_config, RelayConfig::default())
     }
@@ -57,27 +60,43 @@ impl Api {
         relays: RelayConfig,
     ) -> std::io::Result<Api> {
         let client = relay::http_client();
-        let (kling, simulator) = match (&keys.kling.access_key, &keys.kling.secret_key) {
-            (Some(ak), Some(sk)) => {
-                let base = keys
-                    .kling
-                    .base_url
-                    .clone()
-                    .unwrap_or_else(|| storyreel_core::kling::DEFAULT_BASE_URL.to_string());
-                (
-                    KlingRelay::http(base, ak.clone(), sk.clone(), client.clone()),
-                    None,
-                )
-            }
-            _ => {
+        let kling_setup = keys.kling.setup();
+        let base = keys
+            .kling
+            .base_url
+            .clone()
+            .unwrap_or_else(|| storyreel_core::kling::DEFAULT_BASE_URL.to_string());
+        // The API key wins over a pair.
+        let credential = match (
+            &keys.kling.api_key,
+            &keys.kling.access_key,
+            &keys.kling.secret_key,
+        ) {
+            (Some(key), _, _) => Some(Credential::ApiKey(key.clone())),
+            (None, Some(ak), Some(sk)) => Some(Credential::KeyPair(
+                crate::kling_token::KlingSigner::new(ak.clone(), sk.clone()),
+            )),
+            _ => None,
+        };
+        let (kling, simulator) = match credential {
+            Some(credential) => (
+                KlingRelay::http_with(base, credential, client.clone()),
+                None,
+            ),
+            None => {
                 let sim = Simulator::new(sim_config)?;
                 (KlingRelay::simulator(sim::router(sim.clone())), Some(sim))
             }
         };
+        debug_assert_eq!(
+            kling_setup.credential == KlingCredential::None,
+            simulator.is_some()
+        );
         let fal = FalRelay::new(keys.fal.key.clone(), relays.fal, client.clone());
         let replicate = ReplicateRelay::new(keys.replicate.token.clone(), relays.replicate, client);
         Ok(Api {
             kling: Arc::new(kling),
+            kling_setup,
             simulator,
             keys,
             fal: Arc::new(fal),
@@ -106,6 +125,9 @@ impl Api {
             },
             "uploads": self.uploads.as_ref().map_or_else(uploads::unavailable_status, |u| u.status()),
             "access_token_required": self.access_token_required,
+            // The core's type, so the app reads exactly what is written;
+            // it names the credential's kind, never the credential.
+            "kling": serde_json::to_value(&self.kling_setup).unwrap_or_default(),
         })
     }
 

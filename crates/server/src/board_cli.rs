@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use crate::cli::ShareArgs;
 use storyreel_core::request::{RequestError, RequestOptions};
 use storyreel_core::share;
-use storyreel_core::{check as check_rules, Board, Provider};
+use storyreel_core::{check_with as check_rules_with, Board, Provider};
 
 /// Exit status for a usage mistake (an unknown provider name).
 pub const USAGE: u8 = 2;
@@ -58,9 +58,15 @@ pub fn request_with(provider: &str, file: &Path, opts: &RequestOptions) -> ExitC
     request_output(provider, file, opts).emit()
 }
 
-/// `storyreel-server check FILE`
+/// `storyreel-server check FILE`, with default options.
 pub fn check(file: &Path) -> ExitCode {
     check_output(file).emit()
+}
+
+/// `storyreel-server check [--kling-api D] FILE`: the rules as they apply
+/// with `opts` (the same ones `request` maps with).
+pub fn check_with(file: &Path, opts: &RequestOptions) -> ExitCode {
+    check_output_with(file, opts).emit()
 }
 
 /// The board in `file`, or the output that explains why there is none.
@@ -104,11 +110,17 @@ pub fn request_output(provider: &str, file: &Path, opts: &RequestOptions) -> Out
 /// Every problem of the board in `file`, one a line, and a summary line;
 /// status 1 if any is an error.
 pub fn check_output(file: &Path) -> Output {
+    check_output_with(file, &RequestOptions::default())
+}
+
+/// [`check_output`] with the rules applied for `opts` (Kling's design,
+/// fal's and Replicate's options).
+pub fn check_output_with(file: &Path, opts: &RequestOptions) -> Output {
     let board = match load(file) {
         Ok(board) => board,
         Err(output) => return output,
     };
-    let report = check_rules(&board);
+    let report = check_rules_with(&board, opts);
     let mut stdout: String = report.problems.iter().map(|p| format!("{p}\n")).collect();
     let errors = report.error_count();
     let warnings = report.problems.len() - errors;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use storyreel_core::fal::FalOptions;
+use storyreel_core::options::KlingApi;
 use storyreel_core::replicate::ReplicateOptions;
 use storyreel_core::{RequestOptions, UploadsMode};
 
@@ -28,7 +29,7 @@ pub enum Command {
     /// Print the exact provider request for a board file.
     Request(RequestArgs),
     /// Print a board file's problems; exits 1 if it has errors.
-    Check { file: PathBuf },
+    Check(CheckArgs),
     /// Print the share-link fragment (the text after `#`) for a board file;
     /// warns on stderr about references only this machine has. With
     /// `--take URL` the link also carries the board's take video.
@@ -54,6 +55,32 @@ pub struct ShareArgs {
     pub take: Option<String>,
 }
 
+/// `check`'s arguments.
+#[derive(Args, Clone, Debug)]
+pub struct CheckArgs {
+    /// The Kling design whose rules apply: current or legacy.
+    #[arg(long, value_name = "DESIGN", default_value = "current", value_parser = parse_kling_api)]
+    pub kling_api: KlingApi,
+    /// The board file.
+    pub file: PathBuf,
+}
+
+impl CheckArgs {
+    /// The request options `check` applies the rules with.
+    pub fn options(&self) -> RequestOptions {
+        RequestOptions {
+            kling_api: self.kling_api,
+            ..RequestOptions::default()
+        }
+    }
+}
+
+/// `--kling-api`'s value: `current` or `legacy`.
+pub fn parse_kling_api(value: &str) -> Result<KlingApi, String> {
+    KlingApi::parse(value)
+        .ok_or_else(|| format!("{value:?} is not a Kling design; use current or legacy"))
+}
+
 #[derive(Args, Clone)]
 pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1")]
@@ -67,6 +94,12 @@ pub struct ServeArgs {
     /// A TOML file with provider keys (the environment overrides it).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Kling's request design: `current` (the default; API key only) or
+    /// `legacy`. Wins over `KLING_API` and `api` under `[kling]` in the
+    /// config file. With only an access key / secret key pair, the legacy
+    /// design is used unless `current` is asked for, which is refused.
+    #[arg(long, value_name = "DESIGN", value_parser = parse_kling_api)]
+    pub kling_api: Option<KlingApi>,
     /// Simulator: milliseconds a task stays `submitted`.
     #[arg(long, default_value_t = SimConfig::default().submit_ms)]
     pub sim_submit_ms: u64,
@@ -359,6 +392,9 @@ pub struct RequestArgs {
     /// Our own task id, sent as `external_task_id`.
     #[arg(long)]
     pub external_task_id: Option<String>,
+    /// Kling: the request design to print, current or legacy.
+    #[arg(long, value_name = "DESIGN", default_value = "current", value_parser = parse_kling_api)]
+    pub kling_api: KlingApi,
     /// fal: the shortest shot in `multi_prompt` (fal's per-shot range is unconfirmed: 3-15 or 1-15).
     #[arg(long, default_value_t = FalOptions::default().min_shot_seconds)]
     pub fal_min_shot_seconds: u32,
@@ -375,6 +411,7 @@ impl RequestArgs {
     pub fn options(&self) -> RequestOptions {
         RequestOptions {
             kling_base_url: self.kling_base_url.clone(),
+            kling_api: self.kling_api,
             uploads: UploadsMode::from_base(self.upload_base_url.clone()),
             external_task_id: self.external_task_id.clone(),
             fal: FalOptions {
@@ -401,6 +438,42 @@ mod relay_flag_tests {
             Command::Serve(s) => *s,
             _ => panic!("not serve"),
         }
+    }
+
+    fn parse(args: &[&str]) -> Command {
+        let mut all = vec!["storyreel-server"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).expect("parses").command
+    }
+
+    #[test]
+    fn kling_api_flags_reach_the_options() {
+        assert_eq!(serve(&[]).kling_api, None);
+        assert_eq!(
+            serve(&["--kling-api", "legacy"]).kling_api,
+            Some(KlingApi::Legacy)
+        );
+        assert!(Cli::try_parse_from(["storyreel-server", "serve", "--kling-api", "v2"]).is_err());
+        let Command::Request(r) = parse(&["request", "--external-task-id", "job-1", "b.json"])
+        else {
+            panic!("not request")
+        };
+        let opts = r.options();
+        assert_eq!(opts.kling_api, KlingApi::Current);
+        assert_eq!(opts.external_task_id.as_deref(), Some("job-1"));
+        let Command::Request(r) = parse(&["request", "--kling-api", "legacy", "b.json"]) else {
+            panic!("not request")
+        };
+        assert_eq!(r.options().kling_api, KlingApi::Legacy);
+        let Command::Check(c) = parse(&["check", "b.json"]) else {
+            panic!("not check")
+        };
+        assert_eq!(c.options().kling_api, KlingApi::Current);
+        let Command::Check(c) = parse(&["check", "--kling-api", "legacy", "b.json"]) else {
+            panic!("not check")
+        };
+        assert_eq!(c.options().kling_api, KlingApi::Legacy);
+        assert_eq!(c.file, PathBuf::from("b.json"));
     }
 
     #[test]

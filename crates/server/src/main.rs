@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         Command::Request(args) => {
             board_cli::request_with(&args.provider, &args.file, &args.options())
         }
-        Command::Check { file } => board_cli::check(&file),
+        Command::Check(args) => board_cli::check_with(&args.file, &args.options()),
         Command::Share(args) => board_cli::share(&args),
         Command::Unshare { fragment } => board_cli::unshare(&fragment),
     }

@@ -30,7 +30,11 @@ pub fn run(args: ServeArgs) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let keys = match Keys::load(args.config.as_deref(), |name| std::env::var(name).ok()) {
+        let keys = match Keys::load_with(
+            args.config.as_deref(),
+            |name| std::env::var(name).ok(),
+            args.kling_api,
+        ) {
             Ok(k) => k,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -97,6 +101,14 @@ pub fn run(args: ServeArgs) -> ExitCode {
                 "no provider keys set: Kling calls go to the built-in simulator"
             );
         }
+        // Which credential and design, never the key.
+        let _ = writeln!(
+            out,
+            "Kling: {}, on {} ({})",
+            api.kling_setup.credential.label(),
+            api.kling_setup.api.label(),
+            api.kling_setup.reason
+        );
         let _ = out.flush();
         let app = app::router_with(api, &args.dist, &guard);
         match axum::serve(

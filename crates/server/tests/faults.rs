@@ -151,6 +151,7 @@ async fn a_broken_kling_host_gives_clear_relay_errors_never_a_hang() {
             access_key: Some(Secret::new("ak")),
             secret_key: Some(Secret::new("sk")),
             base_url: Some(format!("http://{up}")),
+            ..KlingKeys::default()
         },
         ..Keys::default()
     };

@@ -55,6 +55,8 @@ struct Setup {
     data_uri: bool,
     /// Kling goes to the built-in simulator instead of the fake.
     simulator: bool,
+    /// Kling gets an API key (both designs) instead of a key pair.
+    kling_api_key: bool,
 }
 
 impl Default for Setup {
@@ -63,6 +65,7 @@ impl Default for Setup {
             public_base_url: None,
             data_uri: true,
             simulator: false,
+            kling_api_key: false,
         }
     }
 }
@@ -80,11 +83,18 @@ async fn start(setup: Setup) -> Harness {
     let keys = Keys {
         kling: if setup.simulator {
             KlingKeys::default()
+        } else if setup.kling_api_key {
+            KlingKeys {
+                api_key: Some(Secret::new("kk-test")),
+                base_url: Some(fake.clone()),
+                ..KlingKeys::default()
+            }
         } else {
             KlingKeys {
                 access_key: Some(Secret::new("ak-test")),
                 secret_key: Some(Secret::new("sk-test")),
                 base_url: Some(fake.clone()),
+                ..KlingKeys::default()
             }
         },
         fal: FalKeys {
@@ -164,9 +174,14 @@ impl Harness {
     }
 
     async fn kling(&self, body: &Value) -> (u16, Value) {
+        self.kling_at("/v1/videos/omni-video", body).await
+    }
+
+    /// A Kling create at `path` (either design's).
+    async fn kling_at(&self, path: &str, body: &Value) -> (u16, Value) {
         let res = self
             .client
-            .post(format!("{}/api/kling/v1/videos/omni-video", self.relay))
+            .post(format!("{}/api/kling{path}", self.relay))
             .header("content-type", "application/json")
             .body(body.to_string())
             .send()
@@ -270,6 +285,86 @@ async fn kling_gets_the_raw_base64_of_a_stored_image() {
     let mut want = omni("x");
     want["image_list"][0]["image_url"] = json!(sent);
     assert_eq!(body, &want);
+}
+
+/// A create body of Kling's current design citing `first` as the first
+/// frame and `image` as a reference.
+fn current(first: &str, image: &str) -> Value {
+    json!({
+        "contents": [
+            {"type": "prompt", "text": "shot 1, 3, @image_1 walks in; shot 2, 2, @image_1 waves;"},
+            {"type": "first_frame", "url": first},
+            {"type": "refer_image", "url": image, "id": "image_1"}
+        ],
+        "settings": {"multi_shot": true, "resolution": "1080p", "duration": 5, "audio": "off"},
+        "options": {"external_task_id": "job-up-1", "watermark_info": {"enabled": false}}
+    })
+}
+
+#[tokio::test]
+async fn the_current_design_gets_stored_images_as_raw_base64_or_their_url() {
+    let h = start(Setup {
+        kling_api_key: true,
+        ..Setup::default()
+    })
+    .await;
+    let frame = png(5, 4000);
+    let image = png(6, 3000);
+    let (f, i) = (h.upload(&frame).await, h.upload(&image).await);
+    let body = current(&format!("upload:{f}"), &format!("upload:{i}"));
+    let (status, answer) = h.kling_at("/omni-video/kling-3.0-omni", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    let clip = h.upload(&mp4()).await;
+    let mut with_video = current("https://example.com/f.png", "https://example.com/i.png");
+    with_video["contents"]
+        .as_array_mut()
+        .expect("contents")
+        .push(json!({"type": "feature_video", "url": format!("upload:{clip}"), "id": "video_1"}));
+    let (status, answer) = h.kling_at("/omni-video/kling-3.0-omni", &with_video).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|m| m.contains("by URL only")),
+        "{answer}"
+    );
+
+    let seen = h.seen();
+    assert_eq!(seen.len(), 1, "the video's create was not forwarded");
+    let (path, sent) = &seen[0];
+    assert_eq!(path, "/omni-video/kling-3.0-omni");
+    let b64 = |v: &Value| {
+        let s = v.as_str().expect("string");
+        assert!(!s.starts_with("data:"), "no data: prefix for Kling");
+        base64::engine::general_purpose::STANDARD
+            .decode(s)
+            .expect("raw Base64")
+    };
+    assert_eq!(b64(&sent["contents"][1]["url"]), frame);
+    assert_eq!(b64(&sent["contents"][2]["url"]), image);
+    let mut want = body.clone();
+    want["contents"][1]["url"] = sent["contents"][1]["url"].clone();
+    want["contents"][2]["url"] = sent["contents"][2]["url"].clone();
+    assert_eq!(sent, &want, "the rest is untouched");
+
+    let h = start(Setup {
+        kling_api_key: true,
+        public_base_url: Some("https://media.example.test"),
+        ..Setup::default()
+    })
+    .await;
+    let i = h.upload(&image).await;
+    let (status, answer) = h
+        .kling_at(
+            "/omni-video/kling-3.0-omni",
+            &current("https://example.com/f.png", &format!("upload:{i}")),
+        )
+        .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        h.seen()[0].1["contents"][2]["url"],
+        format!("https://media.example.test/uploads/{i}")
+    );
 }
 
 #[tokio::test]

@@ -45,6 +45,7 @@ fn relay_api(allowed: &[SocketAddr], replicate: &str, kling: Option<&str>) -> Ap
                 access_key: Some(Secret::new("ak-test")),
                 secret_key: Some(Secret::new("sk-test")),
                 base_url: Some(base.to_string()),
+                ..KlingKeys::default()
             },
             None => KlingKeys::default(),
         },
@@ -1010,6 +1011,7 @@ async fn pages_carry_a_csp_that_covers_each_inline_script_and_no_other() {
 
 const KLING_AK: &str = "AKSECRETkling0access0key0d41c8e9";
 const KLING_SK: &str = "SKSECRETkling0signing0secret07b3f2a";
+const KLING_KEY: &str = "KKSECRETkling0console0api0key5e6a";
 const FAL: &str = "FALSECRETkey0a7e6c59d1b2c3d4e5f";
 const R8: &str = "R8SECRETtoken0e1f2a3b4c5d6e7f80";
 const ACCESS: &str = "TOKSECRETaccess0c0ffee0ba5eba11";
@@ -1022,7 +1024,9 @@ const S3_TOKEN: &str = "S3SECRETsession0token0abad1dea";
 /// inside a longer Base64 text (a JWT, a Basic header).
 fn forbidden_forms() -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
-    for secret in [KLING_AK, KLING_SK, FAL, R8, ACCESS, S3_AK, S3_SK, S3_TOKEN] {
+    for secret in [
+        KLING_KEY, KLING_AK, KLING_SK, FAL, R8, ACCESS, S3_AK, S3_SK, S3_TOKEN,
+    ] {
         out.push((secret.to_string(), secret));
         for pad in 0..3usize {
             let mut bytes = vec![b'"'; pad];
@@ -1222,6 +1226,114 @@ fn no_secret_reaches_an_answer_a_log_line_or_the_metrics() {
     assert!(leaked.is_empty(), "answers leaked {leaked:?}:\n{said}");
     let leaked = leaks(&log);
     assert!(leaked.is_empty(), "the log leaked {leaked:?}:\n{log}");
+}
+
+/// A server with `KLING_API_KEY` (and a key pair, which it loses to) in
+/// each log format: the key reaches Kling's host and nothing else, on
+/// either design, in answers that succeed or fail, refusals, the status,
+/// the metrics and the log.
+#[test]
+fn no_kling_api_key_reaches_an_answer_a_log_line_or_the_metrics() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (fake, seen) = rt.block_on(recording(fail_by_path));
+    let d = dist();
+    let fake_url = format!("http://{fake}");
+    for format in ["text", "json"] {
+        let config = tempfile::tempdir().expect("config");
+        let file = config.path().join("keys.toml");
+        // From the file as well as the environment: the file's is the
+        // same key, so both paths are searched for.
+        std::fs::write(&file, format!("[kling]\napi_key = \"{KLING_KEY}\"\n")).expect("write");
+        let server = spawn(
+            d.path(),
+            &[
+                "--log-format",
+                format,
+                "--config",
+                file.to_str().expect("utf-8"),
+                "--rate-limit-per-minute",
+                "0",
+            ],
+            &[
+                ("RUST_LOG", "debug"),
+                ("KLING_ACCESS_KEY", KLING_AK),
+                ("KLING_SECRET_KEY", KLING_SK),
+                ("KLING_BASE_URL", &fake_url),
+            ],
+        );
+        let url = server.url.clone();
+        let mut said = String::new();
+        rt.block_on(async {
+            let c = client();
+            let mut calls: Vec<reqwest::RequestBuilder> = Vec::new();
+            for tail in ["e500", "e401", "ejson", "ecut", "eredirect"] {
+                calls.push(c.get(format!("{url}/api/kling/v1/videos/omni-video/{tail}")));
+                calls.push(c.get(format!(
+                    "{url}/api/kling/v1/general/advanced-custom-elements/{tail}"
+                )));
+            }
+            calls.push(
+                c.post(format!("{url}/api/kling/omni-video/kling-3.0-omni"))
+                    .body("{}"),
+            );
+            calls.push(c.get(format!("{url}/api/kling/tasks?task_ids=e401")));
+            calls.push(c.post(format!("{url}{KLING_CREATE}")).body("{}"));
+            calls.push(c.get(format!("{url}/api/kling/account/costs")));
+            calls.push(c.delete(format!("{url}/api/kling/tasks")));
+            calls.push(
+                c.post(format!("{url}{KLING_CREATE}"))
+                    .body(vec![b' '; 2 * 1024 * 1024]),
+            );
+            for path in ["/api/status", "/healthz", "/readyz", "/metrics"] {
+                calls.push(c.get(format!("{url}{path}")));
+            }
+            for req in calls {
+                if let Ok(res) = req.send().await {
+                    said.push_str(&format!("{} {:?}\n", res.status(), res.headers()));
+                    said.push_str(&String::from_utf8_lossy(
+                        &res.bytes().await.unwrap_or_default(),
+                    ));
+                    said.push('\n');
+                }
+            }
+        });
+        let log = server.stop_and_read_stderr();
+        // The probe works: Kling's host got the API key (not a JWT) on
+        // both designs, and the status told the credential.
+        let to_upstream: Vec<String> = seen
+            .lock()
+            .unwrap()
+            .drain(..)
+            .map(|(m, p, h)| format!("{m} {p} {:?}", h.get("authorization")))
+            .collect();
+        let bearer = format!("Bearer {KLING_KEY}");
+        for path in [
+            "/omni-video/kling-3.0-omni",
+            "/tasks?task_ids=e401",
+            "/v1/videos/omni-video",
+        ] {
+            assert!(
+                to_upstream
+                    .iter()
+                    .any(|l| l.contains(&format!(" {path} ")) && l.contains(&bearer)),
+                "{path} with the API key: {to_upstream:#?}"
+            );
+        }
+        assert!(said.contains("\"credential\":\"api_key\""), "{said}");
+        assert!(said.contains("storyreel_http_requests_total"), "{said}");
+        assert!(said.contains("\"relay\":true"), "relay errors were seen");
+        assert!(log.lines().count() > 10, "{log}");
+        let leaked = leaks(&said);
+        assert!(
+            leaked.is_empty(),
+            "{format}: answers leaked {leaked:?}:\n{said}"
+        );
+        let leaked = leaks(&log);
+        assert!(
+            leaked.is_empty(),
+            "{format}: the log leaked {leaked:?}:\n{log}"
+        );
+    }
 }
 
 /// A fake S3 that refuses everything as AWS does an unknown key: 403 with

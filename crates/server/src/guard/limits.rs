@@ -126,15 +126,19 @@ fn too_many(e: GovernorError, per_minute: u32) -> Response {
     }
 }
 
-/// True for a call that creates a provider job: Kling's and Replicate's
-/// create calls, and a POST through the fal proxy to a queue model (not
-/// to a request's status, result or cancel, nor to storage).
+/// True for a call that creates a provider job: Kling's creates on both
+/// designs (and its element and voice creates, which start a task too),
+/// Replicate's create calls, and a POST through the fal proxy to a queue
+/// model (not to a request's status, result or cancel, nor to storage).
 pub fn is_create(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     if method != Method::POST {
         return false;
     }
     if let Some(rest) = path.strip_prefix("/api/kling/v1/videos/") {
         return !rest.is_empty() && !rest.contains('/');
+    }
+    if let Some(rest) = path.strip_prefix("/api/kling") {
+        return KLING_CREATES.contains(&rest);
     }
     if let Some(rest) = path.strip_prefix("/api/replicate/v1/models/") {
         return rest.ends_with("/predictions");
@@ -151,6 +155,15 @@ pub fn is_create(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     }
     false
 }
+
+/// Kling's create paths besides the legacy `/v1/videos/{route}`: the
+/// current design's, and the element and voice creates (providers.md
+/// §0.3, §0.5).
+const KLING_CREATES: [&str; 3] = [
+    storyreel_core::kling::CURRENT_OMNI_PATH,
+    "/v1/general/advanced-custom-elements",
+    "/v1/general/custom-voices",
+];
 
 /// Creates in flight per address.
 pub struct JobCap {
@@ -232,6 +245,32 @@ mod tests {
         let none = HeaderMap::new();
         let post = Method::POST;
         assert!(is_create(&post, "/api/kling/v1/videos/omni-video", &none));
+        assert!(is_create(
+            &post,
+            "/api/kling/omni-video/kling-3.0-omni",
+            &none
+        ));
+        assert!(is_create(
+            &post,
+            "/api/kling/v1/general/advanced-custom-elements",
+            &none
+        ));
+        assert!(is_create(
+            &post,
+            "/api/kling/v1/general/custom-voices",
+            &none
+        ));
+        assert!(!is_create(&post, "/api/kling/tasks", &none));
+        assert!(!is_create(
+            &post,
+            "/api/kling/v1/general/delete-voices",
+            &none
+        ));
+        assert!(!is_create(
+            &Method::GET,
+            "/api/kling/omni-video/kling-3.0-omni",
+            &none
+        ));
         assert!(!is_create(
             &post,
             "/api/kling/v1/videos/omni-video/123",

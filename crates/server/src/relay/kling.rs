@@ -1,6 +1,10 @@
-//! `/api/kling/{path}`: Kling's video calls, signed here with a JWT made
-//! from the server's key pair (`kling_token`). The upstream is Kling's API
-//! host, or, with no keys, the built-in simulator called in-process.
+//! `/api/kling/{path}`: Kling's calls on both of its designs (providers.md
+//! §0.2–0.5), and nothing else. With an API key every call carries
+//! `Authorization: Bearer <key>`; with an access key / secret key pair it
+//! carries a JWT from `kling_token`, which only the legacy design takes,
+//! so a current-design path is then refused here instead of forwarded.
+//! The upstream is Kling's API host, or, with no keys, the built-in
+//! simulator called in-process.
 
 use std::sync::Arc;
 
@@ -11,12 +15,18 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use axum::Router;
+use storyreel_core::options::KlingApi;
 
 use super::uploads::{Inline, UploadResolver};
 use super::{buffer_back, cut_off, relay_error, unreachable, CutOff};
 use crate::config::Secret;
 use crate::kling_token::KlingSigner;
 use crate::sim;
+
+/// The API key the relay sends the built-in simulator (`Bearer` on the
+/// current design). The simulator is in-process and holds no real key;
+/// this constant only lets it tell a relayed call from a stray one.
+pub const SIMULATOR_API_KEY: &str = "storyreel-simulator-key";
 
 /// Where the relay sends Kling calls.
 pub enum Upstream {
@@ -29,17 +39,63 @@ pub enum Upstream {
     Simulator(Router),
 }
 
+/// How the relay signs a call.
+pub enum Credential {
+    /// A console API key: `Bearer <key>` on both designs.
+    ApiKey(Secret),
+    /// An access key / secret key pair: a JWT, legacy design only.
+    KeyPair(KlingSigner),
+    /// The simulator: [`SIMULATOR_API_KEY`] on the current design, its own
+    /// JWT on the legacy one (which it checks as Kling does; it also takes
+    /// the API key there once it knows the current design).
+    Simulator {
+        api_key: Secret,
+        signer: KlingSigner,
+    },
+}
+
+impl Credential {
+    /// The `Authorization` value for a call on `api`, or `None` when this
+    /// credential cannot make it (a key pair on the current design).
+    fn bearer(&self, api: KlingApi) -> Option<String> {
+        let token = match (self, api) {
+            (Credential::ApiKey(key), _) => key.expose().to_string(),
+            (Credential::KeyPair(_), KlingApi::Current) => return None,
+            (Credential::KeyPair(signer), KlingApi::Legacy) => signer.token(),
+            (Credential::Simulator { api_key, .. }, KlingApi::Current) => {
+                api_key.expose().to_string()
+            }
+            (Credential::Simulator { signer, .. }, KlingApi::Legacy) => signer.token(),
+        };
+        Some(format!("Bearer {token}"))
+    }
+}
+
 pub struct KlingRelay {
     pub upstream: Upstream,
-    pub signer: KlingSigner,
+    pub credential: Credential,
 }
 
 impl KlingRelay {
-    /// The relay for Kling's real API.
+    /// The relay for Kling's real API, signing with a key pair (legacy
+    /// design only).
     pub fn http(
         base_url: String,
         access: Secret,
         secret: Secret,
+        client: reqwest::Client,
+    ) -> KlingRelay {
+        KlingRelay::http_with(
+            base_url,
+            Credential::KeyPair(KlingSigner::new(access, secret)),
+            client,
+        )
+    }
+
+    /// The relay for Kling's real API with `credential`.
+    pub fn http_with(
+        base_url: String,
+        credential: Credential,
         client: reqwest::Client,
     ) -> KlingRelay {
         KlingRelay {
@@ -47,15 +103,21 @@ impl KlingRelay {
                 base_url: base_url.trim_end_matches('/').to_string(),
                 client,
             },
-            signer: KlingSigner::new(access, secret),
+            credential,
         }
     }
 
-    /// The relay for the simulator, signing with its key pair.
+    /// The relay for the simulator.
     pub fn simulator(router: Router) -> KlingRelay {
         KlingRelay {
             upstream: Upstream::Simulator(router),
-            signer: KlingSigner::new(Secret::new(sim::ACCESS_KEY), Secret::new(sim::SECRET_KEY)),
+            credential: Credential::Simulator {
+                api_key: Secret::new(SIMULATOR_API_KEY),
+                signer: KlingSigner::new(
+                    Secret::new(sim::ACCESS_KEY),
+                    Secret::new(sim::SECRET_KEY),
+                ),
+            },
         }
     }
 
@@ -64,26 +126,48 @@ impl KlingRelay {
     }
 }
 
-/// True for the paths the relay forwards: the video task calls only.
-pub fn allowed_path(path: &str) -> bool {
-    let mut parts = path.split('/');
-    let ok_start = parts.next() == Some("v1") && parts.next() == Some("videos");
-    let ok_route = matches!(
-        parts.next(),
-        Some("omni-video" | "image2video" | "text2video")
-    );
-    let rest: Vec<&str> = parts.collect();
-    let ok_rest = match rest.as_slice() {
-        [] => true,
-        [id] => {
-            !id.is_empty()
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// The methods Kling takes on `path` (no leading `/`), or `None` when the
+/// relay does not forward it at all. The list is Kling's: the current
+/// design's create and `/tasks` (§0.3–0.4), the legacy video task calls
+/// (§1.2), and the element and voice calls (§0.5).
+pub fn allowed_methods(path: &str) -> Option<&'static [Method]> {
+    const GET: &[Method] = &[Method::GET];
+    const POST: &[Method] = &[Method::POST];
+    const BOTH: &[Method] = &[Method::GET, Method::POST];
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["omni-video", "kling-3.0-omni"] => Some(POST),
+        ["tasks"] => Some(BOTH),
+        ["v1", "videos", "omni-video" | "image2video" | "text2video"] => Some(BOTH),
+        ["v1", "videos", "omni-video" | "image2video" | "text2video", id] if is_id(id) => Some(GET),
+        ["v1", "general", "advanced-custom-elements" | "custom-voices"] => Some(BOTH),
+        ["v1", "general", "advanced-custom-elements" | "custom-voices", id] if is_id(id) => {
+            Some(GET)
         }
-        _ => false,
-    };
-    ok_start && ok_route && ok_rest
+        ["v1", "general", "advanced-presets-elements" | "presets-voices"] => Some(GET),
+        ["v1", "general", "delete-advanced-elements" | "delete-voices"] => Some(POST),
+        _ => None,
+    }
+}
+
+/// A task id in a path: letters, digits, `-` and `_` only (so no `..`).
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// True for the paths the relay forwards (with some method).
+pub fn allowed_path(path: &str) -> bool {
+    allowed_methods(path).is_some()
+}
+
+/// True for the calls whose body may name stored uploads: the creates
+/// of both designs, of elements and of voices (a POST that is not a
+/// delete or a task list).
+fn may_carry_uploads(method: &Method, path: &str) -> bool {
+    method == Method::POST && path != "tasks" && !path.contains("/delete-")
 }
 
 pub async fn relay(
@@ -99,21 +183,42 @@ pub async fn relay(
         Ok(b) => b,
         Err(e) => return super::body_refusal(e, super::MAX_JSON_BODY_BYTES),
     };
-    if !allowed_path(&path) {
+    let Some(methods) = allowed_methods(&path) else {
         return relay_error(
             StatusCode::NOT_FOUND,
-            format!("the Kling relay forwards only /v1/videos/... task calls, not /{path}"),
+            format!(
+                "the Kling relay forwards only Kling's video task, element and voice calls, not /{path}"
+            ),
         );
-    }
-    if method != Method::GET && method != Method::POST {
-        return relay_error(
+    };
+    if !methods.contains(&method) {
+        let names: Vec<&str> = methods.iter().map(Method::as_str).collect();
+        let mut res = relay_error(
             StatusCode::METHOD_NOT_ALLOWED,
-            "the Kling relay takes GET and POST",
+            format!(
+                "the Kling relay takes {} on /{path}, not {method}",
+                names.join(" and ")
+            ),
         );
+        if let Ok(allow) = HeaderValue::from_str(&names.join(", ")) {
+            res.headers_mut().insert(header::ALLOW, allow);
+        }
+        return res;
     }
-    // Stored references become URLs or raw Base64 (Kling's image fields
-    // take it); nothing is sent when one cannot.
-    let body = match (&resolver, method == Method::POST) {
+    let api = KlingApi::of_path(&format!("/{path}"));
+    let Some(bearer) = relay.credential.bearer(api) else {
+        return relay_error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "this server speaks Kling's legacy design: it holds only an access key / secret key pair, and Kling's current design (/{path}) accepts only an API key; set {} on the server to use the current design",
+                crate::config::ENV_KLING_API_KEY
+            ),
+        );
+    };
+    // Stored references become URLs or raw Base64 (Kling's image fields,
+    // `url` on the current design, take it); nothing is sent when one
+    // cannot.
+    let body = match (&resolver, may_carry_uploads(&method, &path)) {
         (Some(Extension(r)), true) => match r.resolve("Kling", Inline::RawBase64, body).await {
             Ok(b) => b,
             Err(refused) => return refused.into_response(),
@@ -124,10 +229,10 @@ pub async fn relay(
         Some(q) => format!("/{path}?{q}"),
         None => format!("/{path}"),
     };
-    let Ok(mut bearer) = HeaderValue::from_str(&format!("Bearer {}", relay.signer.token())) else {
+    let Ok(mut bearer) = HeaderValue::from_str(&bearer) else {
         return relay_error(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "the Kling token holds characters that cannot go in a header",
+            "the Kling credential holds characters that cannot go in a header",
         );
     };
     bearer.set_sensitive(true);
@@ -186,17 +291,84 @@ pub async fn relay(
 
 #[cfg(test)]
 mod tests {
-    use super::allowed_path;
+    use super::*;
 
     #[test]
-    fn only_video_task_paths_are_forwarded() {
-        assert!(allowed_path("v1/videos/omni-video"));
-        assert!(allowed_path("v1/videos/omni-video/8123"));
-        assert!(allowed_path("v1/videos/image2video/abc_d-1"));
-        assert!(!allowed_path("v1/videos/omni-video/../../account/costs"));
-        assert!(!allowed_path("account/costs"));
-        assert!(!allowed_path("v1/general/advanced-custom-elements"));
-        assert!(!allowed_path("v1/videos/omni-video/1/2"));
-        assert!(!allowed_path("v1/videos/omni-video/"));
+    fn each_kling_call_has_its_methods() {
+        let get = [Method::GET].as_slice();
+        let post = [Method::POST].as_slice();
+        let both = [Method::GET, Method::POST].as_slice();
+        for (path, methods) in [
+            ("omni-video/kling-3.0-omni", post),
+            ("tasks", both),
+            ("v1/videos/omni-video", both),
+            ("v1/videos/omni-video/8123", get),
+            ("v1/videos/image2video/abc_d-1", get),
+            ("v1/videos/text2video", both),
+            ("v1/general/advanced-custom-elements", both),
+            ("v1/general/advanced-custom-elements/77", get),
+            ("v1/general/advanced-presets-elements", get),
+            ("v1/general/delete-advanced-elements", post),
+            ("v1/general/custom-voices", both),
+            ("v1/general/custom-voices/v_1", get),
+            ("v1/general/presets-voices", get),
+            ("v1/general/delete-voices", post),
+        ] {
+            assert_eq!(allowed_methods(path), Some(methods), "{path}");
+        }
+    }
+
+    #[test]
+    fn other_paths_are_not_forwarded() {
+        for path in [
+            "v1/videos/omni-video/../../account/costs",
+            "account/costs",
+            "v1/images/generations",
+            "v1/general/delete-elements",
+            "v1/general/ai-multi-shot",
+            "v1/videos/omni-video/1/2",
+            "v1/videos/omni-video/",
+            "omni-video/kling-3.0-omni/1",
+            "omni-video/kling-2.6",
+            "tasks/1",
+            "v1/general/presets-voices/1",
+            "v1/general/delete-voices/1",
+            "v1/general/custom-voices/..",
+            "",
+        ] {
+            assert!(!allowed_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_key_pair_signs_only_the_legacy_design() {
+        let pair = Credential::KeyPair(KlingSigner::new(Secret::new("ak"), Secret::new("sk")));
+        assert!(pair.bearer(KlingApi::Current).is_none());
+        assert!(pair
+            .bearer(KlingApi::Legacy)
+            .is_some_and(|b| b.starts_with("Bearer ey")));
+        let key = Credential::ApiKey(Secret::new("kk-1"));
+        for api in KlingApi::ALL {
+            assert_eq!(key.bearer(api).as_deref(), Some("Bearer kk-1"));
+        }
+    }
+
+    #[test]
+    fn uploads_are_resolved_on_creates_only() {
+        assert!(may_carry_uploads(
+            &Method::POST,
+            "omni-video/kling-3.0-omni"
+        ));
+        assert!(may_carry_uploads(&Method::POST, "v1/videos/omni-video"));
+        assert!(may_carry_uploads(
+            &Method::POST,
+            "v1/general/advanced-custom-elements"
+        ));
+        assert!(!may_carry_uploads(&Method::POST, "tasks"));
+        assert!(!may_carry_uploads(
+            &Method::POST,
+            "v1/general/delete-voices"
+        ));
+        assert!(!may_carry_uploads(&Method::GET, "v1/videos/omni-video"));
     }
 }
