@@ -48,7 +48,40 @@ const GOOD: &str = r#"{
   ]
 }"#;
 
+/// The current design: the overall direction before the shot list, the
+/// image cited by its id.
 const GOOD_REQUEST: &str = r#"{
+  "method": "POST",
+  "url": "https://api-singapore.klingai.com/omni-video/kling-3.0-omni",
+  "body": {
+    "contents": [
+      {
+        "type": "prompt",
+        "text": "Night, rain. shot 1, 4, @image_1 under a streetlight.; shot 2, 5, A runner in a forest.; shot 3, 6, A sunset over mountains.;"
+      },
+      {
+        "type": "refer_image",
+        "url": "https://example.com/mia.png",
+        "id": "image_1"
+      }
+    ],
+    "settings": {
+      "multi_shot": true,
+      "audio": "native",
+      "resolution": "1080p",
+      "aspect_ratio": "16:9",
+      "duration": 15
+    },
+    "options": {
+      "watermark_info": {
+        "enabled": false
+      }
+    }
+  }
+}
+"#;
+
+const GOOD_REQUEST_LEGACY: &str = r#"{
   "method": "POST",
   "url": "https://api-singapore.klingai.com/v1/videos/omni-video",
   "body": {
@@ -125,6 +158,8 @@ fn request_defaults_to_kling() {
     let file = write(&dir, "good.board.json", GOOD);
     let r = run(&["request", s(&file)]);
     assert_eq!((r.code, r.stdout.as_str()), (0, GOOD_REQUEST));
+    let r = run(&["request", "--kling-api", "legacy", s(&file)]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, GOOD_REQUEST_LEGACY));
 }
 
 #[test]
