@@ -261,7 +261,8 @@ mod tests {
         );
         assert_eq!((out.status, out.stderr.as_str()), (0, ""));
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        assert_eq!(v["body"]["prompt"], "A fox runs.");
+        assert_eq!(v["body"]["contents"][0]["text"], "A fox runs.");
+        assert_eq!(v["body"]["settings"]["multi_shot"], false);
         assert!(out.stdout.ends_with("}\n"));
     }
 
@@ -275,7 +276,7 @@ mod tests {
         let out = request_output("Kling", &file(&dir, "b.json", GOOD), &opts);
         assert!(out
             .stdout
-            .contains("\"url\": \"http://127.0.0.1:9/v1/videos/omni-video\""));
+            .contains("\"url\": \"http://127.0.0.1:9/omni-video/kling-3.0-omni\""));
     }
 
     #[test]
