@@ -744,3 +744,24 @@ fn an_unknown_resolution_is_refused_naming_it() {
     let (line, _, _) = shape(&text.replace("\"9000p\"", "1080"));
     assert_eq!(line, 1);
 }
+
+#[test]
+fn a_version_1_board_inside_other_data_is_upgraded_too() {
+    // Job snapshots and other stored records hold a board as a field and
+    // read it through `Board`'s own serde, not `from_json`.
+    #[derive(serde::Deserialize)]
+    struct Record {
+        board: Board,
+    }
+    for (path, text) in v1_fixtures() {
+        let wrapped = format!("{{\"board\": {text}}}");
+        let record: Record =
+            serde_json::from_str(&wrapped).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            Ok(record.board),
+            Board::from_json_unchecked(&text),
+            "{}",
+            path.display()
+        );
+    }
+}
