@@ -1,6 +1,5 @@
 //! The page: a shared board (`#b2.…`, or `#b1.…` from before board
-//! format 2) or the editor: header, timeline,
-//! shot panels, cast, problems.
+//! format 2) or the editor: header, timeline, shot panels, cast, problems.
 
 use leptos::prelude::*;
 use storyreel_core::Board;

@@ -1,5 +1,6 @@
-//! Import and export: the board file (format v1), the shot list as
-//! Markdown or CSV, and the contact sheet (`contact_sheet.rs`).
+//! Import and export: the board file (format 2; format 1 imports,
+//! upgraded), the shot list as Markdown or CSV, and the contact sheet
+//! (`contact_sheet.rs`).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -2,9 +2,11 @@
 //! of the `storyreel` database, see `journal.rs`).
 //!
 //! A record is `{key, board, updated}`: the board's id, its file text
-//! (format v1) and when it was last saved (ms since the epoch). The
-//! board being edited is also autosaved to local storage (`storage.rs`),
-//! which is read synchronously at start-up; its id is kept there too.
+//! (written as format 2; records saved as format 1 before are read
+//! through `Board::from_json_draft`, which upgrades them) and when it was
+//! last saved (ms since the epoch). The board being edited is also
+//! autosaved to local storage (`storage.rs`), read the same way
+//! synchronously at start-up; its id is kept there too.
 
 use js_sys::Reflect;
 use storyreel_core::Board;

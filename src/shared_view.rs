@@ -1,7 +1,6 @@
 //! A board opened from a share link (`#b2.…`, or an older `#b1.…`, read
-//! upgraded): read-only, with an animatic
-//! of the shots, and a way to make it the user's own board without losing
-//! the one already saved.
+//! upgraded): read-only, with an animatic of the shots, and a way to make
+//! it the user's own board without losing the one already saved.
 
 use std::time::Duration;
 

@@ -91,7 +91,7 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
         .expect("a link")
         .to_string();
     assert!(link.starts_with(&h.base), "{link}");
-    assert!(link.contains("#b1."), "{link}");
+    assert!(link.contains("#b2."), "{link}");
     let selected = h
         .eval(
             "const i = document.getElementById('share-link');
@@ -223,6 +223,45 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
         "JSON.stringify([...document.querySelectorAll('#library-list .library-open')].map(b => b.innerText.trim())) === JSON.stringify(['My own work'])",
     )
     .await;
+    h.close().await;
+}
+
+/// A link made before board format 2 (`b1.`), from the core's fixtures,
+/// and the corpus board it was made from.
+fn version_1_link(name: &str) -> (String, Board) {
+    let core =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/core/tests/fixtures");
+    let links = std::fs::read_to_string(core.join("share-v1/links.tsv")).expect("the b1 links");
+    let link = links
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}\t")))
+        .unwrap_or_else(|| panic!("no b1 link for {name}"))
+        .to_string();
+    let text = std::fs::read_to_string(core.join(format!("share-corpus/{name}.board.json")))
+        .expect("the corpus board");
+    (link, Board::from_json_draft(&text).expect("a corpus board"))
+}
+
+#[tokio::test]
+async fn a_link_made_before_format_2_still_opens() {
+    let h = Harness::start().await;
+    h.load_board(&earlier_board()).await;
+    // "mode": "std" in its file: 720p now.
+    let (link, expected) = version_1_link("en-frames-morph");
+    assert!(link.starts_with("b1."), "{link}");
+    open_fresh(&h, &format!("{}/#{link}", h.base)).await;
+    h.wait_for("body[data-ready] #shared-view").await;
+    assert_eq!(inner_text(&h, "#shared-title").await, expected.title);
+    h.click("#make-copy").await;
+    h.wait_for("body[data-ready] #timeline").await;
+    let saved = local(&h, "storyreel.board")
+        .await
+        .expect("the copy is saved");
+    assert!(
+        saved.contains("\"storyreel/2\"") && saved.contains("\"720p\""),
+        "{saved}"
+    );
+    assert_eq!(stored_board(&h, "storyreel.board").await, expected);
     h.close().await;
 }
 

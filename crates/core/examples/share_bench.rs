@@ -113,7 +113,7 @@ fn main() {
          `node tests/node/share-bench.mjs`). Link length is the fragment after `#`, in \
          characters; lz-string gets the board JSON as the format writes it, minified \
          (`JSON.stringify`). Our link: binary layout, raw DEFLATE with a preset \
-         dictionary, base64url, `b1.` prefix.\n\n",
+         dictionary, base64url, `b2.` prefix.\n\n",
         "1.5.0"
     ));
     md.push_str(&format!(

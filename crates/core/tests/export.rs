@@ -1,7 +1,7 @@
 //! Shot lists as text: `export::markdown` and `export::csv`.
 
 use storyreel_core::export::{csv, markdown};
-use storyreel_core::{AspectRatio, Board, Mode, Provider, Reference, Shot, VideoUse};
+use storyreel_core::{AspectRatio, Board, Provider, Reference, Resolution, Shot, VideoUse};
 
 fn night_market() -> Board {
     Board {
@@ -41,7 +41,7 @@ fn markdown_of_a_three_shot_board() {
     let expected = "\
 # Night market
 
-Kling · Pro 1080p · 16:9 · sound on · 12 s · est. $1.68
+Kling · 1080p · 16:9 · sound on · 12 s · est. $1.68
 
 **Prompt:** Warm neon palette, handheld camera.
 
@@ -70,7 +70,7 @@ fn markdown_of_an_untitled_board_without_price_or_cast() {
     let expected = "\
 # Untitled board
 
-Replicate · Pro 1080p · 16:9 · sound on · 5 s · price unknown
+Replicate · 1080p · 16:9 · sound on · 5 s · price unknown
 
 | # | Start | Length | Prompt | Cast |
 |---|---|---|---|---|
@@ -84,7 +84,7 @@ fn markdown_settings_frames_and_video() {
     let board = Board {
         title: "Door".into(),
         provider: Provider::Fal,
-        mode: Mode::Std,
+        resolution: Resolution::P720,
         aspect_ratio: AspectRatio::Portrait,
         sound: false,
         references: vec![
@@ -96,11 +96,11 @@ fn markdown_settings_frames_and_video() {
         shots: vec![Shot::new("@door opens", 5)],
         ..Board::default()
     };
-    // fal, std, silent: 0.6 units a second at $0.14 a unit = $0.42 for 5 s.
+    // fal, 720p, silent: 0.6 units a second at $0.14 a unit = $0.42 for 5 s.
     let expected = "\
 # Door
 
-fal · Std 720p · 9:16 · sound off · 5 s · est. $0.42
+fal · 720p · 9:16 · sound off · 5 s · est. $0.42
 
 | # | Start | Length | Prompt | Cast |
 |---|---|---|---|---|

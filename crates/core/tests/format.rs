@@ -1,9 +1,13 @@
-//! Reading and writing board files (format `storyreel/1`).
+//! Reading and writing board files: `storyreel/2` is written, and
+//! `storyreel/1` (the fixtures here) is read, upgraded.
 
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
 use storyreel_core::problem::ProblemKind;
 use storyreel_core::{
-    AspectRatio, Board, BoardError, Field, Location, Mode, Problem, Provider, Reference,
-    ReferenceKind, Shot, VideoUse,
+    AspectRatio, Board, BoardError, Field, Location, Problem, Provider, Reference, ReferenceKind,
+    Resolution, Shot, VideoUse,
 };
 
 const DOC_EXAMPLE: &str = include_str!("fixtures/doc-example.board.json");
@@ -42,10 +46,10 @@ fn syntax(text: &str) -> (usize, usize, String) {
 #[test]
 fn default_board_is_written_with_every_field_in_order() {
     let expected = r#"{
-  "format": "storyreel/1",
+  "format": "storyreel/2",
   "title": "",
   "provider": "kling",
-  "mode": "pro",
+  "resolution": "1080p",
   "aspect_ratio": "16:9",
   "sound": true,
   "prompt": "",
@@ -77,7 +81,7 @@ fn references_are_written_as_the_format_spells_them() {
         v["references"],
         serde_json::json!([
             {"name": "mia", "kind": "image", "src": "https://example.com/mia.png"},
-            {"name": "lantern", "kind": "element", "element_id": 831204},
+            {"name": "lantern", "kind": "element", "element_id": "831204"},
             {"name": "moves", "kind": "video", "src": "https://example.com/m.mp4", "use": "base", "keep_sound": false}
         ])
     );
@@ -101,10 +105,10 @@ fn doc_example_round_trips() {
             Board::from_json_unchecked(&written).unwrap().to_json(),
             written
         );
-        // And says the same as the file.
-        let a: serde_json::Value = serde_json::from_str(text).unwrap();
-        let b: serde_json::Value = serde_json::from_str(&written).unwrap();
-        assert_eq!(a, b);
+        // And says the same as the file, upgraded to version 2.
+        let a: Value = serde_json::from_str(text).unwrap();
+        let b: Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(upgraded(&a), b);
     }
 }
 
@@ -113,7 +117,7 @@ fn doc_example_reads_as_documented() {
     let b = Board::from_json_unchecked(DOC_EXAMPLE).unwrap();
     assert_eq!(b.title, "Night market");
     assert_eq!(b.provider, Provider::Kling);
-    assert_eq!(b.mode, Mode::Pro);
+    assert_eq!(b.resolution, Resolution::P1080);
     assert_eq!(b.aspect_ratio, AspectRatio::Landscape);
     assert!(b.sound);
     assert_eq!(b.prompt, "Warm neon palette, handheld camera.");
@@ -156,7 +160,7 @@ fn missing_fields_take_their_defaults() {
     let b = Board::from_json(&minimal("")).unwrap();
     assert_eq!(b.title, "");
     assert_eq!(b.provider, Provider::Kling);
-    assert_eq!(b.mode, Mode::Pro);
+    assert_eq!(b.resolution, Resolution::P1080);
     assert_eq!(b.aspect_ratio, AspectRatio::Landscape);
     assert!(b.sound);
     assert_eq!(b.prompt, "");
@@ -176,7 +180,7 @@ fn explicit_values_override_the_defaults() {
         (
             b.title.as_str(),
             b.provider,
-            b.mode,
+            b.resolution,
             b.aspect_ratio,
             b.sound,
             b.prompt.as_str()
@@ -184,7 +188,7 @@ fn explicit_values_override_the_defaults() {
         (
             "T",
             Provider::Fal,
-            Mode::Std,
+            Resolution::P720,
             AspectRatio::Square,
             false,
             "P"
@@ -223,21 +227,21 @@ fn unknown_fields_are_ignored() {
 
 #[test]
 fn unknown_format_is_refused_naming_it() {
-    let text = r#"{"format": "storyreel/2", "shots": []}"#;
+    let text = r#"{"format": "storyreel/3", "shots": []}"#;
     let e = Board::from_json_unchecked(text).unwrap_err();
     assert_eq!(
         e,
         BoardError::UnknownFormat {
-            found: "storyreel/2".into()
+            found: "storyreel/3".into()
         }
     );
     let m = e.to_string();
-    assert!(
-        m.contains("'storyreel/2'") && m.contains("'storyreel/1'"),
-        "{m}"
+    assert_eq!(
+        m,
+        "unknown board format 'storyreel/3'; this version of Storyreel reads 'storyreel/2' (and 'storyreel/1', upgraded as it is read)"
     );
-    // Refused before its shape is looked at (v2 may be shaped differently).
-    let e = Board::from_json(r#"{"format": "storyreel/2", "scenes": 3}"#).unwrap_err();
+    // Refused before its shape is looked at (v3 may be shaped differently).
+    let e = Board::from_json(r#"{"format": "storyreel/3", "scenes": 3}"#).unwrap_err();
     assert!(matches!(e, BoardError::UnknownFormat { .. }));
     // A tag that is not a string is shown as JSON.
     let e = Board::from_json(r#"{"format": 1, "shots": []}"#).unwrap_err();
@@ -250,7 +254,7 @@ fn missing_format_is_refused() {
     let e = Board::from_json_unchecked(text).unwrap_err();
     assert_eq!(e, BoardError::MissingFormat);
     assert!(e.to_string().contains("no \"format\" field"));
-    assert!(e.to_string().contains("storyreel/1"));
+    assert!(e.to_string().contains("storyreel/2"));
 }
 
 #[test]
@@ -355,6 +359,7 @@ fn unknown_provider_is_refused_at_its_position() {
 fn bad_enum_values_are_refused() {
     for (extra, named) in [
         (r#" "mode": "4k","#, "4k"),
+        (r#" "mode": "1080p","#, "1080p"),
         (r#" "aspect_ratio": "4:3","#, "4:3"),
         (r#" "sound": "on","#, "on"),
         (
@@ -374,10 +379,20 @@ fn bad_enum_values_are_refused() {
 
 #[test]
 fn wrong_type_inside_a_reference_reports_its_line() {
-    let text = "{\n  \"format\": \"storyreel/1\",\n  \"references\": [\n    {\"name\": \"lantern\", \"kind\": \"element\", \"element_id\": \"831204\"}\n  ],\n  \"shots\": []\n}";
+    let text = "{\n  \"format\": \"storyreel/1\",\n  \"references\": [\n    {\"name\": \"lantern\", \"kind\": \"video\", \"src\": 831204}\n  ],\n  \"shots\": []\n}";
     let (line, _, message) = shape(text);
     assert_eq!(line, 4);
     assert!(message.contains("831204"), "{message}");
+    // An element id is a number (version 1) or a string (version 2), not
+    // anything else.
+    for id in ["true", "-5", "1.5", "[1]"] {
+        let text = text.replace(
+            "\"video\", \"src\": 831204",
+            &format!("\"element\", \"element_id\": {id}"),
+        );
+        let (line, _, _) = shape(&text);
+        assert_eq!(line, 4, "{id}");
+    }
 }
 
 #[test]
@@ -501,6 +516,252 @@ fn drafts_keep_unfinished_work_but_not_broken_timelines() {
         assert!(
             matches!(Board::from_json_draft(&text), Err(BoardError::Invalid { .. })),
             "{shots}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- version 1, upgraded
+
+/// A version-1 board file's JSON as version 2 says the same: the tag,
+/// `resolution` for `mode` (std → 720p, pro or none → 1080p), element ids
+/// as strings. Other fields (and missing ones) are left as they are.
+fn upgraded(v1: &Value) -> Value {
+    let mut v = v1.clone();
+    let object = v.as_object_mut().expect("a board object");
+    object.insert("format".into(), "storyreel/2".into());
+    let resolution = match object.remove("mode").as_ref().and_then(Value::as_str) {
+        Some("std") => "720p",
+        _ => "1080p",
+    };
+    object.insert("resolution".into(), resolution.into());
+    if let Some(Value::Array(references)) = object.get_mut("references") {
+        for r in references {
+            if let Some(id) = r.get("element_id").and_then(Value::as_u64) {
+                r["element_id"] = id.to_string().into();
+            }
+        }
+    }
+    v
+}
+
+/// Whether `written` says everything `given` does: the same values, where
+/// an object may have more fields (written with their defaults).
+fn says(written: &Value, given: &Value) -> bool {
+    match (written, given) {
+        (Value::Object(w), Value::Object(g)) => g
+            .iter()
+            .all(|(k, v)| w.get(k).is_some_and(|wv| says(wv, v))),
+        (Value::Array(w), Value::Array(g)) => {
+            w.len() == g.len() && w.iter().zip(g).all(|(w, g)| says(w, g))
+        }
+        (w, g) => w == g,
+    }
+}
+
+/// Every board file among the fixtures: the mapping fixtures and the share
+/// corpus, all written in version 1.
+fn v1_fixtures() -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files = Vec::new();
+    for dir in [root.clone(), root.join("share-corpus")] {
+        for entry in std::fs::read_dir(&dir).expect("the fixtures") {
+            let path = entry.expect("entry").path();
+            if path.to_string_lossy().ends_with(".board.json") {
+                let text = std::fs::read_to_string(&path).expect("read");
+                files.push((path, text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn version_1_fixtures_read_upgraded_and_write_version_2() {
+    let files = v1_fixtures();
+    assert!(files.len() >= 30, "{} fixtures", files.len());
+    let (mut std, mut pro, mut none, mut elements) = (0, 0, 0, 0);
+    for (path, text) in &files {
+        let name = path.display();
+        let v1: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(v1["format"], "storyreel/1", "{name} is a version-1 file");
+        let board = Board::from_json_unchecked(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+
+        // Read: mode as a resolution, element ids as the digits.
+        let expected = match v1.get("mode").and_then(Value::as_str) {
+            Some("std") => {
+                std += 1;
+                Resolution::P720
+            }
+            Some("pro") => {
+                pro += 1;
+                Resolution::P1080
+            }
+            None => {
+                none += 1;
+                Resolution::P1080
+            }
+            Some(other) => panic!("{name}: mode {other}"),
+        };
+        assert_eq!(board.resolution, expected, "{name}");
+        let ids: Vec<String> = v1["references"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.get("element_id"))
+            .map(|id| id.as_u64().expect("a number in version 1").to_string())
+            .collect();
+        let read: Vec<&str> = board
+            .references
+            .iter()
+            .filter_map(|r| match &r.kind {
+                ReferenceKind::Element { element_id } => Some(element_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(read, ids, "{name}");
+        elements += ids.len();
+
+        // Written: version 2, a resolution, no mode, ids as strings.
+        let written = board.to_json();
+        let v2: Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(v2["format"], "storyreel/2", "{name}");
+        assert_eq!(v2["resolution"], expected.as_str(), "{name}");
+        assert!(v2.get("mode").is_none(), "{name}: {written}");
+        // Every field the file gives says the same, upgraded (the others
+        // are written with their defaults).
+        assert!(
+            says(&v2, &upgraded(&v1)),
+            "{name}: {written} does not say {}",
+            upgraded(&v1)
+        );
+        // Read back, the same board; written again, the same text.
+        let again = Board::from_json_unchecked(&written).unwrap();
+        assert_eq!(again, board, "{name}");
+        assert_eq!(again.to_json(), written, "{name}");
+        // Every strength of reading agrees on the upgrade.
+        if let Ok(draft) = Board::from_json_draft(text) {
+            assert_eq!(draft, board, "{name}");
+            assert_eq!(
+                Board::from_json_draft(&written),
+                Ok(board.clone()),
+                "{name}"
+            );
+        }
+        if let Ok(checked) = Board::from_json(text) {
+            assert_eq!(checked, board, "{name}");
+            assert_eq!(Board::from_json(&written), Ok(board), "{name}");
+        }
+    }
+    // The fixtures cover every case of the upgrade.
+    assert!(
+        std >= 3 && pro >= 3 && none >= 3,
+        "std {std}, pro {pro}, none {none}"
+    );
+    assert!(elements >= 4, "{elements} element ids");
+}
+
+#[test]
+fn a_version_2_file_reads() {
+    let text = r#"{
+  "format": "storyreel/2",
+  "title": "Lantern",
+  "provider": "kling",
+  "resolution": "4k",
+  "aspect_ratio": "9:16",
+  "references": [
+    {"name": "lantern", "kind": "element", "element_id": "860019735912247296"},
+    {"name": "old", "kind": "element", "element_id": 831204}
+  ],
+  "shots": [{"prompt": "@lantern glows beside @old.", "duration": 5}]
+}"#;
+    let b = Board::from_json(text).unwrap();
+    assert_eq!(
+        (b.resolution, b.aspect_ratio, b.title.as_str()),
+        (Resolution::K4, AspectRatio::Portrait, "Lantern")
+    );
+    assert_eq!(
+        b.references,
+        vec![
+            Reference::element("lantern", "860019735912247296"),
+            Reference::element("old", 831204)
+        ]
+    );
+    let written = b.to_json();
+    assert!(written.contains("\"resolution\": \"4k\""), "{written}");
+    assert!(written.contains("\"element_id\": \"831204\""), "{written}");
+    assert_eq!(Board::from_json(&written), Ok(b));
+    // Without a resolution: 1080p, as a version-1 file without a mode.
+    let bare = r#"{"format": "storyreel/2", "shots": [{"prompt": "A fox runs.", "duration": 5}]}"#;
+    assert_eq!(
+        Board::from_json(bare).unwrap().resolution,
+        Resolution::P1080
+    );
+    for (resolution, expected) in [
+        ("720p", Resolution::P720),
+        ("1080p", Resolution::P1080),
+        ("4k", Resolution::K4),
+    ] {
+        let text = bare.replace(
+            "\"shots\"",
+            &format!("\"resolution\": \"{resolution}\", \"shots\""),
+        );
+        assert_eq!(Board::from_json(&text).unwrap().resolution, expected);
+    }
+}
+
+#[test]
+fn a_version_1_mode_it_never_had_is_a_shape_error() {
+    let text = minimal(r#" "mode": "4k","#);
+    let (line, _, message) = shape(&text);
+    assert_eq!(line, 1);
+    assert!(
+        message.contains("'4k'") || message.contains("`4k`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("std") && message.contains("pro"),
+        "names what version 1 allows: {message}"
+    );
+    let e = Board::from_json_draft(&text).unwrap_err().to_string();
+    assert!(
+        e.starts_with("the board does not fit the format at line 1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_resolution_is_refused_naming_it() {
+    let text = minimal(r#" "resolution": "9000p","#).replace("storyreel/1", "storyreel/2");
+    let (line, _, message) = shape(&text);
+    assert_eq!(line, 1);
+    assert!(message.contains("9000p"), "{message}");
+    assert!(
+        message.contains("720p") && message.contains("1080p") && message.contains("4k"),
+        "names the allowed values: {message}"
+    );
+    // A number is no resolution either.
+    let (line, _, _) = shape(&text.replace("\"9000p\"", "1080"));
+    assert_eq!(line, 1);
+}
+
+#[test]
+fn a_version_1_board_inside_other_data_is_upgraded_too() {
+    // Job snapshots and other stored records hold a board as a field and
+    // read it through `Board`'s own serde, not `from_json`.
+    #[derive(serde::Deserialize)]
+    struct Record {
+        board: Board,
+    }
+    for (path, text) in v1_fixtures() {
+        let wrapped = format!("{{\"board\": {text}}}");
+        let record: Record =
+            serde_json::from_str(&wrapped).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            Ok(record.board),
+            Board::from_json_unchecked(&text),
+            "{}",
+            path.display()
         );
     }
 }

@@ -9,10 +9,10 @@ use base64::Engine;
 use proptest::prelude::*;
 
 use storyreel_core::share::{
-    self, ShareError, MAX_FRAGMENT_CHARS, MAX_PAYLOAD_BYTES, PREFIX, VERSION,
+    self, ShareError, MAX_FRAGMENT_CHARS, MAX_PAYLOAD_BYTES, PREFIX, PREFIX_V1, VERSION,
 };
 use storyreel_core::{
-    AspectRatio, Board, BoardError, Mode, Provider, Reference, ReferenceKind, Shot, VideoUse,
+    AspectRatio, Board, BoardError, Provider, Reference, ReferenceKind, Resolution, Shot, VideoUse,
 };
 
 // ------------------------------------------------------------------ corpus
@@ -59,12 +59,32 @@ fn the_corpus_is_big_and_varied() {
     assert!(langs.len() >= 6, "{langs:?}");
 }
 
+/// A corpus file (board format 1) as format 2 writes it: the tag, the
+/// mode as a resolution and element ids as strings.
+fn upgraded_json(v1: &str) -> String {
+    let mut out = v1
+        .replace("\"format\": \"storyreel/1\"", "\"format\": \"storyreel/2\"")
+        .replace("\"mode\": \"std\"", "\"resolution\": \"720p\"")
+        .replace("\"mode\": \"pro\"", "\"resolution\": \"1080p\"");
+    let key = "\"element_id\": ";
+    let mut from = 0;
+    while let Some(at) = out[from..].find(key).map(|i| from + i + key.len()) {
+        let digits = out[at..].bytes().take_while(u8::is_ascii_digit).count();
+        let id = out[at..at + digits].to_string();
+        out.replace_range(at..at + digits, &format!("\"{id}\""));
+        from = at;
+    }
+    out
+}
+
 #[test]
-fn corpus_files_are_as_the_format_writes_them() {
-    // So the benchmark gives lz-string the JSON an export would hold.
+fn corpus_files_are_as_format_1_wrote_them() {
+    // The corpus stays in format 1 (it is also a set of version-1 files);
+    // the benchmark gives lz-string the JSON an export makes of them now.
     for (name, text) in corpus() {
+        assert!(text.contains("\"format\": \"storyreel/1\""), "{name}");
         let board = Board::from_json_draft(&text).unwrap();
-        assert_eq!(board.to_json(), text, "{name}");
+        assert_eq!(board.to_json(), upgraded_json(&text), "{name}");
     }
 }
 
@@ -161,6 +181,12 @@ fn raw_fragment(payload: &[u8]) -> String {
     format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
+/// [`raw_fragment`] for a version-1 layout.
+fn raw_fragment_v1(payload: &[u8]) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(payload, 10);
+    format!("{PREFIX_V1}{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
 #[test]
 fn too_long_is_refused_with_the_limit() {
     let text = format!("{PREFIX}{}", "A".repeat(MAX_FRAGMENT_CHARS));
@@ -198,26 +224,31 @@ fn empty_and_foreign_text_is_not_a_link() {
     assert_eq!(share::decode("b.abc"), Err(ShareError::NotALink));
     assert_eq!(
         share::decode("hello").unwrap_err().to_string(),
-        "this is not a Storyreel share link: it should start with 'b1.'"
+        "this is not a Storyreel share link: it should start with 'b2.'"
     );
 }
 
 #[test]
 fn an_unknown_version_is_named() {
     let fragment = share::encode(&small_board());
-    let newer = fragment.replacen("b1.", "b2.", 1);
+    assert!(fragment.starts_with("b2."), "{fragment}");
+    let newer = fragment.replacen("b2.", "b3.", 1);
     let err = share::decode(&newer).unwrap_err();
     assert_eq!(
         err,
         ShareError::UnknownVersion {
-            found: "2".into(),
+            found: "3".into(),
             known: VERSION
         }
     );
     assert_eq!(
         err.to_string(),
-        "the share link is version 2; this version of Storyreel reads version 1 only"
+        "the share link is version 3; this version of Storyreel reads versions 1 ('b1.') and 2 ('b2.') only"
     );
+    assert!(matches!(
+        share::decode(&fragment.replacen("b2.", "b0.", 1)),
+        Err(ShareError::UnknownVersion { found, .. }) if found == "0"
+    ));
     assert!(matches!(
         share::decode("b10.AAAA"),
         Err(ShareError::UnknownVersion { .. })
@@ -265,22 +296,29 @@ fn damaged_links_are_corrupt() {
         matches!(share::decode(&padded), Err(ShareError::Corrupt(m)) if m.contains("follow the end"))
     );
     // A layout with bytes left over / an unknown reference kind / a bad varint.
-    let good = raw_fragment(&[0x20, 0, 0, 0, 1, 5, 1, b'x']);
+    let good = raw_fragment(&PLAIN);
     assert_eq!(
         share::decode(&good).map(|b| b.shots),
         Ok(vec![Shot::new("x", 5)])
     );
     for (payload, says) in [
-        (vec![0x20, 0, 0, 0, 1, 5, 1, b'x', 9], "left over"),
+        (vec![0x29, 0, 0, 0, 1, 5, 1, b'x', 9], "left over"),
         (
-            vec![0x20, 0, 0, 1, 3, 1, b'a', 0, 1, 5, 0],
+            vec![0x29, 0, 0, 1, 3, 1, b'a', 0, 1, 5, 0],
             "unknown reference kind",
         ),
-        (vec![0x23, 0, 0, 0, 1, 5, 0], "unknown provider"),
-        (vec![0x20, 0, 0, 0, 1, 0x85, 0, 0], "extra bytes"),
-        (vec![0x20, 0, 0, 0, 1, 5, 2, 0xff, 0xfe], "UTF-8"),
-        (vec![0x20, 0, 0, 0, 200, 1], "more than the link holds"),
-        (vec![0x20, 0, 0], "ends before"),
+        (
+            vec![0x3b, 0, 0, 0, 1, 5, 0],
+            "the settings are 27; the limit is 26",
+        ),
+        (
+            vec![0x3f, 0, 0, 0, 1, 5, 0],
+            "the settings are 31; the limit is 26",
+        ),
+        (vec![0x29, 0, 0, 0, 1, 0x85, 0, 0], "extra bytes"),
+        (vec![0x29, 0, 0, 0, 1, 5, 2, 0xff, 0xfe], "UTF-8"),
+        (vec![0x29, 0, 0, 0, 200, 1], "more than the link holds"),
+        (vec![0x29, 0, 0], "ends before"),
     ] {
         match share::decode(&raw_fragment(&payload)) {
             Err(ShareError::Corrupt(m)) => assert!(m.contains(says), "{payload:?}: {m}"),
@@ -407,7 +445,7 @@ fn any_reference() -> impl Strategy<Value = Reference> {
         "[a-z0-9_-]{0,24}|.{0,4}",
         prop_oneof![
             any_text().prop_map(|src| ReferenceKind::Image { src }),
-            any::<u64>().prop_map(|element_id| ReferenceKind::Element { element_id }),
+            any_element_id().prop_map(|element_id| ReferenceKind::Element { element_id }),
             (any_text(), any::<bool>(), any::<bool>()).prop_map(|(src, base, keep_sound)| {
                 ReferenceKind::Video {
                     src,
@@ -424,13 +462,24 @@ fn any_reference() -> impl Strategy<Value = Reference> {
         .prop_map(|(name, kind)| Reference { name, kind })
 }
 
+/// Element ids: Kling's (numbers up to 19 digits) and any other string a
+/// draft may hold (leading zeros, 20 digits, not digits, empty).
+fn any_element_id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string()),
+        (0u64..=9_999_999_999_999_999_999).prop_map(|n| n.to_string()),
+        "[0-9]{1,22}",
+        any_text(),
+    ]
+}
+
 /// Any board the model can hold, valid or not.
 fn any_board() -> impl Strategy<Value = Board> {
     (
         (
             any_text(),
             prop::sample::select(Provider::ALL.to_vec()),
-            prop::sample::select(Mode::ALL.to_vec()),
+            prop::sample::select(Resolution::ALL.to_vec()),
             prop::sample::select(AspectRatio::ALL.to_vec()),
             any::<bool>(),
             any_text(),
@@ -441,11 +490,17 @@ fn any_board() -> impl Strategy<Value = Board> {
         prop::collection::vec((any_text(), prop_oneof![1u32..8, any::<u32>()]), 0..8),
     )
         .prop_map(
-            |((title, provider, mode, aspect_ratio, sound, prompt), references, ff, lf, shots)| {
+            |(
+                (title, provider, resolution, aspect_ratio, sound, prompt),
+                references,
+                ff,
+                lf,
+                shots,
+            )| {
                 Board {
                     title,
                     provider,
-                    mode,
+                    resolution,
                     aspect_ratio,
                     sound,
                     prompt,
@@ -572,8 +627,9 @@ fn with_take(layout: &[u8], url: &str) -> Vec<u8> {
     out
 }
 
-/// The layout of a 5-second "x" shot and nothing else.
-const PLAIN: [u8; 8] = [0x20, 0, 0, 0, 1, 5, 1, b'x'];
+/// The layout of a 5-second "x" shot and nothing else (Kling, 16:9,
+/// 1080p, sound: settings 9).
+const PLAIN: [u8; 8] = [0x29, 0, 0, 0, 1, 5, 1, b'x'];
 
 #[test]
 fn a_take_travels_with_every_corpus_board() {
@@ -612,7 +668,8 @@ fn a_link_made_before_takes_reads_as_before() {
     // Made by the encoder before the take section existed (at fbaed52).
     let old = "b1.U2B2y69gYGBklXEExlgFOOEBQwCYPtMz4PlLDwA";
     let board = small_board();
-    assert_eq!(share::encode(&board), old);
+    // Shared now, it is a version-2 link.
+    assert!(share::encode(&board).starts_with("b2."));
     assert_eq!(
         share::decode_shared(old),
         Ok(share::Shared {
@@ -621,11 +678,19 @@ fn a_link_made_before_takes_reads_as_before() {
         })
     );
     assert_eq!(share::decode(old), Ok(board));
-    // The same by hand: a layout that ends after its shots.
+    // The same by hand: a layout that ends after its shots, in both
+    // versions (version 1's pro bit is clear: 0x20).
     let shared = share::decode_shared(&raw_fragment(&PLAIN)).unwrap();
     assert_eq!(
         (shared.board.shots, shared.take_url),
         (vec![Shot::new("x", 5)], None)
+    );
+    let mut v1 = PLAIN;
+    v1[0] = 0x20;
+    let shared = share::decode_shared(&raw_fragment_v1(&v1)).unwrap();
+    assert_eq!(
+        (shared.board.resolution, shared.board.shots, shared.take_url),
+        (Resolution::P1080, vec![Shot::new("x", 5)], None)
     );
 }
 
@@ -950,4 +1015,275 @@ fn uploads_travel_as_the_servers_public_links() {
     assert!(share::is_browser_only("data:image/png;base64,AAAA"));
     assert!(share::is_browser_only("blob:https://x/1"));
     assert!(!share::is_browser_only(&format!("upload:{hash}")));
+}
+
+// ------------------------------------------------------------------ version 1 links
+
+/// The links in `fixtures/share-v1/links.tsv`: made by the encoder before
+/// board format 2 (at 98a336f) from the share corpus, each without and
+/// with [`TAKE`]. As (corpus board name, with the take, link).
+fn v1_links() -> Vec<(String, bool, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/share-v1/links.tsv");
+    std::fs::read_to_string(path)
+        .expect("the version-1 links")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let (name, link) = l.split_once('\t').expect("name, tab, link");
+            let (name, take) = match name.strip_suffix("+take") {
+                Some(n) => (n, true),
+                None => (name, false),
+            };
+            (name.to_string(), take, link.to_string())
+        })
+        .collect()
+}
+
+fn corpus_board(name: &str) -> (String, Board) {
+    let text = std::fs::read_to_string(corpus_dir().join(format!("{name}.board.json")))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let board = Board::from_json_draft(&text).unwrap();
+    (text, board)
+}
+
+#[test]
+fn version_1_links_open_as_the_boards_upgraded() {
+    let links = v1_links();
+    assert_eq!(links.len(), 2 * corpus().len());
+    let mut elements = 0;
+    for (name, take, link) in links {
+        assert!(link.starts_with(PREFIX_V1), "{name}");
+        let (text, board) = corpus_board(&name);
+        // The board as format 2 reads its version-1 file: std → 720p,
+        // pro → 1080p, element ids as the digits of their numbers.
+        let resolution = if text.contains("\"mode\": \"std\"") {
+            Resolution::P720
+        } else {
+            Resolution::P1080
+        };
+        assert_eq!(board.resolution, resolution, "{name}");
+        let shared = share::decode_shared(&link).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            shared,
+            share::Shared {
+                board: board.clone(),
+                take_url: take.then(|| TAKE.to_string())
+            },
+            "{name}"
+        );
+        for r in shared.board.elements() {
+            let ReferenceKind::Element { element_id } = &r.kind else {
+                unreachable!()
+            };
+            assert!(
+                text.contains(&format!("\"element_id\": {element_id}")),
+                "{name}"
+            );
+            elements += 1;
+        }
+        // Shared again, it is a version-2 link holding the same.
+        let again = share::encode_shared(&board, take.then_some(TAKE)).unwrap();
+        assert!(again.starts_with(PREFIX), "{name}");
+        assert_eq!(share::decode_shared(&again), Ok(shared), "{name}");
+        // As a whole URL too.
+        let url = format!("https://storyreel.example/#{link}");
+        assert_eq!(share::decode(&url), Ok(board), "{name}");
+    }
+    assert!(elements >= 4, "{elements} elements");
+}
+
+#[test]
+fn version_2_links_are_as_short_as_version_1() {
+    let mut total = (0, 0);
+    let mut report = String::new();
+    for (name, take, v1) in v1_links() {
+        let (_, board) = corpus_board(&name);
+        let v2 = share::encode_shared(&board, take.then_some(TAKE)).unwrap();
+        report.push_str(&format!(
+            "{name}{}: b1 {} b2 {}\n",
+            if take { "+take" } else { "" },
+            v1.len(),
+            v2.len()
+        ));
+        assert!(
+            v2.len() <= v1.len() + 4,
+            "{name}: b2 {} characters, b1 {}",
+            v2.len(),
+            v1.len()
+        );
+        total.0 += v1.len();
+        total.1 += v2.len();
+    }
+    eprintln!("{report}total: b1 {} b2 {}", total.0, total.1);
+    assert!(total.1 <= total.0 + total.0 / 100, "{total:?}");
+}
+
+#[test]
+fn a_version_1_layout_reads_as_before() {
+    // Flags: provider fal (1), std (bit 2), 9:16 (1 << 3), sound; an
+    // element whose id is u64::MAX, which version 1 could write.
+    let mut layout = vec![0x20 | 1 | 4 | 1 << 3, 0, 0, 1, 1, 1, b'e'];
+    layout.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    layout.extend_from_slice(&[1, 5, 1, b'x']);
+    let board = share::decode(&raw_fragment_v1(&layout)).unwrap();
+    assert_eq!(
+        (
+            board.provider,
+            board.resolution,
+            board.aspect_ratio,
+            board.sound
+        ),
+        (Provider::Fal, Resolution::P720, AspectRatio::Portrait, true)
+    );
+    assert_eq!(board.references, vec![Reference::element("e", u64::MAX)]);
+    assert_eq!(share::fuzz_layout_v1(&board, None), Some(layout.clone()));
+    // Twenty digits: carried as text in version 2.
+    let again = share::decode(&share::encode(&board)).unwrap();
+    assert_eq!(again, board);
+    // Version 1's unused values stay errors; its mode bit has no 4K.
+    for (flags, says) in [(0x23, "unknown provider"), (0x38, "unknown aspect ratio")] {
+        let mut bad = layout.clone();
+        bad[0] = flags;
+        match share::decode(&raw_fragment_v1(&bad)) {
+            Err(ShareError::Corrupt(m)) => assert_eq!(m, says),
+            other => panic!("{flags:#x}: {other:?}"),
+        }
+    }
+    let k4 = Board {
+        resolution: Resolution::K4,
+        ..board
+    };
+    assert_eq!(share::fuzz_layout_v1(&k4, None), None);
+}
+
+fn board_with_elements(ids: &[&str]) -> Board {
+    let mut board = Board {
+        title: String::new(),
+        ..small_board()
+    };
+    board.shots = vec![Shot::new("x", 5)];
+    board.references = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| Reference::element(format!("e{i}"), id))
+        .collect();
+    board
+}
+
+#[test]
+fn four_k_and_long_element_ids_round_trip() {
+    let ids = [
+        "9999999999999999999", // 19 digits, the most Kling's ids have
+        "1000000000000000000",
+        "860019735912247296",
+        "0",
+        "7",
+        "0042",                 // a leading zero: text
+        "18446744073709551615", // 20 digits: text
+        "123456789012345678901234567890",
+        "",
+        "abc",
+    ];
+    for resolution in Resolution::ALL {
+        let board = Board {
+            resolution,
+            ..board_with_elements(&ids)
+        };
+        let fragment = share::encode(&board);
+        assert!(fragment.starts_with("b2."), "{fragment}");
+        assert_eq!(
+            share::decode(&fragment),
+            Ok(board.clone()),
+            "{resolution:?}"
+        );
+        let with = share::encode_shared(&board, Some(TAKE)).unwrap();
+        assert_eq!(
+            share::decode_shared(&with),
+            Ok(share::Shared {
+                board,
+                take_url: Some(TAKE.into())
+            })
+        );
+    }
+}
+
+#[test]
+fn an_element_id_has_one_layout() {
+    // A number up to 19 digits is a varint (tag 1), as compact as version
+    // 1; anything else is text (tag 5).
+    let layout = share::fuzz_layout(&board_with_elements(&["12"]), None);
+    assert_eq!(&layout[..7], &[0x29, 0, 0, 1, 1, 2, b'e']);
+    assert_eq!(&layout[7..9], &[b'0', 12]);
+    let layout = share::fuzz_layout(&board_with_elements(&["012"]), None);
+    assert_eq!(&layout[3..12], &[1, 5, 2, b'e', b'0', 3, b'0', b'1', b'2']);
+    let nineteen = share::fuzz_layout(&board_with_elements(&["9999999999999999999"]), None);
+    assert_eq!(nineteen.len(), PLAIN.len() + 4 + 10, "a 10-byte varint");
+
+    let shots = [1, 5, 1, b'x'];
+    let with_ref = |reference: &[u8]| {
+        let mut out = vec![0x29, 0, 0, 1];
+        out.extend_from_slice(reference);
+        out.extend_from_slice(&shots);
+        out
+    };
+    // Text where a number belongs, a number past 19 digits, unknown bits.
+    let mut too_big = vec![1, 1, b'e'];
+    too_big.extend_from_slice(&[0x80, 0x80, 0xa0, 0xcf, 0xc8, 0xe0, 0xc8, 0xe3, 0x8a, 0x01]);
+    for (reference, says) in [
+        (
+            vec![5, 1, b'e', 2, b'1', b'2'],
+            "the element id '12' is written as text; a number is written as a number",
+        ),
+        (
+            vec![5, 1, b'e', 1, b'0'],
+            "the element id '0' is written as text; a number is written as a number",
+        ),
+        (
+            too_big,
+            "an element's id is 10000000000000000000; the limit is 9999999999999999999",
+        ),
+        (vec![9, 1, b'e', 1], "unknown reference kind 9"),
+        (vec![4, 1, b'e', 0], "unknown reference kind 4"),
+        (vec![3, 1, b'e', 0], "unknown reference kind 3"),
+    ] {
+        match share::decode(&raw_fragment(&with_ref(&reference))) {
+            Err(ShareError::Corrupt(m)) => assert_eq!(m, says, "{reference:?}"),
+            other => panic!("{reference:?}: {other:?}"),
+        }
+    }
+    // The same varint is a fine version-1 id.
+    let mut v1 = with_ref(&[
+        1, 1, b'e', 0x80, 0x80, 0xa0, 0xcf, 0xc8, 0xe0, 0xc8, 0xe3, 0x8a, 0x01,
+    ]);
+    v1[0] = 0x20;
+    let board = share::decode(&raw_fragment_v1(&v1)).unwrap();
+    assert_eq!(
+        board.references,
+        vec![Reference::element("e", "10000000000000000000")]
+    );
+}
+
+#[test]
+fn every_setting_has_its_own_byte() {
+    let mut seen = std::collections::BTreeSet::new();
+    for provider in Provider::ALL {
+        for aspect_ratio in AspectRatio::ALL {
+            for resolution in Resolution::ALL {
+                for sound in [false, true] {
+                    let board = Board {
+                        provider,
+                        aspect_ratio,
+                        resolution,
+                        sound,
+                        ..small_board()
+                    };
+                    let flags = share::fuzz_layout(&board, None)[0];
+                    assert!(flags & 0x1f < 27, "{flags:#x}");
+                    assert!(seen.insert(flags), "{flags:#x} twice");
+                    assert_eq!(share::decode(&share::encode(&board)), Ok(board));
+                }
+            }
+        }
+    }
+    assert_eq!(seen.len(), 54);
 }

@@ -21,7 +21,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use storyreel_core::share::{self, PREFIX};
-use storyreel_core::{AspectRatio, Board, Mode, Provider};
+use storyreel_core::{AspectRatio, Board, Provider, Reference, Resolution};
 
 fn seeds_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/share_decode")
@@ -51,9 +51,23 @@ fn packed(fragment: &str) -> Vec<u8> {
         .expect("a fragment")
 }
 
+/// Version-1 links made before board format 2, from
+/// `tests/fixtures/share-v1/links.tsv`: (name, link).
+fn v1_links() -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/share-v1/links.tsv");
+    std::fs::read_to_string(path)
+        .expect("the version-1 links")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(name, link)| (name.replace('+', "-"), link.to_string()))
+        .collect()
+}
+
 /// The seed corpus, by file name: links as text (some with a take, some
-/// as a whole URL), their packed bytes, binary layouts, and a few damaged
-/// ones. Every kind reaches one of `fuzz_decode`'s three readings intact.
+/// as a whole URL, some of version 1), their packed bytes, binary layouts
+/// of both versions, and a few damaged ones. Every kind reaches one of
+/// `fuzz_decode`'s readings intact.
 fn make_seeds() -> Vec<(String, Vec<u8>)> {
     let mut seeds = Vec::new();
     for (i, (name, board)) in boards().iter().enumerate() {
@@ -88,20 +102,55 @@ fn make_seeds() -> Vec<(String, Vec<u8>)> {
             seeds.push((format!("flip-{name}"), bytes));
         }
     }
+    // Version 1: links as they were made, and layouts (which the fuzz
+    // target also packs after `b1.`).
+    for (i, (name, link)) in v1_links().into_iter().enumerate() {
+        if i % 12 == 0 {
+            seeds.push((format!("v1-{name}"), link.into_bytes()));
+        }
+    }
+    for (i, (name, board)) in boards().iter().enumerate() {
+        if i % 7 == 2 {
+            let take = (i % 2 == 0).then_some(TAKE);
+            let layout = share::fuzz_layout_v1(board, take).expect("a version-1 board");
+            seeds.push((format!("v1-layout-{name}"), layout));
+        }
+    }
     // Every setting, on the smallest board: layouts with each flag bit.
     let (_, small) = boards()
         .into_iter()
         .min_by_key(|(_, b)| share::fuzz_layout(b, None).len())
         .expect("a board");
     let settings = [
-        (Provider::Fal, Mode::Std, AspectRatio::Portrait, false),
-        (Provider::Replicate, Mode::Pro, AspectRatio::Square, true),
-        (Provider::Kling, Mode::Std, AspectRatio::Landscape, false),
+        (
+            Provider::Fal,
+            Resolution::P720,
+            AspectRatio::Portrait,
+            false,
+        ),
+        (
+            Provider::Replicate,
+            Resolution::P1080,
+            AspectRatio::Square,
+            true,
+        ),
+        (
+            Provider::Kling,
+            Resolution::K4,
+            AspectRatio::Landscape,
+            false,
+        ),
+        (
+            Provider::Replicate,
+            Resolution::K4,
+            AspectRatio::Square,
+            true,
+        ),
     ];
-    for (i, (provider, mode, aspect_ratio, sound)) in settings.into_iter().enumerate() {
+    for (i, (provider, resolution, aspect_ratio, sound)) in settings.into_iter().enumerate() {
         let board = Board {
             provider,
-            mode,
+            resolution,
             aspect_ratio,
             sound,
             first_frame: (i != 1).then(|| "https://e.example/first.png".into()),
@@ -114,7 +163,17 @@ fn make_seeds() -> Vec<(String, Vec<u8>)> {
             share::fuzz_layout(&board, take),
         ));
     }
-    seeds.push(("version-2".into(), b"b2.AAAA".to_vec()));
+    // Element ids in both of version 2's forms.
+    let elements = Board {
+        references: ["860019735912247296", "0042", "9999999999999999999", "x"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Reference::element(format!("e{i}"), id))
+            .collect(),
+        ..small.clone()
+    };
+    seeds.push(("elements".into(), share::fuzz_layout(&elements, None)));
+    seeds.push(("version-3".into(), b"b3.AAAA".to_vec()));
     seeds.push(("badtake-javascript".into(), {
         let board = &boards()[0].1;
         share::fuzz_layout(board, Some("javascript:alert(1)"))
@@ -164,9 +223,17 @@ fn the_seeds_are_small_and_reach_the_checks() {
         assert!(bytes.len() <= 4096, "{name}: {} bytes", bytes.len());
         let n = replay(name, bytes);
         // Intact seeds are accepted in the reading they were made for.
-        let intact = ["fragment-", "take-", "packed-", "layout-", "settings-"]
-            .iter()
-            .any(|p| name.starts_with(p));
+        let intact = [
+            "fragment-",
+            "take-",
+            "packed-",
+            "layout-",
+            "settings-",
+            "v1-",
+            "elements",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p));
         if intact {
             assert!(n >= 1, "{name} is refused");
         }

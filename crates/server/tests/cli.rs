@@ -48,40 +48,7 @@ const GOOD: &str = r#"{
   ]
 }"#;
 
-/// The current design: the overall direction before the shot list, the
-/// image cited by its id.
 const GOOD_REQUEST: &str = r#"{
-  "method": "POST",
-  "url": "https://api-singapore.klingai.com/omni-video/kling-3.0-omni",
-  "body": {
-    "contents": [
-      {
-        "type": "prompt",
-        "text": "Night, rain. shot 1, 4, @image_1 under a streetlight.; shot 2, 5, A runner in a forest.; shot 3, 6, A sunset over mountains.;"
-      },
-      {
-        "type": "refer_image",
-        "url": "https://example.com/mia.png",
-        "id": "image_1"
-      }
-    ],
-    "settings": {
-      "multi_shot": true,
-      "audio": "native",
-      "resolution": "1080p",
-      "aspect_ratio": "16:9",
-      "duration": 15
-    },
-    "options": {
-      "watermark_info": {
-        "enabled": false
-      }
-    }
-  }
-}
-"#;
-
-const GOOD_REQUEST_LEGACY: &str = r#"{
   "method": "POST",
   "url": "https://api-singapore.klingai.com/v1/videos/omni-video",
   "body": {
@@ -158,8 +125,6 @@ fn request_defaults_to_kling() {
     let file = write(&dir, "good.board.json", GOOD);
     let r = run(&["request", s(&file)]);
     assert_eq!((r.code, r.stdout.as_str()), (0, GOOD_REQUEST));
-    let r = run(&["request", "--kling-api", "legacy", s(&file)]);
-    assert_eq!((r.code, r.stdout.as_str()), (0, GOOD_REQUEST_LEGACY));
 }
 
 #[test]
@@ -436,8 +401,8 @@ fn unknown_format_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(
         &dir,
-        "v9.board.json",
-        r#"{"format": "storyreel/9", "shots": []}"#,
+        "v3.board.json",
+        r#"{"format": "storyreel/3", "shots": []}"#,
     );
     for args in [vec!["check", s(&file)], vec!["request", s(&file)]] {
         let r = run(&args);
@@ -445,7 +410,7 @@ fn unknown_format_is_named() {
         assert_eq!(
             r.stderr,
             format!(
-                "{}: unknown board format 'storyreel/9'; this version of Storyreel reads 'storyreel/2' (and 'storyreel/1', upgraded as it is read)\n",
+                "{}: unknown board format 'storyreel/3'; this version of Storyreel reads 'storyreel/2' (and 'storyreel/1', upgraded as it is read)\n",
                 file.display()
             )
         );
@@ -545,7 +510,7 @@ fn share_prints_a_fragment_that_unshare_reads_back() {
     assert_eq!((shared.code, shared.stderr.as_str()), (0, ""));
     let fragment = shared.stdout.trim_end();
     assert!(shared.stdout.ends_with('\n') && !fragment.contains('\n'));
-    assert!(fragment.starts_with("b1."), "{fragment}");
+    assert!(fragment.starts_with("b2."), "{fragment}");
     assert!(fragment.len() < GOOD.len() / 2, "{}", fragment.len());
 
     let board = storyreel_core::Board::from_json(GOOD).unwrap();
@@ -639,15 +604,17 @@ fn share_refuses_what_a_link_cannot_carry() {
 #[test]
 fn unshare_explains_a_bad_link() {
     for (link, says) in [
-        ("b2.AAAA", "cannot open the share link: the share link is version 2; this version of Storyreel reads version 1 only\n"),
-        ("hello", "cannot open the share link: this is not a Storyreel share link: it should start with 'b1.'\n"),
-        ("https://storyreel.example/#b1.AB+C", "cannot open the share link: the share link has '+' at character 6; a link holds only A-Z, a-z, 0-9, '-' and '_' after its 'b1.'\n"),
+        ("b3.AAAA", "cannot open the share link: the share link is version 3; this version of Storyreel reads versions 1 ('b1.') and 2 ('b2.') only\n"),
+        ("hello", "cannot open the share link: this is not a Storyreel share link: it should start with 'b2.'\n"),
+        ("https://storyreel.example/#b2.AB+C", "cannot open the share link: the share link has '+' at character 6; a link holds only A-Z, a-z, 0-9, '-' and '_' after its version marker ('b2.' or 'b1.')\n"),
+        ("https://storyreel.example/#b1.AB+C", "cannot open the share link: the share link has '+' at character 6; a link holds only A-Z, a-z, 0-9, '-' and '_' after its version marker ('b2.' or 'b1.')\n"),
+        ("b2.AAAA", "cannot open the share link: the share link is damaged: the data ends too early (cut short?)\n"),
         ("b1.AAAA", "cannot open the share link: the share link is damaged: the data ends too early (cut short?)\n"),
     ] {
         let r = run(&["unshare", link]);
         assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (1, "", says), "{link}");
     }
-    let long = format!("b1.{}", "A".repeat(40_000));
+    let long = format!("b2.{}", "A".repeat(40_000));
     let r = run(&["unshare", &long]);
     assert_eq!(r.code, 1);
     assert_eq!(
@@ -660,16 +627,21 @@ fn unshare_explains_a_bad_link() {
 
 const TAKE: &str = "https://cdn.klingai.example/o3/take-7f3a.mp4?sig=Q2x8&exp=1767225600";
 
-/// A link holding `layout` in one stored DEFLATE block: made by hand, so it
-/// can hold what the encoder refuses to write.
+/// A link holding `layout` (version 2) in one stored DEFLATE block: made
+/// by hand, so it can hold what the encoder refuses to write.
 fn stored_link(layout: &[u8]) -> String {
+    stored_link_as("b2.", layout)
+}
+
+/// [`stored_link`] after `prefix`, for a layout of that version.
+fn stored_link_as(prefix: &str, layout: &[u8]) -> String {
     let len = u16::try_from(layout.len()).unwrap();
     let mut packed = vec![1];
     packed.extend_from_slice(&len.to_le_bytes());
     packed.extend_from_slice(&(!len).to_le_bytes());
     packed.extend_from_slice(layout);
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::from("b1.");
+    let mut out = String::from(prefix);
     for chunk in packed.chunks(3) {
         let n = chunk
             .iter()
@@ -689,7 +661,7 @@ fn share_with_a_take_carries_it_and_unshare_names_it() {
     let shared = run(&["share", s(&file), "--take", TAKE]);
     assert_eq!((shared.code, shared.stderr.as_str()), (0, ""));
     let fragment = shared.stdout.trim_end();
-    assert!(fragment.starts_with("b1.") && !fragment.contains('\n'));
+    assert!(fragment.starts_with("b2.") && !fragment.contains('\n'));
     let without = run(&["share", s(&file)]).stdout;
     assert_ne!(fragment, without.trim_end());
 
@@ -731,6 +703,52 @@ fn unshare_of_a_link_without_a_take_prints_nothing_on_stderr() {
     let with = stored_link(&storyreel_core::share::fuzz_layout(&board, Some(TAKE)));
     let back = run(&["unshare", &with]);
     assert_eq!(back.stderr, format!("take video: {TAKE}\n"));
+}
+
+#[test]
+fn unshare_reads_a_version_1_link_as_format_2() {
+    // Links made by `share` before board format 2 (b1.), from the core's
+    // share corpus; printed as the board upgraded.
+    let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests");
+    let links = std::fs::read_to_string(core.join("fixtures/share-v1/links.tsv")).unwrap();
+    let mut read = 0;
+    for line in links.lines().filter(|l| !l.starts_with('#')) {
+        let (name, link) = line.split_once('\t').unwrap();
+        let (file, take) = match name.strip_suffix("+take") {
+            Some(file) => (file, format!("take video: {TAKE}\n")),
+            None => (name, String::new()),
+        };
+        let text =
+            std::fs::read_to_string(core.join(format!("fixtures/share-corpus/{file}.board.json")))
+                .unwrap();
+        let board = storyreel_core::Board::from_json_draft(&text).unwrap();
+        let back = run(&["unshare", link]);
+        assert_eq!(
+            (back.code, back.stderr.as_str()),
+            (0, take.as_str()),
+            "{name}"
+        );
+        assert_eq!(back.stdout, board.to_json() + "\n", "{name}");
+        assert!(
+            back.stdout.contains("\"format\": \"storyreel/2\""),
+            "{name}"
+        );
+        assert!(!back.stdout.contains("\"mode\""), "{name}");
+        read += 1;
+    }
+    assert!(read >= 10, "{read} links");
+    // One made by hand in version 1's layout, and shared again as version 2.
+    let board = storyreel_core::Board::from_json(GOOD).unwrap();
+    let v1 = storyreel_core::share::fuzz_layout_v1(&board, None).unwrap();
+    let back = run(&["unshare", &stored_link_as("b1.", &v1)]);
+    assert_eq!(
+        (back.code, back.stdout.clone()),
+        (0, board.to_json() + "\n")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "upgraded.board.json", &back.stdout);
+    let again = run(&["share", s(&file)]);
+    assert!(again.stdout.starts_with("b2."), "{}", again.stdout);
 }
 
 #[test]
@@ -816,63 +834,4 @@ fn share_help_names_the_take_flag() {
     );
     let r = run(&["unshare", "--help"]);
     assert!(r.stdout.contains("take video: URL"), "{}", r.stdout);
-}
-
-#[test]
-fn request_and_check_take_the_kling_design() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(&dir, "good.board.json", GOOD);
-    for design in ["current", "legacy"] {
-        let r = run(&["request", "--kling-api", design, s(&file)]);
-        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{design}");
-        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
-        assert_eq!(v["method"], "POST", "{design}");
-        let r = run(&["check", "--kling-api", design, s(&file)]);
-        assert_eq!(r.code, 0, "{design}: {}", r.stderr);
-        assert!(r.stdout.ends_with("0 errors, 2 warnings\n"), "{}", r.stdout);
-    }
-    for cmd in ["request", "check"] {
-        let r = run(&[cmd, "--kling-api", "v2", s(&file)]);
-        assert_eq!(r.code, 2, "{cmd}");
-        assert!(
-            r.stderr
-                .contains("\"v2\" is not a Kling design; use current or legacy"),
-            "{}",
-            r.stderr
-        );
-    }
-}
-
-#[test]
-fn serve_refuses_the_current_design_with_only_a_key_pair() {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
-    let out = Command::new(BIN)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--kling-api",
-            "current",
-        ])
-        .arg("--dist")
-        .arg(dist.path())
-        .env_clear()
-        .env("KLING_ACCESS_KEY", "ak-cli-secret")
-        .env("KLING_SECRET_KEY", "sk-cli-secret")
-        .output()
-        .expect("run the binary");
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(
-            "--kling-api current asks for Kling's current design, which accepts only an API key"
-        ) && stderr.contains("KLING_API_KEY")
-            && stderr.contains("--kling-api legacy"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("ak-cli-secret") && !stderr.contains("sk-cli-secret"));
-    assert!(out.stdout.is_empty(), "it never said it listens");
 }

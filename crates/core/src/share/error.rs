@@ -18,13 +18,16 @@ pub enum ShareError {
     #[error("this is not a Storyreel share link: it should start with '{prefix}'", prefix = super::PREFIX)]
     NotALink,
     /// A version marker this version does not read (a newer link).
+    /// `known` is the newest version read; every one from
+    /// [`super::VERSION_V1`] up to it is read.
     #[error(
-        "the share link is version {found}; this version of Storyreel reads version {known} only"
+        "the share link is version {found}; this version of Storyreel reads versions {first} ('{p1}') and {known} ('{prefix}') only",
+        first = super::VERSION_V1, p1 = super::PREFIX_V1, prefix = super::PREFIX
     )]
     UnknownVersion { found: String, known: u32 },
     /// A character outside the link alphabet (base64url: A-Z a-z 0-9 - _).
     /// `position` counts characters from 1, after any `#`.
-    #[error("the share link has {found:?} at character {position}; a link holds only A-Z, a-z, 0-9, '-' and '_' after its '{prefix}'", prefix = super::PREFIX)]
+    #[error("the share link has {found:?} at character {position}; a link holds only A-Z, a-z, 0-9, '-' and '_' after its version marker ('{prefix}' or '{p1}')", prefix = super::PREFIX, p1 = super::PREFIX_V1)]
     BadAlphabet { position: usize, found: char },
     /// The board inside unpacks to more than the cap (a zip bomb, or a
     /// board too big to share).

@@ -1,27 +1,44 @@
-//! The binary layout of a board, before compression.
+//! The binary layout of a board, before compression. Two versions are
+//! read; version 2 is the one written.
+//!
+//! Version 2 (links starting `b2.`):
 //!
 //! ```text
-//! flags        1 byte: provider (bits 0-1: 0 kling, 1 fal, 2 replicate),
-//!              mode (bit 2: 1 std), aspect ratio (bits 3-4: 0 16:9,
-//!              1 9:16, 2 1:1), sound (bit 5), first_frame present (bit 6),
-//!              last_frame present (bit 7)
+//! flags        1 byte: settings (bits 0-4: provider + 3 × aspect ratio
+//!              + 9 × resolution, so 0-26; provider 0 kling, 1 fal,
+//!              2 replicate; aspect ratio 0 16:9, 1 9:16, 2 1:1;
+//!              resolution 0 720p, 1 1080p, 2 4k), sound (bit 5),
+//!              first_frame present (bit 6), last_frame present (bit 7)
 //! title        string
 //! prompt       string
 //! references   varint count, then each: tag byte (bits 0-1 kind: 0 image,
-//!              1 element, 2 video; bit 2 video use base; bit 3 video
-//!              keep_sound), name string, then src string (image, video)
-//!              or element_id varint (element)
+//!              1 element, 2 video; bit 2 video use base, or element id
+//!              as text; bit 3 video keep_sound), name string, then src
+//!              string (image, video) or the element id (element)
 //! first_frame  string, if its flag is set
 //! last_frame   string, if its flag is set
 //! shots        varint count, then each: duration varint, prompt string
 //! take         optional: tag byte 1, then the take video's URL string
 //! ```
 //!
+//! An element id is a string. One that is a number as Kling writes it
+//! (1 to 19 digits, no leading zero unless it is "0") is written as that
+//! number, a varint at most 10^19 − 1, as compact as version 1 wrote it;
+//! any other string (leading zeros, too long, not digits: a draft may
+//! hold one) is written as a string with tag bit 2 set. Only the number
+//! form is allowed for a number, so an id has one layout.
+//!
+//! Version 1 (links starting `b1.`, written until board format 2) differs
+//! in two places: the flags byte has provider in bits 0-1 (3 unused),
+//! mode in bit 2 (1 std, read as 720p; 0 pro, read as 1080p) and aspect
+//! ratio in bits 3-4 (3 unused); an element id is always a varint (any
+//! u64), read as its decimal string. It has no 4K and no text ids.
+//!
 //! A varint is LEB128 (7 bits a byte, low first, at most 10 bytes for u64,
 //! 5 for u32, no redundant trailing zero bytes); a string is a varint byte
-//! length and UTF-8. Reading is strict: unknown bits or tags, overlong
-//! varints, bad UTF-8, lengths past the end and trailing bytes are errors,
-//! so every board has exactly one layout.
+//! length and UTF-8. Reading is strict: unknown bits, settings or tags,
+//! overlong varints, bad UTF-8, lengths past the end and trailing bytes
+//! are errors, so every board has exactly one layout in each version.
 //!
 //! The take section came after the first links: a link without it is a
 //! board with no take, read exactly as before. After the shots the layout
@@ -37,26 +54,63 @@ use crate::reference::{Reference, ReferenceKind, VideoUse};
 
 /// The tag byte that starts the take section.
 const TAKE_TAG: u8 = 1;
+/// Version 2's reference tag bit for an element id written as text.
+const ELEMENT_TEXT: u8 = 4;
+/// The largest element id written as a number in version 2: every string
+/// of at most 19 digits ([`crate::limits::MAX_ELEMENT_ID_DIGITS`]).
+const MAX_NUMERIC_ID: u64 = 9_999_999_999_999_999_999;
 
+/// A layout version: which prefix a link has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Layout {
+    V1,
+    V2,
+}
+
+/// The version-2 layout of `board` and its take.
 pub(super) fn write(board: &Board, take_url: Option<&str>) -> Vec<u8> {
+    write_as(Layout::V2, board, take_url).unwrap_or_default()
+}
+
+/// The version-1 layout, as the encoder before board format 2 wrote it,
+/// or `None` for a board version 1 cannot hold (4K, an element id that is
+/// not a number). Only the fuzz checks use it: to hold version 1 to one
+/// layout a board.
+pub(super) fn write_v1(board: &Board, take_url: Option<&str>) -> Option<Vec<u8>> {
+    write_as(Layout::V1, board, take_url)
+}
+
+fn write_as(layout: Layout, board: &Board, take_url: Option<&str>) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(256);
     let provider = match board.provider {
         Provider::Kling => 0,
         Provider::Fal => 1,
         Provider::Replicate => 2,
     };
-    let mode = match board.resolution {
-        Resolution::P720 => 1,
-        _ => 0,
-    };
     let aspect = match board.aspect_ratio {
         AspectRatio::Landscape => 0,
         AspectRatio::Portrait => 1,
         AspectRatio::Square => 2,
     };
-    let flags = provider
-        | mode << 2
-        | aspect << 3
+    let settings = match layout {
+        Layout::V1 => {
+            let mode = match board.resolution {
+                Resolution::P720 => 1,
+                Resolution::P1080 => 0,
+                Resolution::K4 => return None,
+            };
+            provider | mode << 2 | aspect << 3
+        }
+        Layout::V2 => {
+            let resolution = match board.resolution {
+                Resolution::P720 => 0,
+                Resolution::P1080 => 1,
+                Resolution::K4 => 2,
+            };
+            provider + 3 * aspect + 9 * resolution
+        }
+    };
+    let flags = settings
         | u8::from(board.sound) << 5
         | u8::from(board.first_frame.is_some()) << 6
         | u8::from(board.last_frame.is_some()) << 7;
@@ -72,9 +126,26 @@ pub(super) fn write(board: &Board, take_url: Option<&str>) -> Vec<u8> {
                 put_str(&mut out, src);
             }
             ReferenceKind::Element { element_id } => {
-                out.push(1);
-                put_str(&mut out, &r.name);
-                put_varint(&mut out, element_id.parse().unwrap_or(0));
+                let number = match layout {
+                    Layout::V1 => element_id
+                        .parse::<u64>()
+                        .ok()
+                        .filter(|n| n.to_string() == *element_id),
+                    Layout::V2 => numeric_id(element_id),
+                };
+                match (number, layout) {
+                    (Some(n), _) => {
+                        out.push(1);
+                        put_str(&mut out, &r.name);
+                        put_varint(&mut out, n);
+                    }
+                    (None, Layout::V1) => return None,
+                    (None, Layout::V2) => {
+                        out.push(1 | ELEMENT_TEXT);
+                        put_str(&mut out, &r.name);
+                        put_str(&mut out, element_id);
+                    }
+                }
             }
             ReferenceKind::Video {
                 src,
@@ -103,7 +174,20 @@ pub(super) fn write(board: &Board, take_url: Option<&str>) -> Vec<u8> {
         out.push(TAKE_TAG);
         put_str(&mut out, url);
     }
-    out
+    Some(out)
+}
+
+/// The number an element id is in version 2's number form, if it is one:
+/// 1 to 19 digits without a leading zero (or just "0"), so that the
+/// number's decimal gives the id back.
+fn numeric_id(id: &str) -> Option<u64> {
+    let digits = !id.is_empty()
+        && id.len() <= crate::limits::MAX_ELEMENT_ID_DIGITS
+        && id.bytes().all(|b| b.is_ascii_digit());
+    if !digits || (id.len() > 1 && id.starts_with('0')) {
+        return None;
+    }
+    id.parse().ok()
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -122,27 +206,52 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 /// What is wrong with a layout, in words.
 pub(super) type LayoutError = String;
 
+/// The settings in a flags byte: provider, resolution, aspect ratio.
+fn settings(layout: Layout, flags: u8) -> Result<(Provider, Resolution, AspectRatio), LayoutError> {
+    let provider_of = |n: u8| match n {
+        0 => Some(Provider::Kling),
+        1 => Some(Provider::Fal),
+        2 => Some(Provider::Replicate),
+        _ => None,
+    };
+    let aspect_of = |n: u8| match n {
+        0 => Some(AspectRatio::Landscape),
+        1 => Some(AspectRatio::Portrait),
+        2 => Some(AspectRatio::Square),
+        _ => None,
+    };
+    match layout {
+        Layout::V1 => {
+            let provider = provider_of(flags & 3).ok_or("unknown provider")?;
+            let resolution = if flags & 4 == 0 {
+                Resolution::P1080
+            } else {
+                Resolution::P720
+            };
+            let aspect = aspect_of((flags >> 3) & 3).ok_or("unknown aspect ratio")?;
+            Ok((provider, resolution, aspect))
+        }
+        Layout::V2 => {
+            let n = flags & 0x1f;
+            let resolution = match n / 9 {
+                0 => Resolution::P720,
+                1 => Resolution::P1080,
+                2 => Resolution::K4,
+                _ => return Err(format!("the settings are {n}; the limit is 26")),
+            };
+            // Both below 3 by construction.
+            let provider = provider_of(n % 3).ok_or("unknown provider")?;
+            let aspect = aspect_of(n / 3 % 3).ok_or("unknown aspect ratio")?;
+            Ok((provider, resolution, aspect))
+        }
+    }
+}
+
 /// The board and the take video's URL (unchecked), if the layout has one.
-pub(super) fn read(bytes: &[u8]) -> Result<(Board, Option<String>), LayoutError> {
+pub(super) fn read(layout: Layout, bytes: &[u8]) -> Result<(Board, Option<String>), LayoutError> {
     let mut r = Reader { bytes, pos: 0 };
     let flags = r.byte("the settings")?;
-    let provider = match flags & 3 {
-        0 => Provider::Kling,
-        1 => Provider::Fal,
-        2 => Provider::Replicate,
-        _ => return Err("unknown provider".into()),
-    };
-    let resolution = if flags & 4 == 0 {
-        Resolution::P1080
-    } else {
-        Resolution::P720
-    };
-    let aspect_ratio = match (flags >> 3) & 3 {
-        0 => AspectRatio::Landscape,
-        1 => AspectRatio::Portrait,
-        2 => AspectRatio::Square,
-        _ => return Err("unknown aspect ratio".into()),
-    };
+    let (provider, resolution, aspect_ratio) = settings(layout, flags)?;
     let sound = flags & 0x20 != 0;
     let title = r.string("the title")?;
     let prompt = r.string("the overall prompt")?;
@@ -151,14 +260,26 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Board, Option<String>), LayoutError>
     for _ in 0..count {
         let tag = r.byte("a reference's kind")?;
         let name = r.string("a reference's name")?;
-        let kind = match tag {
-            0 => ReferenceKind::Image {
+        let kind = match (tag, layout) {
+            (0, _) => ReferenceKind::Image {
                 src: r.string("an image's src")?,
             },
-            1 => ReferenceKind::Element {
+            (1, Layout::V1) => ReferenceKind::Element {
                 element_id: r.varint(u64::MAX, "an element's id")?.to_string(),
             },
-            t if t & !0b1100 == 2 => ReferenceKind::Video {
+            (1, Layout::V2) => ReferenceKind::Element {
+                element_id: r.varint(MAX_NUMERIC_ID, "an element's id")?.to_string(),
+            },
+            (t, Layout::V2) if t == 1 | ELEMENT_TEXT => {
+                let element_id = r.string("an element's id")?;
+                if numeric_id(&element_id).is_some() {
+                    return Err(format!(
+                        "the element id '{element_id}' is written as text; a number is written as a number"
+                    ));
+                }
+                ReferenceKind::Element { element_id }
+            }
+            (t, _) if t & !0b1100 == 2 => ReferenceKind::Video {
                 src: r.string("a video's src")?,
                 usage: if t & 4 == 0 {
                     VideoUse::Feature
@@ -167,7 +288,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<(Board, Option<String>), LayoutError>
                 },
                 keep_sound: t & 8 != 0,
             },
-            t => return Err(format!("unknown reference kind {t}")),
+            (t, _) => return Err(format!("unknown reference kind {t}")),
         };
         references.push(Reference { name, kind });
     }

@@ -1,12 +1,18 @@
 //! Share links: a whole board in a URL fragment, so nothing reaches a server.
 //!
-//! A link's fragment is `b1.` followed by the board in the link alphabet:
+//! A link's fragment is `b2.` followed by the board in the link alphabet:
 //!
 //! 1. the board in a compact binary layout (`layout.rs`: one byte of
 //!    settings, varints, strings with a length in front);
 //! 2. compressed with raw DEFLATE primed by a preset dictionary of
 //!    storyboard words (`pack.rs`, `dictionary.rs`);
 //! 3. written in base64url without padding (`alphabet.rs`).
+//!
+//! Links made before board format 2 start `b1.`: the same steps with
+//! version 1 of the layout (a mode bit where version 2 has the
+//! resolution, element ids as numbers). They are still read, upgraded as
+//! a version-1 board file is (std → 720p, pro → 1080p, an element id
+//! number → its digits); only `b2.` is written.
 //!
 //! A link may also carry the URL of the board's finished take video, so
 //! the shared view can play it ([`encode_shared`], [`decode_shared`]): an
@@ -37,7 +43,7 @@ mod take;
 
 pub use error::ShareError;
 #[doc(hidden)]
-pub use fuzz::{fuzz_accepted, fuzz_decode, fuzz_layout};
+pub use fuzz::{fuzz_accepted, fuzz_decode, fuzz_layout, fuzz_layout_v1};
 pub use take::{check_take_url, MAX_TAKE_URL_CHARS};
 
 use crate::board::Board;
@@ -45,11 +51,16 @@ use crate::format::BoardError;
 use crate::problem::Problem;
 use crate::reference::ReferenceKind;
 use crate::rules;
+use layout::Layout;
 
-/// The version this code writes and reads.
-pub const VERSION: u32 = 1;
+/// The version this code writes (it reads this one and [`VERSION_V1`]).
+pub const VERSION: u32 = 2;
+/// What a fragment of the version written starts with.
+pub const PREFIX: &str = "b2.";
+/// The first version, still read.
+pub const VERSION_V1: u32 = 1;
 /// What a version-1 fragment starts with.
-pub const PREFIX: &str = "b1.";
+pub const PREFIX_V1: &str = "b1.";
 /// The longest fragment [`decode`] reads, in characters (after any `#`).
 /// Every board within the format's prompt limits fits, in any script, with
 /// a take video URL at its limit too.
@@ -142,10 +153,10 @@ pub fn decode_shared(text: &str) -> Result<Shared, ShareError> {
     if fragment.is_empty() {
         return Err(ShareError::Empty);
     }
-    let body = version_body(fragment)?;
-    let packed = alphabet::decode(body, PREFIX.len())?;
+    let (version, body) = version_body(fragment)?;
+    let packed = alphabet::decode(body, fragment.len() - body.len())?;
     let payload = pack::decompress(&packed)?;
-    let (board, take_url) = layout::read(&payload).map_err(ShareError::Corrupt)?;
+    let (board, take_url) = layout::read(version, &payload).map_err(ShareError::Corrupt)?;
     check_draft(&board)?;
     if let Some(url) = &take_url {
         check_take_url(url)?;
@@ -167,10 +178,14 @@ fn first_bad_char(fragment: &str) -> ShareError {
         .unwrap_or(ShareError::NotALink)
 }
 
-/// The text after the version marker, or why there is none we read.
-fn version_body(fragment: &str) -> Result<&str, ShareError> {
+/// The layout version and the text after its marker, or why there is
+/// none we read.
+fn version_body(fragment: &str) -> Result<(Layout, &str), ShareError> {
     if let Some(body) = fragment.strip_prefix(PREFIX) {
-        return Ok(body);
+        return Ok((Layout::V2, body));
+    }
+    if let Some(body) = fragment.strip_prefix(PREFIX_V1) {
+        return Ok((Layout::V1, body));
     }
     // `b<digits>.`: a version, just not ours.
     if let Some(rest) = fragment.strip_prefix('b') {
