@@ -48,7 +48,40 @@ const GOOD: &str = r#"{
   ]
 }"#;
 
+/// The current design: the overall direction before the shot list, the
+/// image cited by its id.
 const GOOD_REQUEST: &str = r#"{
+  "method": "POST",
+  "url": "https://api-singapore.klingai.com/omni-video/kling-3.0-omni",
+  "body": {
+    "contents": [
+      {
+        "type": "prompt",
+        "text": "Night, rain. shot 1, 4, @image_1 under a streetlight.; shot 2, 5, A runner in a forest.; shot 3, 6, A sunset over mountains.;"
+      },
+      {
+        "type": "refer_image",
+        "url": "https://example.com/mia.png",
+        "id": "image_1"
+      }
+    ],
+    "settings": {
+      "multi_shot": true,
+      "audio": "native",
+      "resolution": "1080p",
+      "aspect_ratio": "16:9",
+      "duration": 15
+    },
+    "options": {
+      "watermark_info": {
+        "enabled": false
+      }
+    }
+  }
+}
+"#;
+
+const GOOD_REQUEST_LEGACY: &str = r#"{
   "method": "POST",
   "url": "https://api-singapore.klingai.com/v1/videos/omni-video",
   "body": {
@@ -125,6 +158,8 @@ fn request_defaults_to_kling() {
     let file = write(&dir, "good.board.json", GOOD);
     let r = run(&["request", s(&file)]);
     assert_eq!((r.code, r.stdout.as_str()), (0, GOOD_REQUEST));
+    let r = run(&["request", "--kling-api", "legacy", s(&file)]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, GOOD_REQUEST_LEGACY));
 }
 
 #[test]
@@ -401,8 +436,8 @@ fn unknown_format_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(
         &dir,
-        "v3.board.json",
-        r#"{"format": "storyreel/3", "shots": []}"#,
+        "v9.board.json",
+        r#"{"format": "storyreel/9", "shots": []}"#,
     );
     for args in [vec!["check", s(&file)], vec!["request", s(&file)]] {
         let r = run(&args);
@@ -410,7 +445,7 @@ fn unknown_format_is_named() {
         assert_eq!(
             r.stderr,
             format!(
-                "{}: unknown board format 'storyreel/3'; this version of Storyreel reads 'storyreel/2' (and 'storyreel/1', upgraded as it is read)\n",
+                "{}: unknown board format 'storyreel/9'; this version of Storyreel reads 'storyreel/2' (and 'storyreel/1', upgraded as it is read)\n",
                 file.display()
             )
         );
@@ -834,4 +869,63 @@ fn share_help_names_the_take_flag() {
     );
     let r = run(&["unshare", "--help"]);
     assert!(r.stdout.contains("take video: URL"), "{}", r.stdout);
+}
+
+#[test]
+fn request_and_check_take_the_kling_design() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "good.board.json", GOOD);
+    for design in ["current", "legacy"] {
+        let r = run(&["request", "--kling-api", design, s(&file)]);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{design}");
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+        assert_eq!(v["method"], "POST", "{design}");
+        let r = run(&["check", "--kling-api", design, s(&file)]);
+        assert_eq!(r.code, 0, "{design}: {}", r.stderr);
+        assert!(r.stdout.ends_with("0 errors, 2 warnings\n"), "{}", r.stdout);
+    }
+    for cmd in ["request", "check"] {
+        let r = run(&[cmd, "--kling-api", "v2", s(&file)]);
+        assert_eq!(r.code, 2, "{cmd}");
+        assert!(
+            r.stderr
+                .contains("\"v2\" is not a Kling design; use current or legacy"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn serve_refuses_the_current_design_with_only_a_key_pair() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--kling-api",
+            "current",
+        ])
+        .arg("--dist")
+        .arg(dist.path())
+        .env_clear()
+        .env("KLING_ACCESS_KEY", "ak-cli-secret")
+        .env("KLING_SECRET_KEY", "sk-cli-secret")
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "--kling-api current asks for Kling's current design, which accepts only an API key"
+        ) && stderr.contains("KLING_API_KEY")
+            && stderr.contains("--kling-api legacy"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ak-cli-secret") && !stderr.contains("sk-cli-secret"));
+    assert!(out.stdout.is_empty(), "it never said it listens");
 }
