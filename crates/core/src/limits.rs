@@ -48,17 +48,20 @@ pub const MAX_IMAGE_ASPECT_NUM: u64 = 5;
 pub const MAX_IMAGE_ASPECT_DEN: u64 = 2;
 /// Shortest reference video, in seconds.
 pub const MIN_VIDEO_SECONDS: f64 = 3.0;
-/// Longest reference video, in seconds.
-pub const MAX_VIDEO_SECONDS: f64 = 10.0;
-/// How far past [`MAX_VIDEO_SECONDS`] a video may run: fal's copy of the
-/// element limits says 3–10.05 s, and a 10 s recording is often a few
-/// milliseconds over (the last frame's duration, an audio priming
-/// sample), so 10.05 s is still taken. The minimum has no tolerance.
-pub const VIDEO_SECONDS_TOLERANCE: f64 = 0.05;
+/// Longest reference video, in seconds (Kling's Omni page since
+/// 2026-06: 3 to 15.5 s).
+pub const MAX_VIDEO_SECONDS: f64 = 15.5;
+/// How far past [`MAX_VIDEO_SECONDS`] a video may run. Kling's 15.5 s
+/// already leaves half a second for the few milliseconds a 15 s
+/// recording runs over (the last frame's duration, an audio priming
+/// sample), so none is added. The minimum has none either.
+pub const VIDEO_SECONDS_TOLERANCE: f64 = 0.0;
 /// Smallest side of a reference video, in pixels.
-pub const MIN_VIDEO_SIDE_PX: u32 = 720;
+pub const MIN_VIDEO_SIDE_PX: u32 = 700;
 /// Largest side of a reference video, in pixels.
-pub const MAX_VIDEO_SIDE_PX: u32 = 2160;
+pub const MAX_VIDEO_SIDE_PX: u32 = 4553;
+/// Most pixels in one frame of a reference video (3840×2160).
+pub const MAX_VIDEO_PIXELS: u64 = 8_294_400;
 /// Lowest average frame rate of a reference video.
 pub const MIN_VIDEO_FPS: f64 = 24.0;
 /// Highest average frame rate of a reference video.

@@ -822,7 +822,7 @@ fn wrong_kinds_for_the_role() {
         }),
         Some(Role::Video)
     );
-    assert_eq!(Role::of(&ReferenceKind::Element { element_id: 3 }), None);
+    assert_eq!(Role::of(&ReferenceKind::Element { element_id: "3".into() }), None);
 }
 
 // --------------------------------------------------------------- fitting

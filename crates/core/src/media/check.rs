@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::limits::{
     MAX_IMAGE_ASPECT_DEN, MAX_IMAGE_ASPECT_NUM, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, MAX_VIDEO_FPS,
-    MAX_VIDEO_SECONDS, MAX_VIDEO_SIDE_PX, MIN_IMAGE_SIDE_PX, MIN_VIDEO_FPS, MIN_VIDEO_SECONDS,
+    MAX_VIDEO_PIXELS, MAX_VIDEO_SECONDS, MAX_VIDEO_SIDE_PX, MIN_IMAGE_SIDE_PX, MIN_VIDEO_FPS, MIN_VIDEO_SECONDS,
     MIN_VIDEO_SIDE_PX, VIDEO_FPS_TOLERANCE, VIDEO_SECONDS_TOLERANCE,
 };
 use crate::reference::ReferenceKind;
@@ -81,15 +81,23 @@ pub enum MediaProblem {
         height: u32,
         max_side: u32,
     },
-    /// Outside 3–10 s.
+    /// Outside 3–15.5 s.
     VideoLength { seconds: f64, min: f64, max: f64 },
-    /// A side outside 720–2160 px.
+    /// A side outside 700–4553 px.
     VideoSize {
         width: u32,
         height: u32,
         min: u32,
         max: u32,
     },
+    /// More pixels a frame than Kling takes.
+    VideoPixels {
+        width: u32,
+        height: u32,
+        max: u64,
+    },
+    /// Width over height outside 0.4–2.
+    VideoAspect { width: u32, height: u32 },
     /// An average frame rate outside 24–60 fps.
     VideoFps {
         width: u32,
@@ -134,6 +142,8 @@ impl MediaProblem {
             VideoLength { min, max, .. } => format!("{} to {} s", num(*min), num(*max)),
             VideoSize { min, max, .. } => format!("{min} to {max} px"),
             VideoFps { min, max, .. } => format!("{} to {} fps", num(*min), num(*max)),
+            VideoPixels { max, .. } => format!("{max} pixels"),
+            VideoAspect { .. } => "0.4 to 2 (width ÷ height)".into(),
         })
     }
 
@@ -155,6 +165,12 @@ impl MediaProblem {
                 seconds, min, max, ..
             } => format!("{} s", shown(*seconds, &[*min, *max], 1)),
             VideoFps { fps, .. } => format!("{} fps", fps_text(*fps)),
+            VideoPixels { width, height, .. } => {
+                format!("{} pixels", u64::from(*width) * u64::from(*height))
+            }
+            VideoAspect { width, height } => {
+                format!("{:.2}", f64::from(*width) / f64::from((*height).max(1)))
+            }
         })
     }
 }
@@ -233,6 +249,16 @@ impl fmt::Display for MediaProblem {
                 "The video is {}; reference videos must be at most {}.",
                 mib(*bytes),
                 mib(*max)
+            ),
+            VideoPixels { width, height, max } => write!(
+                f,
+                "The video is {width}×{height} px, {} pixels a frame; reference videos may have at most {max}.",
+                u64::from(*width) * u64::from(*height)
+            ),
+            VideoAspect { width, height } => write!(
+                f,
+                "The video is {width}×{height} px, {:.2} wide for each unit of height; reference videos must be between 0.4 and 2.",
+                f64::from(*width) / f64::from((*height).max(1))
             ),
             VideoNoFrames => f.write_str("The video track has no frames."),
         }
@@ -463,6 +489,20 @@ pub fn check_video(info: &VideoInfo, file_len: u64) -> Verdict {
             min: MIN_VIDEO_SIDE_PX,
             max: MAX_VIDEO_SIDE_PX,
         });
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    if side_ok(width) && side_ok(height) && pixels > MAX_VIDEO_PIXELS {
+        problems.push(MediaProblem::VideoPixels {
+            width,
+            height,
+            max: MAX_VIDEO_PIXELS,
+        });
+    }
+    // 0.4 ≤ width / height ≤ 2, in integers: 2·w ≥ 0.8·h… as 5w ≥ 2h and
+    // w ≤ 2h.
+    let (w, h) = (u64::from(width), u64::from(height));
+    if h > 0 && (5 * w < 2 * h || w > 2 * h) {
+        problems.push(MediaProblem::VideoAspect { width, height });
     }
     match info.fps() {
         Some(fps)
