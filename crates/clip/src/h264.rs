@@ -231,6 +231,12 @@ impl Encoder {
         let mut skip_run = 0u32;
         let mb_type_base = if idr { 0 } else { 5 };
         for my in 0..rows {
+            if !idr && self.prev.as_ref().is_some_and(|p| p.mb_row_equal(pic, my)) {
+                // kinds[] of the row stay Skip.
+                stats.skip += cols;
+                skip_run += cols as u32;
+                continue;
+            }
             for mx in 0..cols {
                 let addr = my * cols + mx;
                 if !idr && self.prev.as_ref().is_some_and(|p| p.mb_equal(pic, mx, my)) {
