@@ -199,7 +199,8 @@ pub fn router(sim: Arc<Simulator>) -> Router {
     if sim.config.control {
         r = r
             .route("/control/faults", post(add_faults))
-            .route("/control/stats", get(stats));
+            .route("/control/stats", get(stats))
+            .route("/control/tasks/{id}", get(inspect));
     }
     r.with_state(sim)
 }
@@ -534,6 +535,30 @@ async fn stats(State(sim): State<Arc<Simulator>>) -> Response {
         "succeed": by_status(task::Status::Succeed),
         "failed": by_status(task::Status::Failed),
         "faults_left": store.faults.create.len() + store.faults.query.len() + store.faults.list.len(),
+    }))
+    .into_response()
+}
+
+/// What the simulator read from a task's request (test controls only):
+/// the shots with their seconds and words, the size, sound, the inputs.
+async fn inspect(State(sim): State<Arc<Simulator>>, Path(id): Path<String>) -> Response {
+    let Some(task) = sim.task(&id) else {
+        return (StatusCode::NOT_FOUND, "no task by that id").into_response();
+    };
+    let (width, height) = task.spec.size();
+    let shots: Vec<Value> = task
+        .spec
+        .shots
+        .iter()
+        .map(|(seconds, words)| json!({"seconds": seconds, "words": words}))
+        .collect();
+    Json(json!({
+        "shots": shots,
+        "width": width,
+        "height": height,
+        "sound": task.spec.sound,
+        "inputs": task.spec.inputs,
+        "unit_tenths": task.spec.unit_tenths,
     }))
     .into_response()
 }

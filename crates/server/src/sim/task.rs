@@ -203,6 +203,7 @@ mod tests {
                 external_task_id: Some("key-1".into()),
                 unit_tenths: 42,
                 watermark: false,
+                inputs: Vec::new(),
             },
             created_ms: 1_000,
             submit_ms: 100,

@@ -54,6 +54,9 @@ pub struct TaskSpec {
     /// Whether a watermarked copy was asked for (current design's
     /// `options.watermark_info.enabled`).
     pub watermark: bool,
+    /// What the request held, for the test controls: the current design's
+    /// `contents[]` as `type` or `type:id` (empty on the legacy design).
+    pub inputs: Vec<String>,
 }
 
 impl TaskSpec {
@@ -541,6 +544,7 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         sound,
         external_task_id,
         watermark: false,
+        inputs: Vec::new(),
     })
 }
 

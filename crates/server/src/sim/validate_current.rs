@@ -164,6 +164,8 @@ struct Inputs<'a> {
     last_frame: bool,
     elements: usize,
     video: Option<Kind>,
+    /// Each item as `type` or `type:id`, in order.
+    seen: Vec<String>,
 }
 
 impl<'a> Inputs<'a> {
@@ -186,6 +188,12 @@ impl<'a> Inputs<'a> {
                 invalid(&format!("{path}.type"), v, &format!("it must be {TYPES}"))
             })?,
         };
+        let type_name = item.get("type").and_then(Value::as_str).unwrap_or_default();
+        self.seen
+            .push(match item.get("id").and_then(Value::as_str) {
+                Some(id) if !id.is_empty() => format!("{type_name}:{id}"),
+                _ => type_name.to_string(),
+            });
         match kind {
             Kind::Prompt => {
                 if let Some((first, _)) = self.prompt {
@@ -448,6 +456,7 @@ pub fn create(body: &Value) -> Result<TaskSpec, KlingError> {
         sound: audio == Audio::Native || (audio == Audio::Original && has_video),
         external_task_id,
         watermark,
+        inputs: inputs.seen,
     })
 }
 
