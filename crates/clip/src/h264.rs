@@ -186,8 +186,9 @@ impl Encoder {
     }
 
     /// Encodes one picture as a single-slice NAL unit. `idr` starts a new
-    /// coded video sequence (always true for the first picture).
-    pub fn encode(&mut self, pic: &Picture, idr: bool) -> (Vec<u8>, Stats) {
+    /// coded video sequence (always true for the first picture). The
+    /// picture is kept as the reference for the next one.
+    pub fn encode(&mut self, pic: Picture, idr: bool) -> (Vec<u8>, Stats) {
         let idr = idr || self.prev.is_none();
         let mut w = BitWriter::new();
         if idr {
@@ -214,10 +215,10 @@ impl Encoder {
         w.se(0); // slice_qp_delta
         w.ue(1); // disable_deblocking_filter_idc
 
-        let stats = self.slice_data(&mut w, pic, idr);
+        let stats = self.slice_data(&mut w, &pic, idr);
         w.trailing_bits();
         self.frame_num = (self.frame_num + 1) % (1 << LOG2_MAX_FRAME_NUM);
-        self.prev = Some(pic.clone());
+        self.prev = Some(pic);
         (
             nal(3, if idr { NAL_IDR } else { NAL_SLICE }, w.as_bytes()),
             stats,
@@ -231,6 +232,12 @@ impl Encoder {
         let mut skip_run = 0u32;
         let mb_type_base = if idr { 0 } else { 5 };
         for my in 0..rows {
+            if !idr && self.prev.as_ref().is_some_and(|p| p.mb_row_equal(pic, my)) {
+                // kinds[] of the row stay Skip.
+                stats.skip += cols;
+                skip_run += cols as u32;
+                continue;
+            }
             for mx in 0..cols {
                 let addr = my * cols + mx;
                 if !idr && self.prev.as_ref().is_some_and(|p| p.mb_equal(pic, mx, my)) {

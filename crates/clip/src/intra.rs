@@ -27,6 +27,9 @@ pub struct Intra16 {
 /// Finds an exact Intra_16x16 coding for macroblock (mx, my) of `pic`, whose
 /// neighbours above and to the left are already decoded (same slice).
 pub fn find(pic: &Picture, mx: usize, my: usize) -> Option<Intra16> {
+    if let Some(flat) = find_flat(pic, mx, my) {
+        return Some(flat);
+    }
     let (luma_mode, luma_offset) = best(&[LUMA_VERTICAL, LUMA_HORIZONTAL, LUMA_DC], |m| {
         constant_offset(&luma_block(pic, mx, my), &luma_pred(pic, mx, my, m)?)
     })?;
@@ -48,6 +51,64 @@ pub fn find(pic: &Picture, mx: usize, my: usize) -> Option<Intra16> {
         luma_offset,
         cb_offset,
         cr_offset,
+    })
+}
+
+/// The same answer as the full search, found cheaply, for the common
+/// case of a flat macroblock in a flat area (the background of a shot):
+/// every plane holds one value and the neighbours the predictions read
+/// hold it too, so the first mode of each list that reads them predicts
+/// the macroblock exactly with no offset. None for anything else, which
+/// the full search handles. This keeps the first picture of a 4K shot
+/// (32,400 macroblocks) cheap.
+fn find_flat(pic: &Picture, mx: usize, my: usize) -> Option<Intra16> {
+    let w = pic.width;
+    let cw = w / 2;
+    let v = pic.y[my * 16 * w + mx * 16];
+    let (cb, cr) = (pic.cb[my * 8 * cw + mx * 8], pic.cr[my * 8 * cw + mx * 8]);
+    let row_is = |plane: &[u8], start: usize, len: usize, value: u8| {
+        plane[start..start + len].iter().all(|&s| s == value)
+    };
+    let col_is = |plane: &[u8], stride: usize, start: usize, len: usize, value: u8| {
+        (0..len).all(|r| plane[start + r * stride] == value)
+    };
+    let flat = (0..16).all(|r| row_is(&pic.y, (my * 16 + r) * w + mx * 16, 16, v))
+        && (0..8).all(|r| {
+            let s = (my * 8 + r) * cw + mx * 8;
+            row_is(&pic.cb, s, 8, cb) && row_is(&pic.cr, s, 8, cr)
+        });
+    if !flat {
+        return None;
+    }
+    // Luma: vertical is tried first, then horizontal.
+    let top_luma = my > 0 && row_is(&pic.y, (my * 16 - 1) * w + mx * 16, 16, v);
+    let left_luma = mx > 0 && col_is(&pic.y, w, my * 16 * w + mx * 16 - 1, 16, v);
+    let luma_mode = if top_luma {
+        LUMA_VERTICAL
+    } else if left_luma {
+        LUMA_HORIZONTAL
+    } else {
+        return None;
+    };
+    // Chroma: DC is tried first; it predicts the value exactly when every
+    // neighbour it can read holds it (and at least one can be read).
+    if mx == 0 && my == 0 {
+        return None;
+    }
+    let top_ok = my == 0 || {
+        let s = (my * 8 - 1) * cw + mx * 8;
+        row_is(&pic.cb, s, 8, cb) && row_is(&pic.cr, s, 8, cr)
+    };
+    let left_ok = mx == 0 || {
+        let s = my * 8 * cw + mx * 8 - 1;
+        col_is(&pic.cb, cw, s, 8, cb) && col_is(&pic.cr, cw, s, 8, cr)
+    };
+    (top_ok && left_ok).then_some(Intra16 {
+        luma_mode,
+        chroma_mode: CHROMA_DC,
+        luma_offset: 0,
+        cb_offset: 0,
+        cr_offset: 0,
     })
 }
 

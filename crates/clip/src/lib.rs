@@ -147,13 +147,15 @@ pub fn render_mp4(spec: &ClipSpec) -> Result<Vec<u8>, ClipError> {
 }
 
 /// Calls `f` with every frame in order and whether it starts a shot.
-fn for_each_frame(spec: &ClipSpec, mut f: impl FnMut(&picture::Picture, bool)) {
+/// Each picture is handed over (the encoder keeps it as the reference
+/// for the next one), so no 12 MB 4K picture is copied for that.
+fn for_each_frame(spec: &ClipSpec, mut f: impl FnMut(picture::Picture, bool)) {
     let (w, h) = (spec.width as usize, spec.height as usize);
     for (i, shot) in spec.shots.iter().enumerate() {
         let scene = scene::ShotScene::new(w, h, i, &shot.label);
         let frames = (shot.seconds * spec.fps) as usize;
         for n in 0..frames {
-            f(&scene.frame(n, frames), n == 0);
+            f(scene.frame(n, frames), n == 0);
         }
     }
 }
@@ -191,7 +193,7 @@ mod tests {
         let mut expected = Vec::new();
         let mut starts = Vec::new();
         for_each_frame(spec, |pic, idr| {
-            expected.push(pic.clone());
+            expected.push(pic);
             starts.push(idr);
         });
         assert_eq!(decoded.frames.len(), expected.len());
@@ -229,6 +231,36 @@ mod tests {
     fn decodes_exactly_odd_sizes() {
         round_trip(&spec(722, 98, &[1, 1, 1, 1, 1, 1, 1], false));
         round_trip(&spec(64, 64, &[1, 1], false));
+    }
+
+    /// Kling's 4K sizes (landscape, portrait, square) decode at their
+    /// size, and the SPS names a level whose frame size and macroblock
+    /// rate allow them (Table A-1: 5.1 for 3840×2160 at 24 fps).
+    #[test]
+    fn decodes_4k_sizes_with_a_level_that_allows_them() {
+        // Two frames a second keep the test's memory small (a 4K picture
+        // is 12 MB); the level is checked at Kling's 24 fps below.
+        round_trip(&ClipSpec {
+            fps: 2,
+            ..spec(3840, 2160, &[1, 1], false)
+        });
+        for (w, h, level) in [(3840, 2160, 51), (2160, 3840, 51), (2160, 2160, 50)] {
+            let bytes = render_mp4(&ClipSpec {
+                fps: 1,
+                ..spec(w, h, &[1], false)
+            })
+            .expect("renders");
+            let decoded = testdec::decode_mp4(&bytes);
+            assert_eq!((decoded.width, decoded.height), (w as usize, h as usize));
+            assert_eq!(decoded.level_idc, level, "{w}x{h} in the file");
+            assert_eq!(
+                h264::Encoder::new(w, h, 24).profile().2,
+                level,
+                "{w}x{h} at 24 fps"
+            );
+        }
+        // 60 fps at 3840×2160 is 1,944,000 macroblocks a second: 5.2.
+        assert_eq!(h264::Encoder::new(3840, 2160, 60).profile().2, 52);
     }
 
     #[test]

@@ -79,6 +79,8 @@ pub struct Decoded {
     pub frames: Vec<Picture>,
     pub sync: Vec<bool>,
     pub mb_kinds: Vec<[usize; 3]>,
+    /// The SPS's level_idc (10 × the level).
+    pub level_idc: u8,
 }
 
 struct Params {
@@ -424,6 +426,7 @@ pub fn decode_mp4(bytes: &[u8]) -> Decoded {
         frames,
         sync,
         mb_kinds,
+        level_idc: sps[3],
     }
 }
 

@@ -5,15 +5,23 @@
 //! a concurrency limit, faults a test can inject, and a real MP4 for every
 //! finished task (made by `storyreel-clip`).
 //!
-//! It is an axum router with Kling's paths (`/v1/videos/...`). The Kling
+//! It speaks both of Kling's designs: the legacy one (`/v1/videos/...`,
+//! `model_name` in the body) and the current one (`current.rs`:
+//! `POST /omni-video/kling-3.0-omni`, `GET`/`POST /tasks`), over one task
+//! store, one fault queue and one video cache; `/tasks` shows the tasks of
+//! both. The Kling
 //! relay calls it in-process when no Kling keys are set; the server also
 //! mounts it at `/sim/kling`, where the finished videos are served
 //! (`/sim/kling/videos/{task_id}.mp4`) and, with `--sim-control`, the test
 //! controls (`POST /sim/kling/control/faults`, `GET /sim/kling/control/stats`).
 
+pub mod auth;
+pub mod current;
 pub mod faults;
+pub mod shot_list;
 pub mod task;
 pub mod validate;
+pub mod validate_current;
 pub mod video;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,15 +37,17 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::config::Secret;
-use crate::kling_token::{self, TokenProblem};
 use faults::{Fault, FaultPlan};
+use storyreel_core::options::KlingApi;
 use task::{Outcome, Task};
 use validate::CreateRoute;
 
 /// The key pair the relay signs with when it talks to the simulator.
 pub const ACCESS_KEY: &str = "storyreel-simulator";
 pub const SECRET_KEY: &str = "storyreel-simulator-secret";
+/// The one API key the simulator accepts (`Authorization: Bearer <key>`,
+/// both designs); the relay sends it when it talks to the simulator.
+pub const API_KEY: &str = "storyreel-simulator-key";
 
 /// Where the simulator is mounted on the server.
 pub const MOUNT: &str = "/sim/kling";
@@ -178,31 +188,21 @@ pub fn router(sim: Arc<Simulator>) -> Router {
                 )),
         )
         .route("/v1/videos/{route}/{id}", get(query))
+        .route(
+            "/omni-video/{model}",
+            post(current::create).layer(axum::extract::DefaultBodyLimit::max(
+                crate::relay::uploads::MAX_RESOLVED_BODY_BYTES,
+            )),
+        )
+        .route("/tasks", get(current::query).post(current::list))
         .route("/videos/{file}", get(video::serve));
     if sim.config.control {
         r = r
             .route("/control/faults", post(add_faults))
-            .route("/control/stats", get(stats));
+            .route("/control/stats", get(stats))
+            .route("/control/tasks/{id}", get(inspect));
     }
     r.with_state(sim)
-}
-
-fn check_auth(headers: &HeaderMap) -> Result<(), TokenProblem> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if value.is_empty() {
-        return Err(TokenProblem::Empty);
-    }
-    let token = value.strip_prefix("Bearer ").ok_or(TokenProblem::Invalid)?;
-    kling_token::verify_at(
-        token,
-        ACCESS_KEY,
-        &Secret::new(SECRET_KEY),
-        kling_token::now_secs(),
-    )
-    .map(|_| ())
 }
 
 /// A call refused before any work: the error and the call's request id.
@@ -214,12 +214,13 @@ impl IntoResponse for Rejected {
     }
 }
 
-/// A request id for the call, or Kling's 401 when its token is refused.
-fn authorized(sim: &Simulator, headers: &HeaderMap) -> Result<String, Rejected> {
+/// A request id for the call, or Kling's 401 when its credential is
+/// refused on `api`'s design.
+fn authorized(sim: &Simulator, headers: &HeaderMap, api: KlingApi) -> Result<String, Rejected> {
     let rid = sim.request_id();
-    match check_auth(headers) {
+    match auth::check(headers, api) {
         Ok(()) => Ok(rid),
-        Err(p) => Err(Rejected(KlingError::new(401, p.code(), p.message()), rid)),
+        Err(e) => Err(Rejected(e, rid)),
     }
 }
 
@@ -230,7 +231,7 @@ fn admit(
     headers: &HeaderMap,
     route: &str,
 ) -> Result<(String, CreateRoute), Rejected> {
-    let rid = authorized(sim, headers)?;
+    let rid = authorized(sim, headers, KlingApi::Legacy)?;
     match CreateRoute::from_path(route) {
         Some(route) => Ok((rid, route)),
         None => Err(Rejected(
@@ -337,6 +338,58 @@ async fn before(fault: Option<Fault>, rid: &str) -> Result<Option<Fault>, Respon
     }
 }
 
+/// Stores a new task for a valid request, on either design: refused when
+/// its `external_task_id` is already used (unique per account, across
+/// designs) or when the concurrency limit is reached. A `fail_task` fault
+/// decides how it ends.
+fn enqueue(
+    sim: &Simulator,
+    route: CreateRoute,
+    spec: validate::TaskSpec,
+    after: &Option<Fault>,
+) -> Result<Task, KlingError> {
+    let now = now_ms();
+    let mut store = sim.store();
+    if let Some(key) = &spec.external_task_id {
+        if store
+            .tasks
+            .iter()
+            .any(|t| t.spec.external_task_id.as_ref() == Some(key))
+        {
+            // providers.md: "must be unique per account"; the answer to a
+            // duplicate is not documented, so it is a 1201.
+            return Err(KlingError::new(
+                400,
+                1201,
+                format!("external_task_id {key} already exists"),
+            ));
+        }
+    }
+    let busy = store.tasks.iter().filter(|t| t.holds_slot_at(now)).count();
+    if busy >= sim.config.max_concurrent {
+        return Err(KlingError::of_code(1303, None));
+    }
+    let outcome = match after {
+        Some(Fault::FailTask { message }) => Outcome::Fail(message.clone()),
+        _ => Outcome::Succeed,
+    };
+    let task = Task {
+        id: format!(
+            "{}{:04}",
+            now,
+            sim.next_id.fetch_add(1, Ordering::Relaxed) % 10_000
+        ),
+        route,
+        spec,
+        created_ms: now,
+        submit_ms: sim.config.submit_ms,
+        process_ms: sim.config.process_ms,
+        outcome,
+    };
+    store.tasks.push(task.clone());
+    Ok(task)
+}
+
 async fn create(
     State(sim): State<Arc<Simulator>>,
     Path(route): Path<String>,
@@ -371,48 +424,9 @@ async fn create(
         Ok(spec) => spec,
         Err(e) => return e.into_response(rid),
     };
-    let now = now_ms();
-    let task = {
-        let mut store = sim.store();
-        if let Some(key) = &spec.external_task_id {
-            if store
-                .tasks
-                .iter()
-                .any(|t| t.spec.external_task_id.as_ref() == Some(key))
-            {
-                // providers.md: "must be unique per account"; the answer
-                // to a duplicate is not documented, so it is a 1201.
-                return KlingError::new(
-                    400,
-                    1201,
-                    format!("external_task_id {key} already exists"),
-                )
-                .into_response(rid);
-            }
-        }
-        let busy = store.tasks.iter().filter(|t| t.holds_slot_at(now)).count();
-        if busy >= sim.config.max_concurrent {
-            return KlingError::of_code(1303, None).into_response(rid);
-        }
-        let outcome = match &after {
-            Some(Fault::FailTask { message }) => Outcome::Fail(message.clone()),
-            _ => Outcome::Succeed,
-        };
-        let task = Task {
-            id: format!(
-                "{}{:04}",
-                now,
-                sim.next_id.fetch_add(1, Ordering::Relaxed) % 10_000
-            ),
-            route,
-            spec,
-            created_ms: now,
-            submit_ms: sim.config.submit_ms,
-            process_ms: sim.config.process_ms,
-            outcome,
-        };
-        store.tasks.push(task.clone());
-        task
+    let task = match enqueue(&sim, route, spec, &after) {
+        Ok(task) => task,
+        Err(e) => return e.into_response(rid),
     };
     tracing::info!(task = %task.id, seconds = task.spec.seconds(), "simulator: task created");
     answer(after, rid, task.created_json())
@@ -423,7 +437,7 @@ async fn query(
     Path((route, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let rid = match authorized(&sim, &headers) {
+    let rid = match authorized(&sim, &headers, KlingApi::Legacy) {
         Ok(rid) => rid,
         Err(refused) => return refused.into_response(),
     };
@@ -521,6 +535,30 @@ async fn stats(State(sim): State<Arc<Simulator>>) -> Response {
         "succeed": by_status(task::Status::Succeed),
         "failed": by_status(task::Status::Failed),
         "faults_left": store.faults.create.len() + store.faults.query.len() + store.faults.list.len(),
+    }))
+    .into_response()
+}
+
+/// What the simulator read from a task's request (test controls only):
+/// the shots with their seconds and words, the size, sound, the inputs.
+async fn inspect(State(sim): State<Arc<Simulator>>, Path(id): Path<String>) -> Response {
+    let Some(task) = sim.task(&id) else {
+        return (StatusCode::NOT_FOUND, "no task by that id").into_response();
+    };
+    let (width, height) = task.spec.size();
+    let shots: Vec<Value> = task
+        .spec
+        .shots
+        .iter()
+        .map(|(seconds, words)| json!({"seconds": seconds, "words": words}))
+        .collect();
+    Json(json!({
+        "shots": shots,
+        "width": width,
+        "height": height,
+        "sound": task.spec.sound,
+        "inputs": task.spec.inputs,
+        "unit_tenths": task.spec.unit_tenths,
     }))
     .into_response()
 }

@@ -41,6 +41,15 @@ impl Status {
             Status::Failed => "failed",
         }
     }
+
+    /// The current design's word: `succeeded` where the legacy one says
+    /// `succeed`.
+    pub fn current_str(self) -> &'static str {
+        match self {
+            Status::Succeed => "succeeded",
+            other => other.as_str(),
+        }
+    }
 }
 
 impl Task {
@@ -87,6 +96,58 @@ impl Task {
             "task_status": "submitted",
             "created_at": self.created_ms,
             "updated_at": self.created_ms,
+        })
+    }
+
+    /// The `data` object of a create answer on the current design.
+    pub fn current_created_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "status": Status::Submitted.current_str(),
+            "create_time": self.created_ms,
+            "update_time": self.created_ms,
+            "external_id": self.spec.external_task_id.clone().unwrap_or_default(),
+        })
+    }
+
+    /// One task as the current design's `/tasks` lists it, whichever
+    /// design created it: `outputs` once it succeeded, `billing` only for
+    /// what was charged (a failed task charges nothing). The simulator
+    /// burns in no watermark: a watermarked copy asked for is the same
+    /// file.
+    pub fn current_json(&self, now_ms: u64, video_url: &str) -> Value {
+        let status = self.status_at(now_ms);
+        let message = match (status, &self.outcome) {
+            (Status::Failed, Outcome::Fail(message)) => message.clone(),
+            _ => String::new(),
+        };
+        let (outputs, billing) = if status == Status::Succeed {
+            (
+                json!([{
+                    "type": "video",
+                    "id": format!("{}-v1", self.id),
+                    "url": video_url,
+                    "watermark_url": if self.spec.watermark { video_url } else { "" },
+                    "duration": self.spec.seconds().to_string(),
+                }]),
+                json!([{
+                    "charge_type": "unit",
+                    "amount": cost::units_number(self.spec.unit_tenths),
+                    "package_type": "video",
+                }]),
+            )
+        } else {
+            (json!([]), json!([]))
+        };
+        json!({
+            "id": self.id,
+            "status": status.current_str(),
+            "message": message,
+            "create_time": self.created_ms,
+            "update_time": self.updated_at(now_ms),
+            "external_id": self.spec.external_task_id.clone().unwrap_or_default(),
+            "outputs": outputs,
+            "billing": billing,
         })
     }
 
@@ -141,6 +202,8 @@ mod tests {
                 sound: false,
                 external_task_id: Some("key-1".into()),
                 unit_tenths: 42,
+                watermark: false,
+                inputs: Vec::new(),
             },
             created_ms: 1_000,
             submit_ms: 100,
@@ -169,6 +232,27 @@ mod tests {
         assert_eq!(data["task_result"]["videos"][0]["duration"], "7");
         assert_eq!(data["task_info"]["external_task_id"], "key-1");
         assert_eq!(data["updated_at"], 1_600);
+    }
+
+    #[test]
+    fn the_current_design_reports_outputs_and_billing() {
+        let t = task(Outcome::Succeed);
+        let early = t.current_json(1_050, "unused");
+        assert_eq!(early["status"], "submitted");
+        assert_eq!(early["outputs"], json!([]));
+        assert_eq!(early["billing"], json!([]));
+        let data = t.current_json(2_000, "http://h/v.mp4");
+        assert_eq!(data["status"], "succeeded");
+        assert_eq!(data["outputs"][0]["url"], "http://h/v.mp4");
+        assert_eq!(data["outputs"][0]["duration"], "7");
+        assert_eq!(data["outputs"][0]["watermark_url"], "");
+        assert_eq!(data["billing"][0]["amount"], "4.2");
+        assert_eq!(data["billing"][0]["charge_type"], "unit");
+        assert_eq!(data["external_id"], "key-1");
+        let failed = task(Outcome::Fail("flagged".into())).current_json(2_000, "unused");
+        assert_eq!(failed["status"], "failed");
+        assert_eq!(failed["message"], "flagged");
+        assert_eq!(failed["billing"], json!([]));
     }
 
     #[test]

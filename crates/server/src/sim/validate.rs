@@ -17,6 +17,9 @@ pub enum CreateRoute {
     Image2Video,
     /// `/v1/videos/text2video` (`kling-v3`)
     Text2Video,
+    /// The current design's `/omni-video/kling-3.0-omni`: never named by a
+    /// legacy path, so legacy queries and lists do not see its tasks.
+    Current,
 }
 
 impl CreateRoute {
@@ -48,6 +51,12 @@ pub struct TaskSpec {
     pub external_task_id: Option<String>,
     /// Units charged, in tenths.
     pub unit_tenths: u32,
+    /// Whether a watermarked copy was asked for (current design's
+    /// `options.watermark_info.enabled`).
+    pub watermark: bool,
+    /// What the request held, for the test controls: the current design's
+    /// `contents[]` as `type` or `type:id` (empty on the legacy design).
+    pub inputs: Vec<String>,
 }
 
 impl TaskSpec {
@@ -78,20 +87,32 @@ pub const MAX_REFS_WITH_VIDEO: usize = 4;
 pub const MAX_ELEMENTS_WITH_FRAMES: usize = 3;
 pub const MAX_EXTERNAL_ID: usize = 64;
 
-fn bad(message: impl Into<String>) -> KlingError {
+pub(super) fn bad(message: impl Into<String>) -> KlingError {
     KlingError::new(400, 1201, message)
 }
 
 /// Kling's limit for an image sent as Base64 (providers.md §1.5).
 pub const IMAGE_MAX_BYTES: usize = 10 * 1024 * 1024;
 
-/// An image field as Kling takes it: an http(s) URL, or the raw Base64 of
-/// a JPEG or PNG of at most 10 MB with no `data:` prefix. Anything else
-/// (a `data:` URI, an `upload:<sha256>` the relay did not resolve, text)
-/// is refused.
+/// An image field as the legacy design takes it: [`check_image_within`]
+/// with the legacy limit of 10 MB.
 fn check_image(field: &str, value: &str) -> Result<(), KlingError> {
+    check_image_within(field, value, IMAGE_MAX_BYTES)
+}
+
+/// An image field as Kling takes it: an http(s) URL, or the raw Base64 of
+/// a JPEG or PNG of at most `max_bytes` with no `data:` prefix. Anything
+/// else (a `data:` URI, an `upload:<sha256>` the relay did not resolve,
+/// text) is refused. The current design allows 50 MB, the legacy one 10.
+pub fn check_image_within(field: &str, value: &str, max_bytes: usize) -> Result<(), KlingError> {
     use base64::Engine as _;
     let value = value.trim();
+    let too_big = || {
+        bad(format!(
+            "{field}: the Base64 image is larger than {} MB",
+            max_bytes / (1024 * 1024)
+        ))
+    };
     if value.is_empty() {
         return Err(bad(format!("{field} is required")));
     }
@@ -104,10 +125,8 @@ fn check_image(field: &str, value: &str) -> Result<(), KlingError> {
         return Ok(());
     }
     // 4 Base64 characters carry 3 bytes.
-    if value.len() / 4 * 3 > IMAGE_MAX_BYTES + 3 {
-        return Err(bad(format!(
-            "{field}: the Base64 image is larger than 10 MB"
-        )));
+    if value.len() / 4 * 3 > max_bytes + 3 {
+        return Err(too_big());
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(value)
@@ -117,10 +136,8 @@ fn check_image(field: &str, value: &str) -> Result<(), KlingError> {
                 "{field} is neither an http(s) URL nor Base64 (it starts {start:?})"
             ))
         })?;
-    if bytes.len() > IMAGE_MAX_BYTES {
-        return Err(bad(format!(
-            "{field}: the Base64 image is larger than 10 MB"
-        )));
+    if bytes.len() > max_bytes {
+        return Err(too_big());
     }
     let jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
     let png = bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
@@ -143,7 +160,7 @@ fn str_field<'a>(body: &'a Map<String, Value>, name: &str) -> Result<Option<&'a 
     }
 }
 
-fn kind_of(v: &Value) -> &'static str {
+pub(super) fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -165,7 +182,7 @@ fn array<'a>(body: &'a Map<String, Value>, name: &str) -> Result<&'a [Value], Kl
     }
 }
 
-fn chars(s: &str) -> usize {
+pub(super) fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
@@ -394,7 +411,7 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
                 ));
             }
         }
-        CreateRoute::Text2Video => {}
+        CreateRoute::Text2Video | CreateRoute::Current => {}
     }
     let aspect = match str_field(body, "aspect_ratio")? {
         None | Some("16:9") => Aspect::Wide,
@@ -430,11 +447,8 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         )));
     }
     let shots = if multi_shot {
-        if route == CreateRoute::Omni && (first_frame || end_frame) {
-            return Err(bad(
-                "multi_shot does not support setting the start & end frames",
-            ));
-        }
+        // Frames inside a multi-shot request: refused until Kling lifted
+        // the exclusion on 2026-05-07 (providers.md §0.1); accepted now.
         match str_field(body, "shot_type")? {
             Some("customize") => {}
             Some(other) => {
@@ -529,6 +543,8 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         aspect,
         sound,
         external_task_id,
+        watermark: false,
+        inputs: Vec::new(),
     })
 }
 
@@ -618,11 +634,21 @@ mod tests {
     }
 
     #[test]
-    fn frames_are_refused_with_multi_shot() {
+    fn frames_are_accepted_with_multi_shot_since_2026_05() {
+        let spec = create(
+            CreateRoute::Omni,
+            &omni(json!({"image_list": [
+                {"image_url": "https://x/a.png", "type": "first_frame"},
+                {"image_url": "https://x/b.png", "type": "end_frame"}
+            ]})),
+        )
+        .expect("frames with multi-shot are accepted");
+        assert_eq!(spec.shots.len(), 2);
+        // An end frame alone is still refused.
         let e = refused(omni(
-            json!({"image_list": [{"image_url": "https://x/a.png", "type": "first_frame"}]}),
+            json!({"image_list": [{"image_url": "https://x/a.png", "type": "end_frame"}]}),
         ));
-        assert!(e.message.contains("start & end frames"), "{}", e.message);
+        assert!(e.message.contains("needs a first_frame"), "{}", e.message);
     }
 
     #[test]
