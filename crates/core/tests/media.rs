@@ -378,23 +378,56 @@ fn a_text_file_named_png() {
 }
 
 #[test]
-fn a_12_second_video() {
-    let movie = Movie::new(1920, 1080, 30, 12);
+fn a_16_second_video() {
+    // Kling takes reference videos of 3 to 15.5 s since 2026-06.
+    let ok = Movie::new(1920, 1080, 30, 12);
+    assert_eq!(read_video(&ok.mp4()).unwrap().seconds(), 12.0);
+    assert_eq!(check_file(&ok.mp4(), None, Role::Video), Verdict::Ok);
+    let movie = Movie::new(1920, 1080, 30, 16);
     let info = read_video(&movie.mp4()).unwrap();
-    assert_eq!(info.seconds(), 12.0);
+    assert_eq!(info.seconds(), 16.0);
     let v = check_file(&movie.mp4(), Some("long.mp4"), Role::Video);
     assert_eq!(
         v,
         Verdict::Refused(vec![MediaProblem::VideoLength {
-            seconds: 12.0,
+            seconds: 16.0,
             min: 3.0,
-            max: 10.0
+            max: 15.5
         }])
     );
     assert_eq!(
         refused(&v),
-        ["The video is 12.0 s long; reference videos must be 3 to 10 s."]
+        ["The video is 16.0 s long; reference videos must be 3 to 15.5 s."]
     );
+}
+
+#[test]
+fn video_sides_pixels_and_aspect_just_inside_and_outside() {
+    let verdict = |w, h| check_file(&Movie::new(w, h, 30, 5).mp4(), None, Role::Video);
+    // Sides 700 to 4553 px.
+    assert_eq!(verdict(700, 1000), Verdict::Ok);
+    assert_eq!(
+        refused(&verdict(699, 1000)),
+        ["The video is 699×1000 px; each side must be 700 to 4553 px."]
+    );
+    // At most 8,294,400 pixels a frame: 3840×2160 is exactly that.
+    assert_eq!(verdict(3840, 2160), Verdict::Ok);
+    assert_eq!(
+        refused(&verdict(3842, 2160)),
+        ["The video is 3842×2160 px, 8298720 pixels a frame; reference videos may have at most 8294400."]
+    );
+    // Width over height from 0.4 to 2.
+    assert_eq!(verdict(2000, 1000), Verdict::Ok);
+    assert_eq!(verdict(800, 2000), Verdict::Ok);
+    assert_eq!(
+        refused(&verdict(2002, 1000)),
+        ["The video is 2002×1000 px, 2.00 wide for each unit of height; reference videos must be between 0.4 and 2."]
+    );
+    let narrow = verdict(798, 2000);
+    assert!(matches!(
+        narrow,
+        Verdict::Refused(ref p) if p == &[MediaProblem::VideoAspect { width: 798, height: 2000 }]
+    ));
 }
 
 #[test]
@@ -406,7 +439,6 @@ fn a_4k_120_fps_video() {
     assert_eq!(
         refused(&check_file(&movie.mov(), None, Role::Video)),
         [
-            "The video is 3840×2160 px; each side must be 720 to 2160 px.",
             "The video is 3840×2160 at 120 fps; reference videos must be 24 to 60 fps.",
         ]
     );
@@ -494,26 +526,32 @@ fn good_mp4_and_mov() {
 }
 
 #[test]
-fn ntsc_rates_and_a_hair_over_ten_seconds_pass() {
-    // 23.976 fps: 1001 ticks of 24000 a frame; 240 frames = 10.01 s.
+fn ntsc_rates_and_fifteen_and_a_half_seconds_pass() {
+    // 23.976 fps: 1001 ticks of 24000 a frame; 371 frames = 15.47 s.
     let ntsc = Movie {
         timescale: 24_000,
         frame_delta: 1001,
-        frames: 240,
-        ..Movie::new(1280, 720, 24, 10)
+        frames: 371,
+        ..Movie::new(1280, 720, 24, 15)
     };
     let info = read_video(&ntsc.mp4()).unwrap();
     assert!((info.fps().unwrap() - 23.976).abs() < 0.001);
-    assert!((info.seconds() - 10.01).abs() < 0.001);
+    assert!((info.seconds() - 15.474).abs() < 0.001);
     assert_eq!(check_video(&info, 1_000_000), Verdict::Ok);
-    // 10.1 s is over; 2.99 s is under, and is not shown as "3.0".
+    // 15.5 s passes, 15.53 s is over; 2.99 s is under, and is not shown
+    // as "3.0".
+    let limit = Movie {
+        frames: 465,
+        ..Movie::new(1280, 720, 30, 15)
+    };
+    assert_eq!(check_file(&limit.mp4(), None, Role::Video), Verdict::Ok);
     let over = Movie {
-        frames: 303,
-        ..Movie::new(1280, 720, 30, 10)
+        frames: 466,
+        ..Movie::new(1280, 720, 30, 15)
     };
     assert_eq!(
         refused(&check_file(&over.mp4(), None, Role::Video)),
-        ["The video is 10.1 s long; reference videos must be 3 to 10 s."]
+        ["The video is 15.53 s long; reference videos must be 3 to 15.5 s."]
     );
     let under = Movie {
         timescale: 100,
@@ -524,7 +562,7 @@ fn ntsc_rates_and_a_hair_over_ten_seconds_pass() {
     let msg = refused(&check_file(&under.mp4(), None, Role::Video));
     assert_eq!(
         msg[0],
-        "The video is 2.99 s long; reference videos must be 3 to 10 s."
+        "The video is 2.99 s long; reference videos must be 3 to 15.5 s."
     );
     // 100 fps from that time base is also refused.
     assert_eq!(msg.len(), 2);
@@ -560,7 +598,7 @@ fn a_real_mp4_from_the_clip_renderer() {
     // In time and rate, but too small for a reference video.
     assert_eq!(
         refused(&check_file(&file, Some("sim.mp4"), Role::Video)),
-        ["The video is 160×96 px; each side must be 720 to 2160 px."]
+        ["The video is 160×96 px; each side must be 700 to 4553 px."]
     );
     // moov first: found in the first bytes.
     assert!(matches!(
@@ -647,7 +685,7 @@ fn videos_that_cannot_be_read() {
     assert_eq!(
         refused(&check_file(&empty.mp4(), None, Role::Video)),
         [
-            "The video is 0.0 s long; reference videos must be 3 to 10 s.",
+            "The video is 0.0 s long; reference videos must be 3 to 15.5 s.",
             "The video track has no frames.",
         ]
     );
