@@ -440,9 +440,9 @@ async fn every_bad_file_is_refused_on_its_item_and_nothing_is_uploaded() {
             vec!["text file named notes.png"],
         ),
         (
-            bytes("long.mp4", &mp4(1280, 720, 30, 12)),
+            bytes("long.mp4", &mp4(1280, 720, 30, 16)),
             "long.mp4",
-            vec!["12.0 s long", "3 to 10 s"],
+            vec!["16.0 s long", "3 to 15.5 s"],
         ),
         (
             bytes("uhd.mp4", &mp4(3840, 2160, 120, 5)),
