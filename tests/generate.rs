@@ -4,13 +4,13 @@
 use serde_json::{json, Value};
 use storyreel_e2e::Harness;
 
-/// A 3-shot board: 3 + 2 + 3 = 8 s, std (1280×720), sound on.
+/// A 3-shot board: 3 + 2 + 3 = 8 s, 720p (1280×720), sound on.
 fn three_shot_board() -> Value {
     json!({
-        "format": "storyreel/1",
+        "format": "storyreel/2",
         "title": "Lighthouse",
         "provider": "kling",
-        "mode": "std",
+        "resolution": "720p",
         "aspect_ratio": "16:9",
         "sound": true,
         "prompt": "",
@@ -302,5 +302,141 @@ async fn a_server_with_an_access_token_asks_for_it_and_then_generates() {
         )
         .await;
     assert!(!stored.as_str().unwrap_or_default().contains(token));
+    h.close().await;
+}
+
+/// Draws a plain `w`×`h` PNG in the page and uploads it to the server; its
+/// `upload:<sha256>` reference.
+async fn upload_png(h: &Harness, w: u32, height: u32, colour: &str) -> String {
+    let v = h
+        .client
+        .execute_async(
+            "const [w, h, colour, done] = arguments;
+             const c = document.createElement('canvas');
+             c.width = w; c.height = h;
+             const g = c.getContext('2d');
+             g.fillStyle = colour; g.fillRect(0, 0, w, h);
+             c.toBlob(b => fetch('/api/uploads', {method: 'POST', body: b,
+                                  headers: {'content-type': 'image/png'}})
+               .then(r => r.json()).then(j => done(j.ref), e => done(String(e))), 'image/png');",
+            vec![json!(w), json!(height), json!(colour)],
+        )
+        .await
+        .expect("draw and upload");
+    let r = v.as_str().unwrap_or_default().to_string();
+    assert!(r.starts_with("upload:"), "upload answer: {v}");
+    r
+}
+
+/// The simulator's reading of the only task it has (needs `--sim-control`).
+async fn only_task(h: &Harness) -> Value {
+    let (status, text) = h.http("POST", "/api/kling/tasks", Some(json!({}))).await;
+    assert_eq!(status, 200, "{text}");
+    let list: Value = serde_json::from_str(&text).expect("task list");
+    let tasks = list["data"]["result"].as_array().expect("a result list");
+    assert_eq!(tasks.len(), 1, "{list}");
+    let id = tasks[0]["id"].as_str().expect("a task id");
+    let (status, text) = h
+        .http("GET", &format!("/sim/kling/control/tasks/{id}"), None)
+        .await;
+    assert_eq!(status, 200, "{text}");
+    serde_json::from_str(&text).expect("the task's reading")
+}
+
+#[tokio::test]
+async fn a_first_frame_three_shot_board_keeps_its_cast_and_plays_its_chapters() {
+    let dir = tempfile::tempdir().expect("upload dir");
+    let mut args = QUICK.to_vec();
+    let path = dir.path().to_string_lossy().to_string();
+    args.extend(["--upload-dir", &path]);
+    let h = Harness::start_with(&args).await;
+    h.open_editor().await;
+    h.wait_for("#sim-banner").await;
+    let door = upload_png(&h, 640, 360, "#c83").await;
+    let mia = upload_png(&h, 400, 600, "#38c").await;
+    let stall = upload_png(&h, 600, 400, "#3c8").await;
+    let board = json!({
+        "format": "storyreel/2",
+        "title": "Night market",
+        "provider": "kling",
+        "resolution": "720p",
+        "aspect_ratio": "16:9",
+        "sound": true,
+        "references": [
+            {"name": "door", "kind": "image", "src": door},
+            {"name": "mia", "kind": "image", "src": mia},
+            {"name": "stall", "kind": "image", "src": stall}
+        ],
+        "first_frame": "door",
+        "shots": [
+            {"prompt": "@mia opens the door.", "duration": 3},
+            {"prompt": "@mia walks past @stall.", "duration": 2},
+            {"prompt": "The vendor at @stall waves.", "duration": 3}
+        ]
+    });
+    h.load_board(&board).await;
+    // Nothing refused for frames with several shots, and the line says
+    // where the board goes.
+    let route = h.text("#cost .route").await;
+    assert!(route.contains("from a first frame"), "{route}");
+    generate(&h, 1).await;
+    job_phase(&h, "finished").await;
+    let meta = player_metadata(&h).await;
+    let duration = meta[0].as_f64().expect("duration");
+    assert!((duration - 8.0).abs() < 0.1, "duration {duration}");
+    assert_eq!(h.find_all("#player .chapter").await.len(), 3);
+    // The simulator saw the first frame and both references, and three
+    // shots read from the one prompt text.
+    let task = only_task(&h).await;
+    let inputs: Vec<&str> = task["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        inputs,
+        ["first_frame:image_1", "refer_image:image_2", "refer_image:image_3"],
+        "{task}"
+    );
+    let seconds: Vec<u64> = task["shots"]
+        .as_array()
+        .expect("shots")
+        .iter()
+        .filter_map(|s| s["seconds"].as_u64())
+        .collect();
+    assert_eq!(seconds, [3, 2, 3], "{task}");
+    h.screenshot("generate-first-frame-multi-shot").await;
+    h.close().await;
+}
+
+#[tokio::test]
+async fn a_4k_board_shows_the_4k_price_and_yields_a_4k_clip() {
+    let h = start().await;
+    let mut board = three_shot_board();
+    board["resolution"] = json!("4k");
+    h.load_board(&board).await;
+    let option = h
+        .eval(
+            "return document.querySelector('#setting-resolution option[value=\"4k\"]').textContent;",
+            vec![],
+        )
+        .await;
+    let option = option.as_str().unwrap_or_default();
+    assert!(option.contains("3 units/s"), "{option}");
+    assert!(option.contains("$0.42/s"), "{option}");
+    // 8 s at 3 units a second: 24 units, $3.36.
+    let cost = h.text("#cost").await;
+    assert!(cost.contains("$3.36"), "{cost}");
+    assert!(cost.contains("24 units"), "{cost}");
+    generate(&h, 1).await;
+    job_phase(&h, "finished").await;
+    let meta = player_metadata(&h).await;
+    assert_eq!(meta[1], json!(3840), "{meta}");
+    assert_eq!(meta[2], json!(2160), "{meta}");
+    let task = only_task(&h).await;
+    assert_eq!((task["width"].as_u64(), task["height"].as_u64()), (Some(3840), Some(2160)));
+    assert_eq!(task["unit_tenths"], 240, "{task}");
+    h.screenshot("generate-4k").await;
     h.close().await;
 }
