@@ -396,7 +396,11 @@ async fn a_first_frame_three_shot_board_keeps_its_cast_and_plays_its_chapters() 
         .collect();
     assert_eq!(
         inputs,
-        ["first_frame:image_1", "refer_image:image_2", "refer_image:image_3"],
+        [
+            "first_frame:image_1",
+            "refer_image:image_2",
+            "refer_image:image_3"
+        ],
         "{task}"
     );
     let seconds: Vec<u64> = task["shots"]
@@ -435,7 +439,10 @@ async fn a_4k_board_shows_the_4k_price_and_yields_a_4k_clip() {
     assert_eq!(meta[1], json!(3840), "{meta}");
     assert_eq!(meta[2], json!(2160), "{meta}");
     let task = only_task(&h).await;
-    assert_eq!((task["width"].as_u64(), task["height"].as_u64()), (Some(3840), Some(2160)));
+    assert_eq!(
+        (task["width"].as_u64(), task["height"].as_u64()),
+        (Some(3840), Some(2160))
+    );
     assert_eq!(task["unit_tenths"], 240, "{task}");
     h.screenshot("generate-4k").await;
     h.close().await;

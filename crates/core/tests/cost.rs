@@ -71,7 +71,7 @@ fn kling_prices_match_the_published_table() {
 
 #[test]
 fn every_price_row_is_reachable() {
-    assert_eq!(PRICES.len(), 4);
+    assert_eq!(PRICES.len(), 3);
     let b = board(Resolution::P720, true, false, false, &[5]);
     assert_eq!(unit_tenths_per_second(&b), 8);
 }

@@ -438,9 +438,7 @@ fn a_4k_120_fps_video() {
     assert_eq!(info.fps(), Some(120.0));
     assert_eq!(
         refused(&check_file(&movie.mov(), None, Role::Video)),
-        [
-            "The video is 3840×2160 at 120 fps; reference videos must be 24 to 60 fps.",
-        ]
+        ["The video is 3840×2160 at 120 fps; reference videos must be 24 to 60 fps.",]
     );
 }
 
@@ -860,7 +858,12 @@ fn wrong_kinds_for_the_role() {
         }),
         Some(Role::Video)
     );
-    assert_eq!(Role::of(&ReferenceKind::Element { element_id: "3".into() }), None);
+    assert_eq!(
+        Role::of(&ReferenceKind::Element {
+            element_id: "3".into()
+        }),
+        None
+    );
 }
 
 // --------------------------------------------------------------- fitting

@@ -29,7 +29,7 @@ fn config() -> ProptestConfig {
 fn valid_cast() -> impl Strategy<Value = Vec<Reference>> {
     (
         prop::collection::btree_set("[a-z][a-z0-9_-]{0,7}", 0..6),
-        prop::collection::vec((any::<bool>(), 1u64..u64::MAX), 6),
+        prop::collection::vec((any::<bool>(), 1u64..10_000_000_000_000_000_000), 6),
         any::<bool>(),
     )
         .prop_map(|(names, kinds, with_video)| {
@@ -399,7 +399,31 @@ proptest! {
         let errors: Vec<String> = report.errors().map(|p| p.to_string()).collect();
         prop_assert!(errors.is_empty(), "errors: {:?}\nboard: {}", errors, board.to_json());
 
-        let request = kling::request(&board, &RequestOptions::default())
+        // Kling's current design: the settings and the shot list in the
+        // one text follow the board.
+        let current = kling::request(&board, &RequestOptions::default())
+            .map_err(|e| TestCaseError::fail(format!("{e}: {}", board.to_json())))?;
+        let settings = &current.body["settings"];
+        prop_assert_eq!(settings["duration"].as_u64(), Some(u64::from(board.total_seconds())));
+        prop_assert_eq!(&settings["multi_shot"], &Value::Bool(board.shots.len() > 1));
+        let text = current.body["contents"][0]["text"].as_str().expect("the prompt text");
+        if board.shots.len() > 1 {
+            let mut at = 0;
+            for (i, shot) in board.shots.iter().enumerate() {
+                let head = format!("shot {}, {}, ", i + 1, shot.duration);
+                let found = text[at..].find(&head);
+                prop_assert!(found.is_some(), "{:?} not in {:?}", head, text);
+                at += found.unwrap_or_default() + head.len();
+            }
+            prop_assert_eq!(text.matches(';').count(), board.shots.len());
+        }
+
+        // The legacy design: per-shot prompts.
+        let legacy = RequestOptions {
+            kling_api: storyreel_core::KlingApi::Legacy,
+            ..RequestOptions::default()
+        };
+        let request = kling::request(&board, &legacy)
             .map_err(|e| TestCaseError::fail(format!("{e}: {}", board.to_json())))?;
         prop_assert_eq!(request.method.as_str(), "POST");
         let body = &request.body;
@@ -465,8 +489,10 @@ proptest! {
         let kling_body = mapping::for_provider(Provider::Kling, &board, &opts)
             .map_err(|e| TestCaseError::fail(format!("kling: {e}: {}", board.to_json())))?
             .body;
-        let total = board.total_seconds().to_string();
-        prop_assert_eq!(kling_body["duration"].as_str(), Some(total.as_str()));
+        prop_assert_eq!(
+            kling_body["settings"]["duration"].as_u64(),
+            Some(u64::from(board.total_seconds()))
+        );
 
         // fal with the defaults: refused exactly when a shot of several is
         // under 3 s, and then only for that.

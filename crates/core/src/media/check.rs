@@ -7,8 +7,8 @@ use std::fmt;
 
 use crate::limits::{
     MAX_IMAGE_ASPECT_DEN, MAX_IMAGE_ASPECT_NUM, MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, MAX_VIDEO_FPS,
-    MAX_VIDEO_PIXELS, MAX_VIDEO_SECONDS, MAX_VIDEO_SIDE_PX, MIN_IMAGE_SIDE_PX, MIN_VIDEO_FPS, MIN_VIDEO_SECONDS,
-    MIN_VIDEO_SIDE_PX, VIDEO_FPS_TOLERANCE, VIDEO_SECONDS_TOLERANCE,
+    MAX_VIDEO_PIXELS, MAX_VIDEO_SECONDS, MAX_VIDEO_SIDE_PX, MIN_IMAGE_SIDE_PX, MIN_VIDEO_FPS,
+    MIN_VIDEO_SECONDS, MIN_VIDEO_SIDE_PX, VIDEO_FPS_TOLERANCE, VIDEO_SECONDS_TOLERANCE,
 };
 use crate::reference::ReferenceKind;
 
@@ -91,11 +91,7 @@ pub enum MediaProblem {
         max: u32,
     },
     /// More pixels a frame than Kling takes.
-    VideoPixels {
-        width: u32,
-        height: u32,
-        max: u64,
-    },
+    VideoPixels { width: u32, height: u32, max: u64 },
     /// Width over height outside 0.4–2.
     VideoAspect { width: u32, height: u32 },
     /// An average frame rate outside 24–60 fps.
