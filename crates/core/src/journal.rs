@@ -660,8 +660,9 @@ impl Entry {
             });
             return 0;
         }
-        let wait = next_poll_delay_ms(self.polls, None, Some(jitter));
+        // Paced as an answer without news.
         self.polls += 1;
+        let wait = next_poll_delay_ms(self.polls, None, Some(jitter));
         self.note = Some(format!(
             "Kling does not show the job yet; checking again in {} s.",
             wait.div_ceil(1000)
