@@ -194,7 +194,12 @@ async fn run(studio: Studio, settings: Settings, key: &str) {
                 }
             }
             Action::Lookup => {
-                match transport.lookup(entry.provider(), &entry.target, entry.lookup_page) {
+                match transport.find_job(
+                    entry.provider(),
+                    &entry.target,
+                    entry.key(),
+                    entry.lookup_page,
+                ) {
                     Some(call) => {
                         let answer = net::send(&call).await;
                         entry.on_lookup(&answer, jitter)

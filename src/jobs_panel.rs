@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 use storyreel_core::job::Phase;
-use storyreel_core::journal::{charged_sentence, explain, units_text, ClipState, Entry};
-use storyreel_core::response::Charged;
+use storyreel_core::journal::{charge_text, explain, units_text, ClipState, Entry};
 use storyreel_core::transport::typical_wait;
 
 use crate::settings::Settings;
@@ -107,16 +106,8 @@ fn JobItem(entry: Entry, newest_failed: Memo<Option<String>>) -> impl IntoView {
     let failure_text = entry
         .failure()
         .map(|f| explain(f, &entry.board, entry.provider()));
-    let success_text = matches!(entry.job.phase, Phase::Finished { .. }).then(|| {
-        let charged = match entry.charged_units {
-            Some(u) => charged_sentence(Charged::Units(u)),
-            None => "The provider did not report a charge.".to_string(),
-        };
-        match &entry.estimate {
-            Some(est) => format!("{charged} Estimated {est}."),
-            None => charged,
-        }
-    });
+    let success_text = matches!(entry.job.phase, Phase::Finished { .. })
+        .then(|| charge_text(entry.charge().as_ref(), entry.estimate.as_deref()));
     let clip_problem = match &entry.clip {
         ClipState::Failed { message } => Some(format!(
             "The clip could not be stored in this browser ({message}). The provider keeps it for 30 days."

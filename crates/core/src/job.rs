@@ -55,7 +55,8 @@ pub fn idempotent_create(provider: Provider) -> bool {
 }
 
 /// Whether a job that was sent can be found again by its key, without the
-/// provider's id (Kling: the list call carries `external_task_id`).
+/// provider's id (Kling: the legacy list call carries `external_task_id`;
+/// the current design answers `GET /tasks?external_task_ids=<key>`).
 pub fn lookup_by_key(provider: Provider) -> bool {
     matches!(provider, Provider::Kling)
 }

@@ -10,11 +10,18 @@
 //!
 //! - A create answer that is lost (network error, a gateway 502, an
 //!   unreadable body) leaves the job `SubmitUnknown`. On Kling the job is
-//!   then looked up by its key (the list call); only when the list says it
-//!   is not there is the create sent again, with the same key, which Kling
-//!   refuses as a duplicate if it did arrive after all. fal and Replicate
-//!   take no key: such a job is given up, saying that it may have been
-//!   charged.
+//!   then looked up by its key; only when Kling says it is not there is the
+//!   create sent again, with the same key, which Kling refuses as a
+//!   duplicate if it did arrive after all. fal and Replicate take no key:
+//!   such a job is given up, saying that it may have been charged.
+//! - A Kling job keeps the design of the path it was created at
+//!   ([`Entry::kling_api`]), so a job created before the server switched
+//!   designs resumes on its own. Legacy: the lookup pages the task list,
+//!   and a job not in it is sent again at once. Current: the lookup asks
+//!   `/tasks` for the key, and an empty answer means "not visible yet":
+//!   it is asked again with growing pauses, [`MAX_UNSEEN_LOOKUPS`] times
+//!   in all, before the create is sent again (same key). A status call
+//!   that finds nothing is "not visible yet" too, never a failure.
 //! - A create refused for a reason that passes (Kling 1302/1303/5000–5002)
 //!   is sent again after a growing pause, on Kling only, at most
 //!   [`MAX_CREATE_RETRIES`] times.
@@ -29,9 +36,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::board::{Board, Provider};
 use crate::job::{lookup_by_key, next_poll_delay_ms, Job, JobError, Phase};
+use crate::options::KlingApi;
 use crate::response::{
-    self, fal::FalStatus, kling::Listing, Charged, Failure, FailureCategory, JobState, Scope,
-    Submission, Ticket,
+    self, fal::FalStatus, kling::Listing, kling_current::Polled, Cash, Charge, Charged, Failure,
+    FailureCategory, JobState, Scope, Submission, Ticket,
 };
 use crate::transport::relay_error;
 
@@ -48,6 +56,14 @@ pub const MAX_LOOKUPS: u32 = 8;
 pub const MAX_LOOKUP_PAGES: u32 = 10;
 /// Failed status calls in a row before the job is given up.
 pub const MAX_POLL_ERRORS: u32 = 60;
+/// Kling's current design: lookups by key that find nothing before the
+/// create is sent again (with the same key). The pauses between them grow
+/// from 2 s, so Kling has about half a minute to show a job that arrived.
+pub const MAX_UNSEEN_LOOKUPS: u32 = 5;
+/// Kling's current design: status calls in a row that do not find an
+/// accepted job before it is given up (with the poll backoff, about half
+/// an hour).
+pub const MAX_UNSEEN_POLLS: u32 = 60;
 /// "Not found" status answers in a row before the job is given up.
 pub const MAX_NOT_FOUND: u32 = 5;
 /// Attempts at storing the finished clip.
@@ -150,6 +166,17 @@ pub struct Entry {
     /// What the provider charged for a finished job, in its units.
     #[serde(default)]
     pub charged_units: Option<f64>,
+    /// What the provider took from the account balance for a finished job
+    /// (Kling's current design, `billing[]` in cash).
+    #[serde(default)]
+    pub charged_cash: Option<Cash>,
+    /// Kling's current design: lookups in a row that did not find the job.
+    #[serde(default)]
+    pub unseen_lookups: u32,
+    /// Kling's current design: status calls in a row that did not find the
+    /// job.
+    #[serde(default)]
+    pub unseen_polls: u32,
     #[serde(default)]
     pub clip: ClipState,
     #[serde(default)]
@@ -186,6 +213,9 @@ impl Entry {
             not_found: 0,
             note: None,
             charged_units: None,
+            charged_cash: None,
+            unseen_lookups: 0,
+            unseen_polls: 0,
             clip: ClipState::Pending,
             clip_tries: 0,
             finished_at_ms: None,
@@ -201,6 +231,22 @@ impl Entry {
 
     pub fn provider(&self) -> Provider {
         self.job.provider
+    }
+
+    /// The Kling design the job was created on, told by its create path
+    /// (meaningless for fal and Replicate).
+    pub fn kling_api(&self) -> KlingApi {
+        KlingApi::of_path(&self.target)
+    }
+
+    /// A Kling job on the current design.
+    fn current(&self) -> bool {
+        self.provider() == Provider::Kling && self.kling_api() == KlingApi::Current
+    }
+
+    /// What the provider charged for the finished job, when it said.
+    pub fn charge(&self) -> Option<Charge> {
+        charge_of(self.charged_units, self.charged_cash)
     }
 
     /// The phase's name as the page shows it in `data-phase`.
@@ -303,6 +349,7 @@ impl Entry {
         // the job up first.
         self.recreate = false;
         self.creates_sent += 1;
+        self.unseen_lookups = 0;
         Ok(())
     }
 
@@ -324,6 +371,9 @@ impl Entry {
             return 0;
         }
         let parsed = match self.provider() {
+            Provider::Kling if self.current() => {
+                response::kling_current::parse_create(status, body)
+            }
             Provider::Kling => response::kling::parse_create(status, body),
             Provider::Fal => response::fal::parse_submit(status, body),
             Provider::Replicate => response::replicate::parse_create(status, body),
@@ -416,11 +466,17 @@ impl Entry {
         self.note = None;
     }
 
-    /// Reads the answer to the lookup (Kling's list call).
+    /// Reads the answer to the lookup (Kling's list call on the legacy
+    /// design, `/tasks?external_task_ids=` on the current one).
     pub fn on_lookup(&mut self, answer: &Answer, jitter: f64) -> u64 {
+        let current = self.current();
         let listing = match answer {
             Answer::Network { message } => Err(message.clone()),
-            Answer::Http { status, body } => match response::kling::parse_list(*status, body) {
+            Answer::Http { status, body } => match if current {
+                response::kling_current::parse_tasks(*status, body)
+            } else {
+                response::kling::parse_list(*status, body)
+            } {
                 Ok(Listing::Tasks(tasks)) => Ok(Listing::Tasks(tasks)),
                 Ok(Listing::Refused(f)) => Err(f.describe()),
                 Err(e) => Err(relay_error(body).unwrap_or_else(|| e.to_string())),
@@ -444,7 +500,9 @@ impl Entry {
         };
         self.lookups = 0;
         let page = self.lookup_page.max(1);
-        let full = matches!(&listing, Listing::Tasks(t) if t.len() as u32 >= crate::transport::LOOKUP_PAGE_SIZE);
+        // Only the legacy list comes in pages.
+        let full = !current
+            && matches!(&listing, Listing::Tasks(t) if t.len() as u32 >= crate::transport::LOOKUP_PAGE_SIZE);
         let found = listing.find_by_key(&self.job.key).cloned();
         if found.is_none() && full && page < MAX_LOOKUP_PAGES {
             // A full page without it: the job may be further down.
@@ -455,6 +513,7 @@ impl Entry {
         match found {
             Some(task) => {
                 let _ = self.job.accepted(task.remote_id.clone());
+                self.unseen_lookups = 0;
                 self.note = None;
                 self.observe(&task.state);
                 if self.job.phase.is_over() {
@@ -463,6 +522,19 @@ impl Entry {
                     next_poll_delay_ms(0, None, None)
                 }
             }
+            None if current && self.unseen_lookups + 1 < MAX_UNSEEN_LOOKUPS => {
+                // Kling may not show a job it has just accepted: look again
+                // before concluding that it never arrived.
+                self.unseen_lookups += 1;
+                let wait = retry_delay_ms(self.unseen_lookups, jitter);
+                self.note = Some(format!(
+                    "Kling does not show the job yet; looking again in {} s (look {} of {}).",
+                    wait.div_ceil(1000),
+                    self.unseen_lookups + 1,
+                    MAX_UNSEEN_LOOKUPS
+                ));
+                wait
+            }
             None if self.creates_sent > MAX_CREATE_RETRIES => {
                 self.abandon("the job was not found by its key after several tries");
                 0
@@ -470,6 +542,7 @@ impl Entry {
             None => {
                 // Not there: the create never arrived. Sending it again with
                 // the same key is safe (Kling refuses a duplicate key).
+                self.unseen_lookups = 0;
                 self.recreate = true;
                 self.note =
                     Some("The job did not arrive; sending it again with the same key.".into());
@@ -490,6 +563,14 @@ impl Entry {
             return self.poll_failed(relay_failure(status, message, Charged::Unknown), jitter);
         }
         let state = match self.provider() {
+            Provider::Kling if self.current() => {
+                let remote_id = self.job.remote_id().unwrap_or_default().to_string();
+                match response::kling_current::parse_poll(status, body, &remote_id) {
+                    Ok(Polled::Found(state)) => Ok(state),
+                    Ok(Polled::NotVisible) => return self.not_visible(jitter),
+                    Err(e) => Err(e),
+                }
+            }
             Provider::Kling => response::kling::parse_query(status, body),
             Provider::Replicate => response::replicate::parse_prediction(status, body),
             Provider::Fal => match response::fal::parse_status(status, body) {
@@ -544,6 +625,7 @@ impl Entry {
                 self.observe(&state);
                 self.poll_errors = 0;
                 self.not_found = 0;
+                self.unseen_polls = 0;
                 self.note = None;
                 if self.job.phase.is_over() {
                     return 0;
@@ -552,6 +634,40 @@ impl Entry {
                 next_poll_delay_ms(self.polls, None, Some(jitter))
             }
         }
+    }
+
+    /// Kling's current design: the status call found no task with the
+    /// job's id. Kling may not show a task it has just accepted, so this
+    /// is no failure: ask again with the usual backoff, and give up only
+    /// after [`MAX_UNSEEN_POLLS`] such answers in a row.
+    fn not_visible(&mut self, jitter: f64) -> u64 {
+        self.unseen_polls += 1;
+        self.poll_errors = 0;
+        self.not_found = 0;
+        if self.unseen_polls >= MAX_UNSEEN_POLLS {
+            self.fail(Failure {
+                category: FailureCategory::NotFound,
+                scope: Scope::Task,
+                http_status: None,
+                code: None,
+                message: format!(
+                    "Kling did not show the job (task {}) in {} status calls in a row",
+                    self.job.remote_id().unwrap_or("?"),
+                    self.unseen_polls
+                ),
+                retryable: false,
+                charged: Charged::Unknown,
+            });
+            return 0;
+        }
+        // Paced as an answer without news.
+        self.polls += 1;
+        let wait = next_poll_delay_ms(self.polls, None, Some(jitter));
+        self.note = Some(format!(
+            "Kling does not show the job yet; checking again in {} s.",
+            wait.div_ceil(1000)
+        ));
+        wait
     }
 
     /// A status call failed; the job itself may be fine.
@@ -597,7 +713,9 @@ impl Entry {
             charged: Some(c), ..
         } = state
         {
-            self.charged_units = Some(c.units);
+            // A charge in cash alone has no units to show.
+            self.charged_units = (c.cash.is_none() || c.units != 0.0).then_some(c.units);
+            self.charged_cash = c.cash;
         }
         let _ = self.job.observe(state);
     }
@@ -740,9 +858,60 @@ pub fn charged_sentence(charged: Charged) -> String {
         Charged::Nothing => "Nothing was charged (no credits spent).".into(),
         Charged::Units(0.0) => "Nothing was charged (0 units).".into(),
         Charged::Units(u) => format!("The provider charged {} units.", units_text(u)),
+        Charged::Cash(cash) => format!("The provider charged {}.", cash_text(cash)),
         Charged::Unknown => {
             "Whether credits were charged is not known; check the provider's dashboard.".into()
         }
+    }
+}
+
+/// The units and cash of a charge put together, or `None` when neither is
+/// known.
+fn charge_of(units: Option<f64>, cash: Option<Cash>) -> Option<Charge> {
+    match (units, cash) {
+        (None, None) => None,
+        (units, cash) => Some(Charge {
+            units: units.unwrap_or(0.0),
+            cash,
+        }),
+    }
+}
+
+/// A charge in a few words: `15 units`, `1.20 USD`, `15 units and 1.20
+/// USD`.
+pub fn charge_short(charge: &Charge) -> String {
+    let units = format!("{} units", units_text(charge.units));
+    match charge.cash {
+        None => units,
+        Some(cash) if charge.units == 0.0 => cash_text(cash),
+        Some(cash) => format!("{units} and {}", cash_text(cash)),
+    }
+}
+
+/// What a finished job cost, beside the estimate shown before it was sent:
+/// `The provider charged 15 units. Estimated $2.10 · 15 units.`
+pub fn charge_text(charge: Option<&Charge>, estimate: Option<&str>) -> String {
+    let charged = match charge {
+        Some(c) if c.cash.is_none() && c.units == 0.0 => "Nothing was charged (0 units).".into(),
+        Some(c) => format!("The provider charged {}.", charge_short(c)),
+        None => "The provider did not report a charge.".to_string(),
+    };
+    match estimate.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(est) => format!("{charged} Estimated {}.", est.trim_end_matches('.')),
+        None => charged,
+    }
+}
+
+/// An amount of money: `1.20 USD`, `0.084 CNY` (two decimals, more only
+/// where the amount has them, at most four).
+pub fn cash_text(cash: Cash) -> String {
+    let mut amount = format!("{:.4}", cash.amount);
+    while amount.ends_with('0') && amount.len() - amount.find('.').unwrap_or(0) > 3 {
+        amount.pop();
+    }
+    match cash.currency {
+        Some(c) => format!("{amount} {c}"),
+        None => format!("{amount} (currency not stated)"),
     }
 }
 
@@ -795,10 +964,8 @@ pub fn at_fault(message: &str, board: &Board, provider: Provider) -> Option<Stri
             return Some(format!("shot {}", i + 1));
         }
     }
-    if let Some(n) = after_word(&lower, "shot ") {
-        if (1..=board.shots.len()).contains(&n) {
-            return Some(format!("shot {n}"));
-        }
+    if let Some(n) = shot_named(&lower, board.shots.len()) {
+        return Some(format!("shot {n}"));
     }
     let images: Vec<&str> = match provider {
         Provider::Kling => {
@@ -878,14 +1045,27 @@ fn indexed(text: &str, field: &str) -> Option<usize> {
     None
 }
 
-/// The number right after `word` (`shot 2`).
-fn after_word(text: &str, word: &str) -> Option<usize> {
-    let at = text.find(word)?;
-    let n: String = text[at + word.len()..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    n.parse().ok()
+/// The first shot a message names (`shot 2`, `Shot 3 is too long`) that
+/// the board has. On Kling's current design the shots are one text
+/// (`shot 1, 4, words; shot 2, ...`), so a message may quote it: a number
+/// followed by `, <seconds>` is that syntax, not a shot being named.
+fn shot_named(text: &str, shots: usize) -> Option<usize> {
+    let mut rest = text;
+    while let Some(at) = rest.find("shot ") {
+        let after = &rest[at + "shot ".len()..];
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        let tail = after[digits.len()..].trim_start();
+        let quoted = tail
+            .strip_prefix(',')
+            .is_some_and(|t| t.trim_start().starts_with(|c: char| c.is_ascii_digit()));
+        if let Ok(n) = digits.parse::<usize>() {
+            if !quoted && (1..=shots).contains(&n) {
+                return Some(n);
+            }
+        }
+        rest = after;
+    }
+    None
 }
 
 /// A take: a finished clip and the board it came from. The clip itself is
@@ -900,6 +1080,9 @@ pub struct Take {
     pub video_url: String,
     #[serde(default)]
     pub charged_units: Option<f64>,
+    /// Money taken from the account balance (Kling's current design).
+    #[serde(default)]
+    pub charged_cash: Option<Cash>,
     #[serde(default)]
     pub estimate: Option<String>,
     /// Stored clip size in bytes.
@@ -917,9 +1100,15 @@ impl Take {
             created_ms,
             video_url: entry.video_url()?.to_string(),
             charged_units: entry.charged_units,
+            charged_cash: entry.charged_cash,
             estimate: entry.estimate.clone(),
             bytes,
         })
+    }
+
+    /// What the provider charged, when it said.
+    pub fn charge(&self) -> Option<Charge> {
+        charge_of(self.charged_units, self.charged_cash)
     }
 
     /// The board's title, or a stand-in.

@@ -5,7 +5,10 @@
 //! keys:
 //!
 //! - Kling: `{proxy}/api/kling` stands in for Kling's API host, so the
-//!   paths and bodies are exactly Kling's (`/v1/videos/omni-video` …).
+//!   paths and bodies are exactly Kling's. A job keeps the design of the
+//!   path it was created at ([`KlingApi::of_path`]): legacy jobs are
+//!   polled at `/v1/videos/omni-video/{id}` and found in its list, current
+//!   ones at `/tasks?task_ids=` and `/tasks?external_task_ids=`.
 //! - fal: `{proxy}/api/fal/proxy`, fal's proxy protocol: the real
 //!   `https://queue.fal.run/…` URL goes in the `x-fal-target-url` header.
 //!   With a key of the user's own ([`Transport::with_fal_key`]) the browser
@@ -22,6 +25,7 @@ use thiserror::Error;
 
 use crate::board::{Board, Provider};
 use crate::fal::QUEUE_BASE_URL;
+use crate::kling::TASKS_PATH;
 use crate::options::KlingApi;
 use crate::request::{RequestError, RequestOptions, UploadsMode};
 
@@ -373,12 +377,19 @@ impl Transport {
         status_url: Option<&str>,
     ) -> HttpCall {
         let call = match provider {
-            Provider::Kling => HttpCall::get(format!(
-                "{}{}/{}",
-                self.kling_base(),
-                target,
-                encode_component(remote_id)
-            )),
+            Provider::Kling => match KlingApi::of_path(target) {
+                KlingApi::Legacy => HttpCall::get(format!(
+                    "{}{}/{}",
+                    self.kling_base(),
+                    target,
+                    encode_component(remote_id)
+                )),
+                KlingApi::Current => HttpCall::get(format!(
+                    "{}{TASKS_PATH}?task_ids={}",
+                    self.kling_base(),
+                    encode_component(remote_id)
+                )),
+            },
             Provider::Fal => {
                 let url = status_url
                     .map(str::to_string)
@@ -406,8 +417,10 @@ impl Transport {
         self.ours(self.fal(HttpCall::get(url)))
     }
 
-    /// Kling only: page `page` (from 1, newest tasks first) of the list
-    /// call that finds a job by its key.
+    /// Kling only, legacy design: page `page` (from 1, newest tasks
+    /// first) of the list call that finds a job by its key. A job on the
+    /// current design is looked up by its key instead
+    /// ([`Transport::find_job`]); this call knows no key.
     pub fn lookup(&self, provider: Provider, target: &str, page: u32) -> Option<HttpCall> {
         (provider == Provider::Kling).then(|| {
             self.ours(HttpCall::get(format!(
@@ -417,6 +430,30 @@ impl Transport {
                 page.max(1)
             )))
         })
+    }
+
+    /// Kling only: the call that finds a job created at `target` with key
+    /// `key`, whatever its design. Legacy: page `page` of the task list
+    /// (as [`Transport::lookup`]); current: `GET /tasks?external_task_ids=<key>`
+    /// (providers.md §0.4), one call, no paging.
+    pub fn find_job(
+        &self,
+        provider: Provider,
+        target: &str,
+        key: &str,
+        page: u32,
+    ) -> Option<HttpCall> {
+        if provider != Provider::Kling {
+            return None;
+        }
+        match KlingApi::of_path(target) {
+            KlingApi::Legacy => self.lookup(provider, target, page),
+            KlingApi::Current => Some(self.ours(HttpCall::get(format!(
+                "{}{TASKS_PATH}?external_task_ids={}",
+                self.kling_base(),
+                encode_component(key)
+            )))),
+        }
     }
 }
 

@@ -4,11 +4,13 @@
 use serde_json::json;
 use storyreel_core::job::{Job, Phase};
 use storyreel_core::journal::{
-    at_fault, busy_with, explain, is_duplicate_key, retry_delay_ms, Action, Answer, ClipState,
-    Entry, Take, MAX_CLIP_TRIES, MAX_CREATE_RETRIES, MAX_LOOKUPS,
+    at_fault, busy_with, cash_text, charge_short, charge_text, explain, is_duplicate_key,
+    retry_delay_ms, Action, Answer, ClipState, Entry, Take, MAX_CLIP_TRIES, MAX_CREATE_RETRIES,
+    MAX_LOOKUPS, MAX_UNSEEN_LOOKUPS, MAX_UNSEEN_POLLS,
 };
+use storyreel_core::options::KlingApi;
 use storyreel_core::reference::Reference;
-use storyreel_core::response::{Charged, Failure, FailureCategory, Scope};
+use storyreel_core::response::{Cash, Charge, Charged, Currency, Failure, FailureCategory, Scope};
 use storyreel_core::{Board, Provider, Shot};
 
 const KEY: &str = "storyreel-00112233445566778899aabb";
@@ -629,4 +631,456 @@ fn notes_read_as_sentences() {
         note.contains("(code 1303). Sending it again") || note.contains("(1303). Sending it again"),
         "{note}"
     );
+}
+
+// ---- Kling's current design: the create path tells the design ----
+
+const CURRENT_PATH: &str = "/omni-video/kling-3.0-omni";
+
+fn current_entry() -> Entry {
+    let e = Entry::new(
+        Job::new(KEY.into(), Provider::Kling, 1_000),
+        board(Provider::Kling),
+        CURRENT_PATH.into(),
+    );
+    assert_eq!(e.kling_api(), KlingApi::Current);
+    e
+}
+
+/// A task of the current design, as `GET /tasks` lists it.
+fn current_task(status: &str, key: &str) -> serde_json::Value {
+    let mut task = json!({
+        "id": "t1", "status": status, "message": "", "external_id": key,
+        "create_time": 1, "update_time": 2, "outputs": [], "billing": []
+    });
+    if status == "succeeded" {
+        task["outputs"] = json!([{"type": "video", "id": "v", "url": "https://cdn/c.mp4",
+            "watermark_url": "https://cdn/c_wm.mp4", "duration": "8.041"}]);
+        task["billing"] = json!([{"charge_type": "unit", "amount": "15", "package_type": "video"}]);
+    }
+    if status == "failed" {
+        task["message"] = json!("the output was flagged");
+    }
+    task
+}
+
+/// The create answer of the current design.
+fn current_created(status: &str) -> Answer {
+    kling_ok(
+        json!({"id": "t1", "status": status, "create_time": 1, "update_time": 1, "external_id": KEY}),
+    )
+}
+
+fn tasks(list: Vec<serde_json::Value>) -> Answer {
+    kling_ok(json!(list))
+}
+
+#[test]
+fn current_happy_path_with_outputs_and_billing() {
+    let mut e = current_entry();
+    assert_eq!(e.next_action(), Action::Create);
+    e.begin_create().unwrap();
+    assert_eq!(e.on_create(&current_created("submitted"), 0.0), 2_000);
+    assert_eq!(e.phase_tag(), "submitted");
+    assert_eq!(e.job.remote_id(), Some("t1"));
+    assert_eq!(e.next_action(), Action::Poll);
+    assert_eq!(
+        e.on_poll(&tasks(vec![current_task("submitted", KEY)]), 0.0),
+        4_000
+    );
+    assert_eq!(e.phase_tag(), "submitted");
+    assert_eq!(
+        e.on_poll(&tasks(vec![current_task("processing", KEY)]), 0.0),
+        8_000
+    );
+    assert_eq!(e.phase_tag(), "running");
+    assert_eq!(
+        e.on_poll(&tasks(vec![current_task("succeeded", KEY)]), 0.0),
+        0
+    );
+    assert_eq!(e.phase_tag(), "finished");
+    assert_eq!(
+        e.next_action(),
+        Action::SaveClip("https://cdn/c.mp4".into())
+    );
+    assert_eq!(e.charged_units, Some(15.0));
+    assert_eq!(e.charged_cash, None);
+    assert_eq!(e.charge(), Some(Charge::units(15.0)));
+    e.estimate = Some("$2.10 · 15 units".into());
+    assert_eq!(
+        charge_text(e.charge().as_ref(), e.estimate.as_deref()),
+        "The provider charged 15 units. Estimated $2.10 · 15 units."
+    );
+    e.clip_saved();
+    assert_eq!(e.next_action(), Action::Done);
+    let take = Take::of(&e, 5, 10).unwrap();
+    assert_eq!(take.video_url, "https://cdn/c.mp4");
+    assert_eq!(take.charge(), Some(Charge::units(15.0)));
+    assert_eq!(e.creates_sent, 1);
+}
+
+#[test]
+fn current_answers_are_read_by_the_current_reader_only() {
+    // The legacy create answer on a current job is unreadable: the answer
+    // counts as lost and the job is looked up, never failed or re-sent.
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    assert_eq!(
+        e.on_create(&kling_ok(kling_task("submitted", KEY)), 0.0),
+        1_000
+    );
+    assert_eq!(e.phase_tag(), "submit_unknown");
+    assert_eq!(e.next_action(), Action::Lookup);
+    // And the current answer on a legacy job likewise.
+    let mut l = entry(Provider::Kling);
+    assert_eq!(l.kling_api(), KlingApi::Legacy);
+    l.begin_create().unwrap();
+    assert_eq!(l.on_create(&current_created("submitted"), 0.0), 1_000);
+    assert_eq!(l.next_action(), Action::Lookup);
+}
+
+#[test]
+fn current_cash_charge_is_recorded_with_its_currency() {
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    e.on_create(&current_created("submitted"), 0.0);
+    let mut done = current_task("succeeded", KEY);
+    done["billing"] = json!([{"charge_type": "cash", "cash_type": "balance", "amount": "0.56",
+        "currency": "USD", "list_price": "0.70"}]);
+    e.on_poll(&tasks(vec![done]), 0.0);
+    assert_eq!(e.phase_tag(), "finished");
+    assert_eq!(e.charged_units, None, "no units were spent");
+    let cash = e.charged_cash.unwrap();
+    assert_eq!(cash.amount, 0.56);
+    assert_eq!(cash.currency.map(|c| c.to_string()).as_deref(), Some("USD"));
+    assert_eq!(
+        charge_text(e.charge().as_ref(), Some("$0.70 · 5 units")),
+        "The provider charged 0.56 USD. Estimated $0.70 · 5 units."
+    );
+    assert_eq!(Take::of(&e, 1, 1).unwrap().charged_cash, Some(cash));
+    // The entry survives the journal with its cash charge.
+    let back: Entry = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+    assert_eq!(back.charge(), e.charge());
+}
+
+#[test]
+fn current_task_fails_with_klings_message_and_no_charge() {
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    e.on_create(&current_created("submitted"), 0.0);
+    let mut failed = current_task("failed", KEY);
+    failed["message"] = json!("Failure to pass the risk control system");
+    assert_eq!(e.on_poll(&tasks(vec![failed]), 0.0), 0);
+    assert_eq!(e.phase_tag(), "failed");
+    let f = e.failure().unwrap();
+    assert_eq!(f.category, FailureCategory::ContentSafety);
+    assert_eq!(f.charged, Charged::Nothing);
+    let text = explain(f, &e.board, Provider::Kling);
+    assert!(
+        text.contains("Failure to pass the risk control system"),
+        "{text}"
+    );
+    assert!(text.contains("Nothing was charged"), "{text}");
+    assert_eq!(e.charge(), None);
+    assert_eq!(e.next_action(), Action::Done);
+}
+
+#[test]
+fn current_lost_create_is_found_by_its_key() {
+    for lost in [
+        net(),
+        Answer::http(
+            502,
+            r#"{"error":"Kling's answer was cut off","relay":true}"#,
+        ),
+        Answer::http(
+            504,
+            r#"{"error":"Kling did not answer in time","relay":true}"#,
+        ),
+        Answer::http(502, "<html><body>502 Bad Gateway</body></html>"),
+    ] {
+        let mut e = current_entry();
+        e.begin_create().unwrap();
+        assert_eq!(e.on_create(&lost, 0.0), 1_000, "{lost:?}");
+        assert_eq!(e.next_action(), Action::Lookup, "{lost:?}");
+        let found = tasks(vec![current_task("processing", KEY)]);
+        assert_eq!(e.on_lookup(&found, 0.0), 2_000);
+        assert_eq!(e.phase_tag(), "running");
+        assert_eq!(e.job.remote_id(), Some("t1"));
+        assert_eq!(e.creates_sent, 1, "never sent twice");
+    }
+}
+
+#[test]
+fn current_job_not_visible_then_found() {
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    e.on_create(&net(), 0.0);
+    let empty = tasks(vec![]);
+    assert_eq!(e.on_lookup(&empty, 0.0), retry_delay_ms(1, 0.0));
+    assert_eq!(
+        e.next_action(),
+        Action::Lookup,
+        "looked up again, not re-sent"
+    );
+    assert!(e
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("does not show the job yet"));
+    assert_eq!(e.on_lookup(&empty, 0.0), retry_delay_ms(2, 0.0));
+    e.on_lookup(&tasks(vec![current_task("submitted", KEY)]), 0.0);
+    assert_eq!(e.phase_tag(), "submitted");
+    assert_eq!(e.unseen_lookups, 0);
+    assert_eq!(e.creates_sent, 1);
+}
+
+#[test]
+fn current_job_never_visible_is_sent_again_with_the_same_key() {
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    e.on_create(&net(), 0.0);
+    let mut waits = Vec::new();
+    for _ in 0..MAX_UNSEEN_LOOKUPS {
+        assert_eq!(e.next_action(), Action::Lookup);
+        waits.push(e.on_lookup(&tasks(vec![]), 0.0));
+    }
+    assert_eq!(waits, [2_000, 4_000, 8_000, 16_000, 0]);
+    assert_eq!(e.next_action(), Action::Create);
+    e.begin_create().unwrap();
+    assert_eq!(e.creates_sent, 2);
+    assert_eq!(e.key(), KEY, "the same key, never a new one");
+    assert_eq!(e.unseen_lookups, 0);
+    // Lost again: the lookups start over.
+    e.on_create(&net(), 0.0);
+    assert_eq!(e.on_lookup(&tasks(vec![]), 0.0), 2_000);
+    assert_eq!(e.next_action(), Action::Lookup);
+    // A task with another key is not this job.
+    e.on_lookup(
+        &tasks(vec![current_task("processing", "storyreel-other")]),
+        0.0,
+    );
+    assert_eq!(e.phase_tag(), "submit_unknown");
+    e.on_lookup(&tasks(vec![current_task("processing", KEY)]), 0.0);
+    assert_eq!(e.phase_tag(), "running");
+}
+
+#[test]
+fn current_resending_is_bounded() {
+    let mut e = current_entry();
+    for _ in 0..100 {
+        match e.next_action() {
+            Action::Create => {
+                e.begin_create().unwrap();
+                e.on_create(&net(), 0.0);
+            }
+            Action::Lookup => {
+                e.on_lookup(&tasks(vec![]), 0.0);
+            }
+            _ => break,
+        }
+    }
+    assert_eq!(e.phase_tag(), "failed");
+    assert_eq!(e.creates_sent, MAX_CREATE_RETRIES + 1);
+    assert_eq!(e.failure().unwrap().charged, Charged::Unknown);
+}
+
+#[test]
+fn current_duplicate_key_leads_to_a_lookup() {
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    e.on_create(&net(), 0.0);
+    for _ in 0..MAX_UNSEEN_LOOKUPS {
+        e.on_lookup(&tasks(vec![]), 0.0);
+    }
+    assert_eq!(e.next_action(), Action::Create);
+    e.begin_create().unwrap();
+    // It had arrived after all.
+    let dup = kling_code(
+        400,
+        1201,
+        &format!("options.external_task_id value '{KEY}' already exists"),
+    );
+    assert_eq!(e.on_create(&dup, 0.0), 0);
+    assert_eq!(e.phase_tag(), "submit_unknown");
+    assert_eq!(e.next_action(), Action::Lookup);
+    e.on_lookup(&tasks(vec![current_task("processing", KEY)]), 0.0);
+    assert_eq!(e.phase_tag(), "running");
+    assert_eq!(e.creates_sent, 2);
+}
+
+#[test]
+fn current_passing_refusals_are_sent_again() {
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    let wait = e.on_create(
+        &kling_code(429, 1303, "parallel task over resource pack limit"),
+        0.0,
+    );
+    assert_eq!(wait, 1_000);
+    assert_eq!(e.next_action(), Action::Create);
+    e.begin_create().unwrap();
+    assert_eq!(
+        e.on_create(&kling_code(500, 5000, "internal error"), 0.0),
+        2_000
+    );
+    e.begin_create().unwrap();
+    e.on_create(&current_created("submitted"), 0.0);
+    assert_eq!(e.phase_tag(), "submitted");
+    assert_eq!(e.creates_sent, 3);
+    // A refusal that does not pass fails at once, with nothing charged.
+    let mut r = current_entry();
+    r.begin_create().unwrap();
+    r.on_create(
+        &kling_code(400, 1201, "settings.resolution value '9000p' is invalid"),
+        0.0,
+    );
+    assert_eq!(r.phase_tag(), "failed");
+    assert_eq!(r.failure().unwrap().charged, Charged::Nothing);
+    assert_eq!(r.creates_sent, 1);
+}
+
+#[test]
+fn current_empty_polls_keep_polling() {
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    e.on_create(&current_created("submitted"), 0.0);
+    let w1 = e.on_poll(&tasks(vec![]), 0.0);
+    let w2 = e.on_poll(&tasks(vec![]), 0.0);
+    assert_eq!((w1, w2), (4_000, 8_000), "the poll backoff");
+    assert_eq!(e.phase_tag(), "submitted", "not failed");
+    assert_eq!(e.next_action(), Action::Poll);
+    assert!(e
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("does not show the job yet"));
+    e.on_poll(&tasks(vec![current_task("processing", KEY)]), 0.0);
+    assert_eq!(e.phase_tag(), "running");
+    assert_eq!(e.unseen_polls, 0);
+    assert!(e.note.is_none());
+    // Only a long run of them gives the job up, saying nothing of a charge.
+    for i in 1..MAX_UNSEEN_POLLS {
+        e.on_poll(&tasks(vec![]), 0.0);
+        assert_eq!(e.phase_tag(), "running", "after {i}");
+    }
+    e.on_poll(&tasks(vec![]), 0.0);
+    assert_eq!(e.phase_tag(), "failed");
+    assert_eq!(e.failure().unwrap().charged, Charged::Unknown);
+}
+
+#[test]
+fn current_failed_polls_back_off() {
+    let mut e = current_entry();
+    e.begin_create().unwrap();
+    e.on_create(&current_created("submitted"), 0.0);
+    assert_eq!(e.on_poll(&kling_code(429, 1302, "too fast"), 0.0), 4_000);
+    assert_eq!(e.on_poll(&net(), 0.0), 4_000);
+    assert_eq!(e.on_poll(&Answer::http(200, "{}"), 0.0), 8_000);
+    assert_eq!(e.phase_tag(), "submitted");
+    assert_eq!(e.poll_errors, 3);
+}
+
+#[test]
+fn a_job_keeps_the_design_it_was_created_on() {
+    // A legacy job: an empty list means the create never arrived, and it
+    // is sent again at once, as before.
+    let mut l = entry(Provider::Kling);
+    l.begin_create().unwrap();
+    l.on_create(&net(), 0.0);
+    assert_eq!(l.on_lookup(&kling_ok(json!([])), 0.0), 0);
+    assert_eq!(l.next_action(), Action::Create);
+    // A legacy entry journaled before the current design existed reads
+    // back without the new fields, and keeps its legacy path.
+    let mut old = serde_json::to_value(entry(Provider::Kling)).unwrap();
+    for field in ["charged_cash", "unseen_lookups", "unseen_polls"] {
+        assert!(
+            old.as_object_mut().unwrap().remove(field).is_some(),
+            "{field}"
+        );
+    }
+    let mut old: Entry = serde_json::from_value(old).unwrap();
+    assert_eq!(old.kling_api(), KlingApi::Legacy);
+    old.begin_create().unwrap();
+    old.on_create(&kling_ok(kling_task("submitted", KEY)), 0.0);
+    old.on_poll(&kling_ok(kling_task("succeed", KEY)), 0.0);
+    assert_eq!(old.video_url(), Some("https://cdn/v.mp4"));
+    assert_eq!(old.charge(), Some(Charge::units(6.4)));
+    // A current entry read back mid-lookup resumes looking.
+    let mut c = current_entry();
+    c.begin_create().unwrap();
+    c.on_create(&net(), 0.0);
+    c.on_lookup(&tasks(vec![]), 0.0);
+    let back: Entry = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert_eq!(back.next_action(), Action::Lookup);
+    assert_eq!(back.unseen_lookups, 1);
+}
+
+#[test]
+fn faults_in_the_current_designs_messages() {
+    let b = board(Provider::Kling);
+    assert_eq!(
+        at_fault("shot 2 words exceed 512 characters", &b, Provider::Kling).as_deref(),
+        Some("shot 2")
+    );
+    // A quoted shot list is not a shot being named; a later one is.
+    assert_eq!(
+        at_fault(
+            "prompt 'shot 1, 3, wide; shot 2, 2, waves' is invalid",
+            &b,
+            Provider::Kling
+        ),
+        None
+    );
+    assert_eq!(
+        at_fault(
+            "in 'shot 1, 3, wide': shot 3 is too short",
+            &b,
+            Provider::Kling
+        )
+        .as_deref(),
+        Some("shot 3")
+    );
+    assert_eq!(at_fault("shot 7 is too short", &b, Provider::Kling), None);
+}
+
+#[test]
+fn charges_in_plain_words() {
+    let usd = Currency::parse("USD");
+    let cash = |amount: f64, currency| Cash { amount, currency };
+    assert_eq!(charge_short(&Charge::units(8.4)), "8.4 units");
+    assert_eq!(
+        charge_short(&Charge {
+            units: 0.0,
+            cash: Some(cash(1.2, usd))
+        }),
+        "1.20 USD"
+    );
+    assert_eq!(
+        charge_short(&Charge {
+            units: 15.0,
+            cash: Some(cash(0.084, usd))
+        }),
+        "15 units and 0.084 USD"
+    );
+    assert_eq!(cash_text(cash(3.0, None)), "3.00 (currency not stated)");
+    assert_eq!(
+        charge_text(Some(&Charge::units(0.0)), None),
+        "Nothing was charged (0 units)."
+    );
+    assert_eq!(
+        charge_text(None, Some("$1.12 · 8 units")),
+        "The provider did not report a charge. Estimated $1.12 · 8 units."
+    );
+    let f = Failure {
+        category: FailureCategory::Unknown,
+        scope: Scope::Task,
+        http_status: None,
+        code: None,
+        message: String::new(),
+        retryable: false,
+        charged: Charged::Cash(cash(0.3, Currency::parse("CNY"))),
+    };
+    assert!(explain(&f, &board(Provider::Kling), Provider::Kling)
+        .ends_with("The provider charged 0.30 CNY."));
 }

@@ -4,15 +4,20 @@
 
 use proptest::prelude::*;
 use storyreel_core::job::Job;
+use storyreel_core::journal::{Action, Answer, Entry, MAX_CREATE_RETRIES};
 use storyreel_core::response::{
-    fal, kling, replicate, Charged, Failure, FailureCategory, JobState, Scope,
+    fal, kling, kling_current, replicate, Charged, Failure, FailureCategory, JobState, Scope,
 };
+use storyreel_core::Board;
 use storyreel_core::Provider;
 
 fn parse_all(status: u16, body: &str) {
     let _ = kling::parse_create(status, body);
     let _ = kling::parse_query(status, body);
     let _ = kling::parse_list(status, body);
+    let _ = kling_current::parse_create(status, body);
+    let _ = kling_current::parse_tasks(status, body);
+    let _ = kling_current::parse_poll(status, body, "t");
     let _ = fal::parse_submit(status, body);
     let _ = fal::parse_status(status, body);
     let _ = fal::parse_result(status, body);
@@ -43,6 +48,12 @@ fn jsonish() -> impl Strategy<Value = String> {
             "0",
             "1303",
             "\"5\"",
+            "\"video\"",
+            "\"unit\"",
+            "\"cash\"",
+            "\"USD\"",
+            "\"t\"",
+            "\"0.56\"",
         ])
         .prop_map(str::to_string),
     ];
@@ -74,6 +85,12 @@ fn jsonish() -> impl Strategy<Value = String> {
         "output",
         "urls",
         "get",
+        "external_id",
+        "outputs",
+        "billing",
+        "charge_type",
+        "amount",
+        "currency",
     ]);
     leaf.prop_recursive(4, 40, 6, move |inner| {
         prop_oneof![
@@ -144,7 +161,75 @@ fn polled(n: u8) -> JobState {
     }
 }
 
+/// An answer a Kling job may get, on either design, including lost ones.
+fn kling_answer() -> impl Strategy<Value = Answer> {
+    let task = |status: &str, extra: &str| {
+        format!(
+            r#"{{"id":"t","task_id":"t","status":"{status}","task_status":"{status}","external_id":"{KEY}","task_info":{{"external_task_id":"{KEY}"}}{extra}}}"#
+        )
+    };
+    let ok = |data: String| format!(r#"{{"code":0,"message":"","data":{data}}}"#);
+    let done = r#","outputs":[{"type":"video","url":"https://c/v.mp4"}],"billing":[{"charge_type":"unit","amount":"5"}],"task_result":{"videos":[{"url":"https://c/v.mp4"}]}"#;
+    let bodies = vec![
+        (200, ok(task("submitted", ""))),
+        (200, ok(format!("[{}]", task("submitted", "")))),
+        (200, ok(format!("[{}]", task("processing", "")))),
+        (200, ok(format!("[{}]", task("succeeded", done)))),
+        (200, ok(format!("[{}]", task("succeed", done)))),
+        (200, ok(format!("[{}]", task("failed", r#","billing":[]"#)))),
+        (200, ok("[]".into())),
+        (429, r#"{"code":1303,"message":"busy"}"#.into()),
+        (
+            400,
+            format!(r#"{{"code":1201,"message":"external_task_id {KEY} already exists"}}"#),
+        ),
+        (400, r#"{"code":1201,"message":"bad"}"#.into()),
+        (502, "<html>bad gateway</html>".into()),
+        (504, r#"{"error":"late","relay":true}"#.into()),
+        (200, "{}".into()),
+    ];
+    prop_oneof![
+        prop::sample::select(bodies).prop_map(|(status, body)| Answer::http(status, body)),
+        Just(Answer::Network {
+            message: "offline".into()
+        }),
+    ]
+}
+
+const KEY: &str = "storyreel-0011223344556677";
+
 proptest! {
+    /// Whatever Kling answers, on either design, a job is created at most
+    /// `MAX_CREATE_RETRIES + 1` times, always under its one key, never
+    /// again once Kling has accepted it.
+    #[test]
+    fn a_kling_entry_is_driven_to_an_end_under_one_key(
+        target in prop::sample::select(vec!["/omni-video/kling-3.0-omni", "/v1/videos/omni-video"]),
+        answers in prop::collection::vec(kling_answer(), 1..40),
+    ) {
+        let mut e = Entry::new(Job::new(KEY.into(), Provider::Kling, 0), Board::default(), target.into());
+        let mut sends = 0;
+        let mut accepted = false;
+        for answer in answers.iter().cycle().take(2_000) {
+            match e.next_action() {
+                Action::Create => {
+                    prop_assert!(!accepted, "a create after Kling accepted the job");
+                    e.begin_create().unwrap();
+                    sends += 1;
+                    e.on_create(answer, 0.5);
+                }
+                Action::Lookup => { e.on_lookup(answer, 0.5); }
+                Action::Poll => { e.on_poll(answer, 0.5); }
+                Action::SaveClip(_) => e.clip_saved(),
+                Action::Abandon => e.abandon("test"),
+                Action::FetchResult | Action::Done => break,
+            }
+            accepted |= e.job.remote_id().is_some();
+            prop_assert_eq!(e.key(), KEY);
+        }
+        prop_assert!(sends <= MAX_CREATE_RETRIES + 1, "sent {} times", sends);
+    }
+
     #[test]
     fn arbitrary_text_never_panics(status in any::<u16>(), body in ".{0,200}") {
         parse_all(status, &body);

@@ -3,15 +3,18 @@
 //!
 //! The fixtures were written by hand from the shapes in providers.md
 //! §1.8–1.10 (Kling), §2.5–2.6 (fal) and §3 (Replicate); they are not
-//! captured traffic.
+//! captured traffic. The `kling-current-*` ones follow the examples of
+//! Kling's Omni Video page (create, `GET /tasks`), with its `"string"`
+//! placeholders filled in.
 
 use std::path::Path;
 
 use storyreel_core::response::fal::FalStatus;
 use storyreel_core::response::kling::{self, Listing};
+use storyreel_core::response::kling_current::{self as current, Polled};
 use storyreel_core::response::{
-    fal, replicate, Charge, Charged, Failure, FailureCategory as Cat, JobState, ParseError, Scope,
-    Submission,
+    fal, replicate, Cash, Charge, Charged, Currency, Failure, FailureCategory as Cat, JobState,
+    ParseError, Scope, Submission,
 };
 
 fn read(name: &str) -> String {
@@ -67,7 +70,7 @@ fn kling_query_every_status() {
         Ok(JobState::Succeeded {
             video_url: "https://cdn.example.klingai.com/output.mp4".into(),
             duration_seconds: Some(10.041),
-            charged: Some(Charge { units: 12.5 }),
+            charged: Some(Charge::units(12.5)),
         })
     );
     let f = failed(kling::parse_query(200, &read("kling-query-failed.json")).unwrap());
@@ -278,6 +281,288 @@ fn kling_odd_numbers_are_absent_not_errors() {
             charged: None,
         })
     );
+}
+
+// ---- Kling, current design ----
+
+const CURRENT_ID: &str = "893605946402811985";
+const CURRENT_KEY: &str = "storyreel-0a1b2c3d4e5f6071";
+
+fn found(polled: Polled) -> JobState {
+    match polled {
+        Polled::Found(state) => state,
+        Polled::NotVisible => panic!("expected a state, got NotVisible"),
+    }
+}
+
+#[test]
+fn kling_current_create_accepted() {
+    let Submission::Accepted(ticket) =
+        current::parse_create(200, &read("kling-current-create.json")).unwrap()
+    else {
+        panic!("refused");
+    };
+    assert_eq!(ticket.remote_id, CURRENT_ID);
+    assert_eq!(ticket.external_id.as_deref(), Some(CURRENT_KEY));
+    assert_eq!(ticket.state, JobState::Queued { position: None });
+    // The legacy reader does not take the current shape, nor the reverse.
+    assert_eq!(
+        kling::parse_create(200, &read("kling-current-create.json")),
+        Err(ParseError::Missing("task_id"))
+    );
+    assert_eq!(
+        current::parse_create(200, &read("kling-create.json")),
+        Err(ParseError::Missing("id"))
+    );
+}
+
+#[test]
+fn kling_current_tasks_every_status() {
+    let poll = |name: &str| found(current::parse_poll(200, &read(name), CURRENT_ID).unwrap());
+    assert_eq!(
+        poll("kling-current-tasks-processing.json"),
+        JobState::Running
+    );
+    assert_eq!(
+        poll("kling-current-tasks-succeeded.json"),
+        JobState::Succeeded {
+            video_url: "https://v15-kling.klingai.com/bs2/upload-ylab-stunt-sgp/se/output.mp4"
+                .into(),
+            duration_seconds: Some(15.041),
+            charged: Some(Charge::units(15.0)),
+        }
+    );
+    let JobState::Succeeded { charged, .. } = poll("kling-current-tasks-succeeded-cash.json")
+    else {
+        panic!("not a success");
+    };
+    assert_eq!(
+        charged,
+        Some(Charge {
+            units: 0.0,
+            cash: Some(Cash {
+                amount: 0.56,
+                currency: Currency::parse("USD"),
+            }),
+        })
+    );
+    let JobState::Failed { reason: f } = poll("kling-current-tasks-failed.json") else {
+        panic!("not a failure");
+    };
+    assert_eq!(f.scope, Scope::Task);
+    assert_eq!(f.message, "Failure to pass the risk control system");
+    assert_eq!(f.charged, Charged::Nothing, "an empty bill");
+    assert!(!f.retryable);
+    // A submitted task, from the create fixture's shape inside a list.
+    let body = format!(
+        r#"{{"code":0,"data":[{{"id":"{CURRENT_ID}","status":"submitted","external_id":"{CURRENT_KEY}"}}]}}"#
+    );
+    assert_eq!(
+        found(current::parse_poll(200, &body, CURRENT_ID).unwrap()),
+        JobState::Queued { position: None }
+    );
+}
+
+#[test]
+fn kling_current_empty_list_is_not_visible_yet() {
+    let empty = read("kling-current-tasks-empty.json");
+    assert_eq!(
+        current::parse_poll(200, &empty, CURRENT_ID),
+        Ok(Polled::NotVisible)
+    );
+    // A list holding another task does not stand for this one.
+    assert_eq!(
+        current::parse_poll(200, &read("kling-current-tasks-succeeded.json"), "other"),
+        Ok(Polled::NotVisible)
+    );
+    let listing = current::parse_tasks(200, &empty).unwrap();
+    assert_eq!(listing, Listing::Tasks(vec![]));
+    assert!(listing.find_by_key(CURRENT_KEY).is_none());
+    let listing = current::parse_tasks(200, &read("kling-current-tasks-processing.json")).unwrap();
+    let mine = listing.find_by_key(CURRENT_KEY).unwrap();
+    assert_eq!(mine.remote_id, CURRENT_ID);
+    assert_eq!(mine.state, JobState::Running);
+}
+
+#[test]
+fn kling_current_errors_use_the_same_table() {
+    let f = refused(current::parse_create(401, &read("kling-current-error-1002.json")).unwrap());
+    assert_eq!((f.category, f.retryable), (Cat::Auth, false));
+    assert_eq!(f.code.as_deref(), Some("1002"));
+    assert_eq!(f.charged, Charged::Nothing);
+    for (code, http, category, retryable) in [
+        (1102, 429, Cat::Balance, false),
+        (1201, 400, Cat::InvalidRequest, false),
+        (1301, 400, Cat::ContentSafety, false),
+        (1303, 429, Cat::Concurrency, true),
+        (5000, 500, Cat::Server, true),
+    ] {
+        let body = format!(r#"{{"code":{code},"message":"m","request_id":"r"}}"#);
+        let f = refused(current::parse_create(http, &body).unwrap());
+        assert_eq!((f.category, f.retryable), (category, retryable), "{code}");
+        // On a status call the refusal is the call's, not the task's.
+        let JobState::Failed { reason } =
+            found(current::parse_poll(http, &body, CURRENT_ID).unwrap())
+        else {
+            panic!("{code}: not a failure");
+        };
+        assert_eq!(reason.scope, Scope::Request, "{code}");
+        assert!(matches!(
+            current::parse_tasks(http, &body).unwrap(),
+            Listing::Refused(_)
+        ));
+    }
+    // A gateway page with no JSON: the HTTP status is all there is.
+    let f = refused(current::parse_create(502, "<html>Bad Gateway</html>").unwrap());
+    assert_eq!((f.category, f.code), (Cat::Server, None));
+}
+
+#[test]
+fn kling_current_outputs_and_billing() {
+    let task = |outputs: &str, billing: &str| {
+        format!(
+            r#"{{"code":0,"data":[{{"id":"t","status":"succeeded","outputs":{outputs},"billing":{billing}}}]}}"#
+        )
+    };
+    let succeeded = |body: String| match found(current::parse_poll(200, &body, "t").unwrap()) {
+        JobState::Succeeded {
+            video_url, charged, ..
+        } => (video_url, charged),
+        other => panic!("{other:?}"),
+    };
+    // The first item of type video, whatever comes before it.
+    let outputs = r#"[{"type":"image","url":"https://x/i.png"},{"type":"video","url":"https://x/a.mp4"},{"type":"video","url":"https://x/b.mp4"}]"#;
+    assert_eq!(succeeded(task(outputs, "[]")).0, "https://x/a.mp4");
+    // Units summed over unit items; cash beside them; odd items skipped.
+    let billing = r#"[{"charge_type":"unit","amount":"10"},{"charge_type":"unit","amount":2.5},
+        {"charge_type":"cash","amount":"1.5","currency":"cny"},{"charge_type":"cash","amount":"9","currency":"USD"},
+        {"charge_type":"unit","amount":"lots"},{"charge_type":"gift","amount":"3"}, 7]"#;
+    let charge = succeeded(task(outputs, billing)).1.unwrap();
+    assert_eq!(charge.units, 12.5);
+    assert_eq!(
+        charge.cash,
+        Some(Cash {
+            amount: 1.5,
+            currency: Currency::parse("CNY")
+        })
+    );
+    // No bill, an empty bill, an unreadable bill: no charge is claimed.
+    for billing in [
+        "null",
+        "[]",
+        r#"[{"charge_type":"string","amount":"string"}]"#,
+        "{}",
+    ] {
+        assert_eq!(succeeded(task(outputs, billing)).1, None, "{billing}");
+    }
+    // Succeeded with no video is not a success.
+    for outputs in [
+        "[]",
+        r#"[{"type":"image","url":"https://x/i.png"}]"#,
+        r#"[{"type":"video","url":""}]"#,
+        "null",
+    ] {
+        assert!(
+            matches!(
+                current::parse_poll(200, &task(outputs, "[]"), "t"),
+                Err(ParseError::Missing(_))
+            ),
+            "{outputs}"
+        );
+    }
+    // A failed task: what its bill says.
+    let failed_with = |billing: &str| {
+        let body = format!(
+            r#"{{"code":0,"data":[{{"id":"t","status":"failed","message":"m","billing":{billing}}}]}}"#
+        );
+        match found(current::parse_poll(200, &body, "t").unwrap()) {
+            JobState::Failed { reason } => reason.charged,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(failed_with("[]"), Charged::Nothing);
+    assert_eq!(failed_with("null"), Charged::Unknown);
+    assert_eq!(
+        failed_with(r#"[{"charge_type":"unit","amount":"0"}]"#),
+        Charged::Units(0.0)
+    );
+    assert_eq!(
+        failed_with(r#"[{"charge_type":"cash","amount":"0.3","currency":"USD"}]"#),
+        Charged::Cash(Cash {
+            amount: 0.3,
+            currency: Currency::parse("USD")
+        })
+    );
+}
+
+#[test]
+fn kling_current_malformed_bodies() {
+    let cases: &[(&str, ParseError)] = &[
+        (r#"{"code":0}"#, ParseError::Missing("data")),
+        (
+            r#"{"code":0,"data":{"id":"t"}}"#,
+            ParseError::WrongType {
+                field: "data",
+                expected: "an array",
+            },
+        ),
+        (
+            r#"{"code":0,"data":["t"]}"#,
+            ParseError::WrongType {
+                field: "data[]",
+                expected: "an object",
+            },
+        ),
+        (
+            r#"{"code":0,"data":[{"status":"submitted"}]}"#,
+            ParseError::Missing("id"),
+        ),
+        (
+            r#"{"code":0,"data":[{"id":"t"}]}"#,
+            ParseError::Missing("status"),
+        ),
+        (
+            r#"{"code":0,"data":[{"id":"t","status":"succeed"}]}"#,
+            ParseError::UnknownStatus("succeed".into()),
+        ),
+    ];
+    for (body, want) in cases {
+        assert_eq!(
+            current::parse_poll(200, body, "t").as_ref(),
+            Err(want),
+            "{body}"
+        );
+    }
+    assert!(matches!(
+        current::parse_create(200, "not json"),
+        Err(ParseError::NotJson(_))
+    ));
+    assert_eq!(
+        current::parse_create(200, r#"{"code":0,"data":[]}"#),
+        Err(ParseError::WrongType {
+            field: "data",
+            expected: "an object"
+        })
+    );
+}
+
+#[test]
+fn currencies() {
+    assert_eq!(
+        Currency::parse(" usd ").map(|c| c.to_string()),
+        Some("USD".into())
+    );
+    for bad in ["", "US", "USDT", "U$D", "ÜSD"] {
+        assert_eq!(Currency::parse(bad), None, "{bad}");
+    }
+    let cash = Cash {
+        amount: 1.2,
+        currency: Currency::parse("CNY"),
+    };
+    let text = serde_json::to_string(&cash).unwrap();
+    assert_eq!(text, r#"{"amount":1.2,"currency":"CNY"}"#);
+    assert_eq!(serde_json::from_str::<Cash>(&text).unwrap(), cash);
+    assert!(serde_json::from_str::<Cash>(r#"{"amount":1,"currency":"dollars"}"#).is_err());
 }
 
 // ---- fal ----

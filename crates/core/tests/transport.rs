@@ -1,6 +1,7 @@
 //! The job's HTTP calls through the proxy: `transport`.
 
 use serde_json::Value;
+use storyreel_core::options::KlingApi;
 use storyreel_core::transport::{
     encode_component, fal_request_url, normalize_proxy, relay_error, typical_wait, ProxyError,
     ServerStatus, Transport, FAL_TARGET_HEADER,
@@ -37,7 +38,9 @@ fn proxy_urls_are_normalized() {
 
 #[test]
 fn kling_calls_go_to_the_kling_relay_with_the_key() {
-    let t = Transport::new("http://127.0.0.1:8080/").unwrap();
+    let t = Transport::new("http://127.0.0.1:8080/")
+        .unwrap()
+        .with_kling_api(KlingApi::Legacy);
     let created = t
         .create(
             Provider::Kling,
@@ -75,11 +78,64 @@ fn kling_calls_go_to_the_kling_relay_with_the_key() {
         lookup.url,
         "http://127.0.0.1:8080/api/kling/v1/videos/omni-video?pageNum=1&pageSize=50"
     );
+    // `find_job` on a legacy job is the same paged list.
+    let found = t
+        .find_job(
+            Provider::Kling,
+            &created.target,
+            "storyreel-00aa11bb22cc33dd",
+            2,
+        )
+        .unwrap();
+    assert_eq!(
+        found.url,
+        "http://127.0.0.1:8080/api/kling/v1/videos/omni-video?pageNum=2&pageSize=50"
+    );
+}
+
+/// A job on Kling's current design is polled and found at `/tasks`, by
+/// its id and by its key, percent-encoded; whatever design the transport
+/// creates new jobs on, a job follows the design of its own create path.
+#[test]
+fn kling_current_jobs_are_followed_at_tasks() {
+    for api in KlingApi::ALL {
+        let t = Transport::new("http://127.0.0.1:8080/")
+            .unwrap()
+            .with_kling_api(api);
+        let target = "/omni-video/kling-3.0-omni";
+        let poll = t.poll(Provider::Kling, target, "8936 05/9?&", None);
+        assert_eq!(poll.method, "GET");
+        assert_eq!(
+            poll.url,
+            "http://127.0.0.1:8080/api/kling/tasks?task_ids=8936%2005%2F9%3F%26"
+        );
+        let find = t
+            .find_job(Provider::Kling, target, "storyreel-00aa,11bb", 3)
+            .unwrap();
+        assert_eq!(find.method, "GET");
+        assert_eq!(
+            find.url,
+            "http://127.0.0.1:8080/api/kling/tasks?external_task_ids=storyreel-00aa%2C11bb",
+            "one call by key, no paging"
+        );
+        // A legacy job keeps its legacy calls.
+        let legacy = "/v1/videos/omni-video";
+        assert_eq!(
+            t.poll(Provider::Kling, legacy, "8604", None).url,
+            "http://127.0.0.1:8080/api/kling/v1/videos/omni-video/8604"
+        );
+        assert!(t
+            .find_job(Provider::Kling, legacy, "k", 1)
+            .unwrap()
+            .url
+            .ends_with("/v1/videos/omni-video?pageNum=1&pageSize=50"));
+        assert!(t.find_job(Provider::Fal, target, "k", 1).is_none());
+    }
 }
 
 #[test]
 fn same_origin_proxy_gives_relative_urls() {
-    let t = Transport::new("").unwrap();
+    let t = Transport::new("").unwrap().with_kling_api(KlingApi::Legacy);
     let created = t
         .create(
             Provider::Kling,
@@ -287,6 +343,15 @@ fn the_access_token_goes_only_to_this_servers_api() {
         .lookup(Provider::Kling, "/v1/videos/omni-video", 1)
         .unwrap();
     assert_eq!(lookup.header_value(header), Some(token));
+    let find = t
+        .find_job(Provider::Kling, "/omni-video/kling-3.0-omni", "k", 1)
+        .unwrap();
+    assert_eq!(find.header_value(header), Some(token));
+    assert_eq!(
+        t.poll(Provider::Kling, "/omni-video/kling-3.0-omni", "t", None)
+            .header_value(header),
+        Some(token)
+    );
     assert_eq!(t.status().header_value(header), Some(token));
     assert_eq!(
         t.media("https://cdn.test/a.mp4").header_value(header),

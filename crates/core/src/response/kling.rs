@@ -5,6 +5,10 @@
 //! Task statuses: `submitted` → `processing` → `succeed` | `failed` (note
 //! the spelling `succeed`). The result video is `task_result.videos[0].url`;
 //! its `duration` and the task's `final_unit_deduction` are strings.
+//!
+//! This is the legacy design (`/v1/videos/omni-video`); the current one
+//! (`/omni-video/kling-3.0-omni` and `/tasks`) is read by
+//! [`super::kling_current`], with the same envelope and error codes.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -48,12 +52,12 @@ pub fn code_failure(code: i64, message: String, http_status: u16) -> Failure {
 
 /// Either the `data` of a `code: 0` answer, or the failure the answer
 /// stands for.
-enum Envelope {
+pub(super) enum Envelope {
     Data(Value),
     Refused(Failure),
 }
 
-fn envelope(status: u16, body: &str) -> Result<Envelope, ParseError> {
+pub(super) fn envelope(status: u16, body: &str) -> Result<Envelope, ParseError> {
     let map = match object(body) {
         Ok(map) => map,
         // A gateway error page, or an empty body: the HTTP status is all
@@ -218,7 +222,7 @@ fn state_of(task: &Map<String, Value>) -> Result<JobState, ParseError> {
             Ok(JobState::Succeeded {
                 video_url,
                 duration_seconds: number_text(video.get("duration")),
-                charged: units.map(|units| Charge { units }),
+                charged: units.map(Charge::units),
             })
         }
         "failed" => Ok(JobState::Failed {
@@ -238,7 +242,7 @@ fn state_of(task: &Map<String, Value>) -> Result<JobState, ParseError> {
 
 /// A number sent as a string (`"5"`, `"10.0"`), or as a number. Anything
 /// else, or a value that is not finite, is treated as absent.
-fn number_text(value: Option<&Value>) -> Option<f64> {
+pub(super) fn number_text(value: Option<&Value>) -> Option<f64> {
     let n = match value? {
         Value::String(s) => s.trim().parse::<f64>().ok()?,
         Value::Number(n) => n.as_f64()?,

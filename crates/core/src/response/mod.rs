@@ -10,10 +10,12 @@
 //! - [`ParseError`]: the body did not have the shape the provider documents.
 //!   A parser never panics, whatever the body.
 //!
-//! One module per provider: [`kling`], [`fal`], [`replicate`].
+//! One module per provider: [`kling`] (with [`kling_current`] for Kling's
+//! current design), [`fal`], [`replicate`].
 
 pub mod fal;
 pub mod kling;
+pub mod kling_current;
 pub mod replicate;
 
 use std::fmt;
@@ -51,21 +53,100 @@ impl JobState {
     }
 }
 
-/// What a provider charged for a task, in its own units (Kling: resource
-/// pack units, from `final_unit_deduction`).
+/// What a provider charged for a task: resource-pack units (Kling's
+/// legacy `final_unit_deduction`, or `billing[]` items with `charge_type`
+/// `unit`), and money taken from the account balance (`billing[]` items
+/// with `charge_type` `cash`), when there is any.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Charge {
     pub units: f64,
+    /// Money taken from the balance, beside (or instead of) the units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cash: Option<Cash>,
+}
+
+impl Charge {
+    /// A charge in resource-pack units only.
+    pub fn units(units: f64) -> Charge {
+        Charge { units, cash: None }
+    }
+
+    /// What it means for a failed task: units, else the cash, else nothing.
+    pub fn charged(self) -> Charged {
+        match self.cash {
+            Some(cash) if self.units == 0.0 => Charged::Cash(cash),
+            _ => Charged::Units(self.units),
+        }
+    }
+}
+
+/// Money taken from an account balance.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Cash {
+    pub amount: f64,
+    /// `None` when the provider did not name it.
+    #[serde(default)]
+    pub currency: Option<Currency>,
+}
+
+/// A three-letter currency code (`USD`, `CNY`), kept as its bytes so the
+/// charge types stay `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// A code of three ASCII letters, upper-cased; anything else is `None`.
+    pub fn parse(text: &str) -> Option<Currency> {
+        let bytes = text.trim().as_bytes();
+        match bytes {
+            [a, b, c] if bytes.iter().all(u8::is_ascii_alphabetic) => Some(Currency([
+                a.to_ascii_uppercase(),
+                b.to_ascii_uppercase(),
+                c.to_ascii_uppercase(),
+            ])),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = String;
+    fn try_from(text: String) -> Result<Currency, String> {
+        Currency::parse(&text)
+            .ok_or_else(|| format!("`{text}` is not a three-letter currency code"))
+    }
+}
+
+impl From<Currency> for String {
+    fn from(c: Currency) -> String {
+        c.as_str().to_string()
+    }
 }
 
 /// Whether a failed request cost anything.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "charged", content = "units")]
 pub enum Charged {
-    /// Refused before a task existed: nothing was charged.
+    /// Nothing was charged: refused before a task existed, or the
+    /// provider's bill for the task is empty.
     Nothing,
     /// The provider reported a deduction (it may be 0).
     Units(f64),
+    /// The provider reported money taken from the balance (Kling's
+    /// current design, `billing[]` with `charge_type` `cash`).
+    Cash(Cash),
     /// The provider does not say.
     Unknown,
 }
