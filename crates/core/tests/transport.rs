@@ -434,7 +434,7 @@ fn uploads_become_public_urls_when_the_server_publishes_them() {
     let kling = t
         .create(Provider::Kling, &uploaded(Provider::Kling), "k1")
         .unwrap();
-    assert_eq!(body_of(&kling)["image_list"][0]["image_url"], want.as_str());
+    assert_eq!(body_of(&kling)["contents"][1]["url"], want.as_str());
     let fal = t
         .create(Provider::Fal, &uploaded(Provider::Fal), "k2")
         .unwrap();
@@ -462,7 +462,7 @@ fn without_a_public_base_the_relay_resolves_uploads() {
         .create(Provider::Kling, &uploaded(Provider::Kling), "k1")
         .unwrap();
     assert_eq!(
-        body_of(&kling)["image_list"][0]["image_url"],
+        body_of(&kling)["contents"][1]["url"],
         format!("upload:{MIA}").as_str()
     );
     for p in [Provider::Fal, Provider::Replicate] {
