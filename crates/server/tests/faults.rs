@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use storyreel_core::journal::{Action, Answer};
 use storyreel_core::transport::Transport;
+use storyreel_core::KlingApi;
 use storyreel_server::api::Api;
 use storyreel_server::config::{Keys, KlingKeys, Secret};
 use storyreel_server::guard::GuardConfig;
@@ -201,8 +202,11 @@ async fn a_broken_kling_host_gives_clear_relay_errors_never_a_hang() {
     assert_eq!(common::json_of(res).await["code"], json!(5000));
 
     // A create whose connection resets: the journal looks the job up by
-    // its key before it would ever send it again.
-    let transport = Transport::new(&base).expect("transport");
+    // its key before it would ever send it again. (The server holds a key
+    // pair, so it speaks the legacy design.)
+    let transport = Transport::new(&base)
+        .expect("transport")
+        .with_kling_api(KlingApi::Legacy);
     let mut entry = driver::new_entry(&transport, "storyreel-0000000000000001");
     entry.begin_create().expect("create");
     let call = transport
@@ -386,21 +390,37 @@ async fn injected_resets_truncations_and_gateway_errors_are_recovered_by_the_jou
     let stats = driver::sim_stats(&client, &base).await;
     assert_eq!(stats["tasks"], json!(3), "{stats}");
     assert_eq!(stats["faults_left"], json!(0), "{stats}");
-    let polls_failed: usize = driven
+    // On the current design a lookup by key is a query too (`GET
+    // /tasks?external_task_ids=`), so the three query faults land on polls
+    // or lookups; each was retried.
+    let queries_failed: usize = driven
         .iter()
         .flat_map(|d| &d.calls)
-        .filter(|c| c.kind == driver::Kind::Poll && c.status != Some(200))
+        .filter(|c| {
+            matches!(c.kind, driver::Kind::Poll | driver::Kind::Lookup) && c.status != Some(200)
+        })
         .count();
-    assert_eq!(polls_failed, 3, "the three poll faults, each retried");
+    assert_eq!(queries_failed, 3, "the three query faults, each retried");
 }
 
 #[tokio::test]
 async fn forty_jobs_through_faults_each_finish_exactly_once() {
+    forty_jobs_through_faults(KlingApi::Current).await;
+}
+
+#[tokio::test]
+async fn forty_jobs_through_faults_each_finish_exactly_once_on_the_legacy_design() {
+    forty_jobs_through_faults(KlingApi::Legacy).await;
+}
+
+async fn forty_jobs_through_faults(api: KlingApi) {
     const JOBS: usize = 40;
     let dist = common::dist();
     let server = common::spawn(
         dist.path(),
         &[
+            "--kling-api",
+            api.as_str(),
             "--sim-control",
             "--sim-submit-ms",
             "100",
@@ -420,7 +440,9 @@ async fn forty_jobs_through_faults_each_finish_exactly_once() {
         .pool_max_idle_per_host(64)
         .build()
         .expect("client");
-    let transport = Transport::new(&base).expect("transport");
+    let transport = Transport::new(&base)
+        .expect("transport")
+        .with_kling_api(api);
 
     // Faults of every kind, on every kind of call; each applies to the
     // next call of its kind, so they land on jobs at random.
@@ -448,12 +470,16 @@ async fn forty_jobs_through_faults_each_finish_exactly_once() {
         json!({"kind": "slow", "ms": 200}),
     ];
     let injected = create.len() + query.len() + list.len();
-    driver::add_faults(
-        &client,
-        &base,
-        &json!({"create": create, "query": query, "list": list}),
-    )
-    .await;
+    // The legacy design looks a job up in its task list; the current one
+    // with a query by key, so the lookup faults go to the queries there.
+    let plan = match api {
+        KlingApi::Legacy => json!({"create": create, "query": query, "list": list}),
+        KlingApi::Current => {
+            query.extend(list);
+            json!({"create": create, "query": query})
+        }
+    };
+    driver::add_faults(&client, &base, &plan).await;
 
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut tasks = Vec::new();
@@ -574,7 +600,8 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
     let Answer::Http { body, .. } = answer else {
         unreachable!()
     };
-    let id = serde_json::from_str::<Value>(&body).expect("JSON")["data"]["task_id"]
+    // `data.id` on the current design (`data.task_id` on the legacy one).
+    let id = serde_json::from_str::<Value>(&body).expect("JSON")["data"]["id"]
         .as_str()
         .expect("task id")
         .to_string();
@@ -609,7 +636,7 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_0() {
     };
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).expect("JSON");
-    assert_eq!(v["data"]["task_id"], json!(id));
+    assert_eq!(v["data"][0]["id"], json!(id));
     assert!(
         took >= Duration::from_millis(1400),
         "it was the slow one: {took:?}"

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use storyreel_core::job::Job;
 use storyreel_core::journal::{Action, Answer, Entry};
 use storyreel_core::transport::{HttpCall, Transport};
-use storyreel_core::{Board, Provider, Shot};
+use storyreel_core::{Board, KlingApi, Provider, Shot};
 
 /// How a job is driven.
 #[derive(Debug, Clone)]
@@ -196,7 +196,12 @@ pub async fn drive(
             Action::Lookup => (
                 Kind::Lookup,
                 transport
-                    .lookup(Provider::Kling, &entry.target, entry.lookup_page)
+                    .find_job(
+                        Provider::Kling,
+                        &entry.target,
+                        entry.key(),
+                        entry.lookup_page,
+                    )
                     .expect("Kling jobs can be looked up"),
             ),
             Action::Poll => {
@@ -261,9 +266,46 @@ pub async fn add_faults(client: &reqwest::Client, base: &str, plan: &serde_json:
     assert_eq!(res.status().as_u16(), 204, "faults refused");
 }
 
-/// Every task the simulator holds for omni-video, by its
-/// `external_task_id` (listed through the relay, 500 a page).
+/// Every task the simulator holds, by its `external_task_id`, listed
+/// through the relay on the design of `target`: the legacy list 500 a
+/// page, or the current design's `POST /tasks` with its cursor.
 pub async fn task_keys(
+    client: &reqwest::Client,
+    transport: &Transport,
+    target: &str,
+) -> Vec<Option<String>> {
+    match KlingApi::of_path(target) {
+        KlingApi::Legacy => legacy_task_keys(client, transport, target).await,
+        KlingApi::Current => current_task_keys(client, transport).await,
+    }
+}
+
+async fn current_task_keys(client: &reqwest::Client, transport: &Transport) -> Vec<Option<String>> {
+    let mut keys = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..1000 {
+        let res = client
+            .post(format!("{}/tasks", transport.kling_base()))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({"limit": 500, "cursor": cursor}).to_string())
+            .send()
+            .await
+            .expect("list answer");
+        let text = res.text().await.expect("list body");
+        let body: serde_json::Value = serde_json::from_str(&text).expect("list JSON");
+        let data = &body["data"];
+        for t in data["result"].as_array().cloned().unwrap_or_default() {
+            keys.push(t["external_id"].as_str().map(str::to_string));
+        }
+        match data["next_cursor"].as_str() {
+            Some(next) if data["has_more"] == true && !next.is_empty() => cursor = next.to_string(),
+            _ => break,
+        }
+    }
+    keys
+}
+
+async fn legacy_task_keys(
     client: &reqwest::Client,
     transport: &Transport,
     target: &str,
