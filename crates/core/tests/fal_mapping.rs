@@ -12,7 +12,7 @@ use serde_json::Value;
 use storyreel_core::fal::{self, Endpoint, FalOptions};
 use storyreel_core::mapping;
 use storyreel_core::problem::ProblemKind;
-use storyreel_core::request::{self, RequestOptions};
+use storyreel_core::request::RequestOptions;
 use storyreel_core::{
     check_for, Board, Provider, Reference, RequestError, Resolution, Shot, VideoUse,
 };

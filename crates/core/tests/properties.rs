@@ -9,7 +9,7 @@ use storyreel_core::fal::FalOptions;
 use storyreel_core::limits::{MAX_SHOTS, MIN_SHOT_SECONDS, MIN_TOTAL_SECONDS};
 use storyreel_core::problem::ProblemKind;
 use storyreel_core::replicate::ReplicateOptions;
-use storyreel_core::request::{self, RequestOptions};
+use storyreel_core::request::RequestOptions;
 use storyreel_core::{
     check, check_for, kling, mapping, mention, AspectRatio, Board, Provider, Reference,
     ReferenceKind, RequestError, Resolution, Shot, VideoUse,

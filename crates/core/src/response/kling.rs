@@ -169,6 +169,16 @@ impl Listing {
 /// Reads the answer to `GET /v1/videos/omni-video` (the list call: `data`
 /// is an array of task objects).
 pub fn parse_list(status: u16, body: &str) -> Result<Listing, ParseError> {
+    listing(status, body, task_of)
+}
+
+/// A `data` array of tasks, each read by `task_of` (the two designs name
+/// a task's fields differently).
+pub(super) fn listing(
+    status: u16,
+    body: &str,
+    task_of: fn(&Map<String, Value>) -> Result<ListedTask, ParseError>,
+) -> Result<Listing, ParseError> {
     match envelope(status, body)? {
         Envelope::Refused(failure) => Ok(Listing::Refused(failure)),
         Envelope::Data(Value::Array(items)) => {

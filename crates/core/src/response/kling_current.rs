@@ -15,7 +15,7 @@
 
 use serde_json::{Map, Value};
 
-use super::kling::{envelope, number_text, Envelope, ListedTask, Listing};
+use super::kling::{envelope, listing, number_text, Envelope, ListedTask, Listing};
 use super::{
     opt_string, string, Cash, Charge, Charged, Currency, Failure, FailureCategory, JobState,
     ParseError, Scope, Submission, Ticket,
@@ -46,24 +46,7 @@ pub fn parse_create(status: u16, body: &str) -> Result<Submission, ParseError> {
 /// Reads the answer to `GET /tasks` (by ids or by external ids): `data` is
 /// a list of tasks, possibly empty.
 pub fn parse_tasks(status: u16, body: &str) -> Result<Listing, ParseError> {
-    match envelope(status, body)? {
-        Envelope::Refused(failure) => Ok(Listing::Refused(failure)),
-        Envelope::Data(Value::Array(items)) => {
-            let mut tasks = Vec::with_capacity(items.len());
-            for item in &items {
-                let task = item.as_object().ok_or(ParseError::WrongType {
-                    field: "data[]",
-                    expected: "an object",
-                })?;
-                tasks.push(task_of(task)?);
-            }
-            Ok(Listing::Tasks(tasks))
-        }
-        Envelope::Data(_) => Err(ParseError::WrongType {
-            field: "data",
-            expected: "an array",
-        }),
-    }
+    listing(status, body, task_of)
 }
 
 /// What a status call (`GET /tasks?task_ids=<id>`) says of one task.

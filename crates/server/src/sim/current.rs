@@ -47,25 +47,9 @@ pub async fn create(
         )
         .into_response(rid);
     }
-    let fault = {
-        let mut store = sim.store();
-        store.creates_seen += 1;
-        store.faults.create.pop_front()
-    };
-    let after = match before(fault, &rid).await {
-        Ok(after) => after,
+    let (after, body) = match super::received_create(&sim, &rid, &body).await {
+        Ok(got) => got,
         Err(res) => return res,
-    };
-    let body: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return KlingError::new(
-                400,
-                1200,
-                format!("the request body is not valid JSON: {e}"),
-            )
-            .into_response(rid)
-        }
     };
     let spec = match validate_current::create(&body) {
         Ok(spec) => spec,

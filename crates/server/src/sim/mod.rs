@@ -315,6 +315,31 @@ fn answer(after: Option<Fault>, rid: String, data: Value) -> Response {
 
 /// Applies a fault that acts before the work; returns the fault that acts
 /// after it (drop, reset, truncate, fail-task), if any.
+/// What every create does first, on either design: count it, meet the
+/// next queued create fault, and read the body as JSON. `Err` is the
+/// answer to give instead.
+pub(crate) async fn received_create(
+    sim: &Simulator,
+    rid: &str,
+    body: &[u8],
+) -> Result<(Option<Fault>, Value), Response> {
+    let fault = {
+        let mut store = sim.store();
+        store.creates_seen += 1;
+        store.faults.create.pop_front()
+    };
+    let after = before(fault, rid).await?;
+    match serde_json::from_slice(body) {
+        Ok(v) => Ok((after, v)),
+        Err(e) => Err(KlingError::new(
+            400,
+            1200,
+            format!("the request body is not valid JSON: {e}"),
+        )
+        .into_response(rid.to_string())),
+    }
+}
+
 async fn before(fault: Option<Fault>, rid: &str) -> Result<Option<Fault>, Response> {
     match fault {
         None => Ok(None),
@@ -400,25 +425,9 @@ async fn create(
         Ok(ok) => ok,
         Err(refused) => return refused.into_response(),
     };
-    let fault = {
-        let mut store = sim.store();
-        store.creates_seen += 1;
-        store.faults.create.pop_front()
-    };
-    let after = match before(fault, &rid).await {
-        Ok(after) => after,
+    let (after, body) = match received_create(&sim, &rid, &body).await {
+        Ok(got) => got,
         Err(res) => return res,
-    };
-    let body: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return KlingError::new(
-                400,
-                1200,
-                format!("the request body is not valid JSON: {e}"),
-            )
-            .into_response(rid)
-        }
     };
     let spec = match validate::create(route, &body) {
         Ok(spec) => spec,
