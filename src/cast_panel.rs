@@ -99,7 +99,7 @@ pub fn CastPanel() -> impl IntoView {
                     }
                 />
                 <span class="cast-drop-hint">
-                    "or drop images and one video here, or paste. JPEG or PNG, at least 300 px a side; MP4 or MOV, 3–10 s."
+                    "or drop images and one video here, or paste. JPEG or PNG, at least 300 px a side; MP4 or MOV, 3–15.5 s."
                 </span>
             </div>
             <AddByAddress intakes=intakes />
