@@ -28,8 +28,10 @@ pub fn Header() -> impl IntoView {
     let resolution = Memo::new(move |_| board.with(|b| b.resolution));
     let aspect = Memo::new(move |_| board.with(|b| b.aspect_ratio));
     let sound = Memo::new(move |_| board.with(|b| b.sound));
+    let kling_api = editor.kling_api;
     let destination = Memo::new(move |_| {
-        board.with(|b| storyreel_core::plan::destination(b, storyreel_core::KlingApi::default()))
+        let api = kling_api.get();
+        board.with(|b| storyreel_core::plan::destination(b, api))
     });
     // What the price depends on, so a keystroke in a prompt does not
     // re-price the board twice over.
