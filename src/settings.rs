@@ -8,7 +8,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::journal::Answer;
-use storyreel_core::transport::{normalize_proxy, KlingSetup, ServerStatus, Transport};
+use storyreel_core::transport::{
+    normalize_proxy, KlingCredential, KlingSetup, ServerStatus, Transport,
+};
 use storyreel_core::KlingApi;
 
 use crate::net;
@@ -231,11 +233,11 @@ fn kling_line(k: &KlingSetup) -> String {
     } else {
         format!(" — {reason}")
     };
-    format!(
-        "Kling: {} · {} API design{why}.",
-        k.credential.label(),
-        k.api.as_str()
-    )
+    let credential = match k.credential {
+        KlingCredential::None => "no credential",
+        c => c.label(),
+    };
+    format!("Kling: {credential} · {} API design{why}.", k.api.as_str())
 }
 
 /// Shown while the server runs Kling on its built-in simulator.
