@@ -116,7 +116,9 @@ pub fn Header() -> impl IntoView {
                             .map(|r| {
                                 let text = move || {
                                     // A second's price depends on these alone.
-                                    (provider.get(), sound.get(), has_video.get());
+                                    provider.track();
+                                    sound.track();
+                                    has_video.track();
                                     let price = board
                                         .with_untracked(|b| cost::per_second_text(b, r));
                                     match price {
