@@ -129,7 +129,9 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
             }
         }
     };
-    let editor = Editor::new(board, id);
+    let (settings, settings_warning) = crate::settings::Settings::load();
+    provide_context(settings);
+    let editor = Editor::new(board, id, settings.kling_api.into());
     provide_context(editor);
     if let Some((note, is_error)) = restored_note {
         editor.status.set(Some(Status {
@@ -137,8 +139,6 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
             is_error,
         }));
     }
-    let (settings, settings_warning) = crate::settings::Settings::load();
-    provide_context(settings);
     if let Some(warning) = settings_warning {
         editor.status.set(Some(Status {
             text: warning,

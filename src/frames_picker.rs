@@ -23,8 +23,10 @@ pub fn FramesPicker() -> impl IntoView {
     });
     let first = Memo::new(move |_| board.with(|b| b.first_frame.clone()));
     let last = Memo::new(move |_| board.with(|b| b.last_frame.clone()));
+    let kling_api = editor.kling_api;
     let destination = Memo::new(move |_| {
-        board.with(|b| storyreel_core::plan::destination(b, storyreel_core::KlingApi::default()))
+        let api = kling_api.get();
+        board.with(|b| storyreel_core::plan::destination(b, api))
     });
     let problems = Memo::new(move |_| {
         editor.report.with(|r| {

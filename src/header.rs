@@ -28,8 +28,10 @@ pub fn Header() -> impl IntoView {
     let resolution = Memo::new(move |_| board.with(|b| b.resolution));
     let aspect = Memo::new(move |_| board.with(|b| b.aspect_ratio));
     let sound = Memo::new(move |_| board.with(|b| b.sound));
+    let kling_api = editor.kling_api;
     let destination = Memo::new(move |_| {
-        board.with(|b| storyreel_core::plan::destination(b, storyreel_core::KlingApi::default()))
+        let api = kling_api.get();
+        board.with(|b| storyreel_core::plan::destination(b, api))
     });
     // What the price depends on, so a keystroke in a prompt does not
     // re-price the board twice over.
@@ -114,7 +116,9 @@ pub fn Header() -> impl IntoView {
                             .map(|r| {
                                 let text = move || {
                                     // A second's price depends on these alone.
-                                    (provider.get(), sound.get(), has_video.get());
+                                    provider.track();
+                                    sound.track();
+                                    has_video.track();
                                     let price = board
                                         .with_untracked(|b| cost::per_second_text(b, r));
                                     match price {

@@ -8,7 +8,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::journal::Answer;
-use storyreel_core::transport::{normalize_proxy, ServerStatus, Transport};
+use storyreel_core::transport::{
+    normalize_proxy, KlingCredential, KlingSetup, ServerStatus, Transport,
+};
+use storyreel_core::KlingApi;
 
 use crate::net;
 
@@ -38,6 +41,10 @@ pub struct Settings {
     /// only, sent only to the server's own `/api/`.
     pub access_token: RwSignal<Option<String>>,
     pub server: RwSignal<ServerState>,
+    /// The Kling design the server speaks; [`KlingApi::default`] until
+    /// `/api/status` says. A memo, so a status check that changes nothing
+    /// re-runs no rules.
+    pub kling_api: Memo<KlingApi>,
 }
 
 fn session() -> Option<web_sys::Storage> {
@@ -86,12 +93,22 @@ impl Settings {
         let access_token = session()
             .and_then(|s| s.get_item(ACCESS_TOKEN_KEY).ok().flatten())
             .filter(|k| !k.trim().is_empty());
+        let server = RwSignal::new(ServerState::Checking);
         let settings = Settings {
             proxy: RwSignal::new(proxy),
             proxy_source: RwSignal::new(source),
             fal_key: RwSignal::new(fal_key),
             access_token: RwSignal::new(access_token),
-            server: RwSignal::new(ServerState::Checking),
+            server,
+            // While a check is under way the last answer holds, so the
+            // rules do not flip to the default and back.
+            kling_api: Memo::new(move |last: Option<&KlingApi>| {
+                server.with(|s| match s {
+                    ServerState::Known(status) => status.kling.api,
+                    ServerState::Checking => last.copied().unwrap_or_default(),
+                    ServerState::Unreachable(_) => KlingApi::default(),
+                })
+            }),
         };
         (settings, warning)
     }
@@ -103,6 +120,7 @@ impl Settings {
     /// How calls are made right now. Files stored on the server go to
     /// providers by their public URL when the server has one; otherwise
     /// requests carry `upload:<sha256>` and the server's relay resolves it.
+    /// New Kling jobs are created on the design the server speaks.
     pub fn transport(&self) -> Transport {
         let proxy = self.proxy.get_untracked();
         Transport::new(&proxy)
@@ -110,6 +128,7 @@ impl Settings {
             .with_fal_key(self.fal_key.get_untracked())
             .with_access_token(self.access_token.get_untracked())
             .with_public_uploads(self.public_uploads_base())
+            .with_kling_api(self.kling_api.get_untracked())
     }
 
     /// The server's public base for stored files (`<base>/uploads`), when
@@ -203,6 +222,22 @@ impl Settings {
         self.server
             .with(|s| matches!(s, ServerState::Known(st) if st.simulator))
     }
+}
+
+/// How the server speaks to Kling, in words: the kind of credential
+/// (never the key), the design and why.
+fn kling_line(k: &KlingSetup) -> String {
+    let reason = k.reason.trim().trim_end_matches('.');
+    let why = if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" — {reason}")
+    };
+    let credential = match k.credential {
+        KlingCredential::None => "no credential",
+        c => c.label(),
+    };
+    format!("Kling: {credential} · {} API design{why}.", k.api.as_str())
 }
 
 /// Shown while the server runs Kling on its built-in simulator.
@@ -314,6 +349,16 @@ pub fn SettingsPanel() -> impl IntoView {
             </p>
             <p class="hint error-text" role="alert">{move || problem.get()}</p>
             <p id="server-status" class="hint" aria-live="polite">{server_line}</p>
+            <p id="kling-setup" class="hint">
+                {move || {
+                    settings
+                        .server
+                        .with(|s| match s {
+                            ServerState::Known(st) => Some(kling_line(&st.kling)),
+                            _ => None,
+                        })
+                }}
+            </p>
             <form
                 class="token-form"
                 on:submit=move |ev| {

@@ -13,7 +13,7 @@ use storyreel_core::cast;
 use storyreel_core::edit::{self, EditError};
 use storyreel_core::history::{EditKind, History};
 use storyreel_core::rules::{self, Report};
-use storyreel_core::{Board, Reference};
+use storyreel_core::{Board, KlingApi, Reference, RequestOptions};
 
 /// A message shown in the status line.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +29,9 @@ pub struct Editor {
     /// One key per shot, in shot order; survives reordering.
     pub keys: RwSignal<Vec<u32>>,
     next_key: StoredValue<u32>,
+    /// The Kling design the server speaks (from the settings), which the
+    /// rules and the "goes to" line follow.
+    pub kling_api: Signal<KlingApi>,
     pub report: Memo<Report>,
     /// The cast's names, in order; changes only when the cast does.
     pub names: Memo<Vec<String>>,
@@ -55,7 +58,7 @@ pub const TITLE_FIELD: u32 = u32::MAX;
 pub const OVERALL_FIELD: u32 = u32::MAX - 1;
 
 impl Editor {
-    pub fn new(board: Board, board_id: String) -> Editor {
+    pub fn new(board: Board, board_id: String, kling_api: Signal<KlingApi>) -> Editor {
         let count = board.shots.len() as u32;
         let seen = StoredValue::new(board.clone());
         let board = RwSignal::new(board);
@@ -63,7 +66,14 @@ impl Editor {
             board,
             keys: RwSignal::new((0..count).collect()),
             next_key: StoredValue::new(count),
-            report: Memo::new(move |_| board.with(rules::check)),
+            kling_api,
+            report: Memo::new(move |_| {
+                let opts = RequestOptions {
+                    kling_api: kling_api.get(),
+                    ..RequestOptions::default()
+                };
+                board.with(|b| rules::check_with(b, &opts))
+            }),
             names: Memo::new(move |_| {
                 board.with(|b| b.reference_names().map(str::to_string).collect())
             }),

@@ -139,13 +139,13 @@ async fn a_reload_restores_the_board_exactly() {
     let second = h.wait_for("#shot-1-prompt").await;
     type_into(&second, "Close-up: \"Have you seen my brother?\"").await;
     h.eval(
-        "const s = document.getElementById('setting-mode'); s.value = 'std';
+        "const s = document.getElementById('setting-resolution'); s.value = '720p';
          s.dispatchEvent(new Event('change', {bubbles: true}));",
         vec![],
     )
     .await;
     let before = saved_board(&h).await;
-    assert_eq!(before["mode"], "std");
+    assert_eq!(before["resolution"], "720p");
 
     h.client.refresh().await.expect("reload");
     h.wait_for("body[data-ready] #timeline").await;
@@ -169,13 +169,13 @@ async fn a_reload_restores_the_board_exactly() {
         json!("Close-up: \"Have you seen my brother?\"")
     );
     assert_eq!(h.find_all(".shot-card").await.len(), 2);
-    let mode = h
+    let resolution = h
         .eval(
-            "return document.getElementById('setting-mode').value;",
+            "return document.getElementById('setting-resolution').value;",
             vec![],
         )
         .await;
-    assert_eq!(mode, json!("std"));
+    assert_eq!(resolution, json!("720p"));
     h.close().await;
 }
 
