@@ -28,12 +28,11 @@ use serde_json::{json, Map, Value};
 
 use crate::board::{Board, Provider, Resolution};
 pub use crate::options::ReplicateOptions;
-pub use crate::plan::replicate::{sent_overall, sent_prompts, top_prompt};
+pub use crate::plan::replicate::{sent_overall, sent_prompts, top_prompt, MODEL};
 use crate::plan::{frame, reference_images};
 use crate::reference::{Reference, ReferenceKind};
 use crate::request::{self, public_url, ProviderRequest, RequestError, RequestOptions};
 
-pub const MODEL: &str = "kwaivgi/kling-v3-omni-video";
 pub const PREDICTIONS_URL: &str =
     "https://api.replicate.com/v1/models/kwaivgi/kling-v3-omni-video/predictions";
 

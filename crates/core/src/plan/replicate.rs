@@ -1,6 +1,9 @@
 //! Replicate's plan: its prompts with mentions spelled `<<<image_n>>>`.
 
 use crate::board::Board;
+
+/// The model on Replicate.
+pub const MODEL: &str = "kwaivgi/kling-v3-omni-video";
 use crate::reference::Reference;
 
 /// How a known mention is spelled in a Replicate prompt.

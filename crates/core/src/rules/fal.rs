@@ -5,7 +5,8 @@
 //! [`FalOptions`]), and prompt lengths as fal receives them.
 
 use crate::board::{Board, Provider, Resolution};
-use crate::fal::{self, FalOptions};
+use crate::options::FalOptions;
+use crate::plan::fal;
 use crate::limits::MIN_SHOT_SECONDS;
 use crate::problem::{Field, Location, Problem, ProblemKind};
 

@@ -5,7 +5,8 @@
 
 use crate::board::{Board, Provider, Resolution};
 use crate::problem::{Field, Location, Problem, ProblemKind};
-use crate::replicate::{self, ReplicateOptions};
+use crate::options::ReplicateOptions;
+use crate::plan::replicate;
 
 pub(super) fn check(board: &Board, opts: &ReplicateOptions, out: &mut Vec<Problem>) {
     super::elements_refused(board, Provider::Replicate, out);
@@ -18,7 +19,7 @@ pub(super) fn check(board: &Board, opts: &ReplicateOptions, out: &mut Vec<Proble
                 resolution: board.resolution,
                 what: format!(
                     "output on {} (its modes are standard and pro)",
-                    crate::replicate::MODEL
+                    replicate::MODEL
                 ),
             },
         ));
