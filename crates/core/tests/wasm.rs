@@ -37,9 +37,9 @@ fn parse_errors_carry_line_and_column() {
         })
     ));
     assert_eq!(
-        Board::from_json(r#"{"format": "storyreel/2"}"#),
+        Board::from_json(r#"{"format": "storyreel/3"}"#),
         Err(BoardError::UnknownFormat {
-            found: "storyreel/2".into()
+            found: "storyreel/3".into()
         })
     );
 }

@@ -5,9 +5,9 @@
 //! [`FalOptions`]), and prompt lengths as fal receives them.
 
 use crate::board::{Board, Provider, Resolution};
+use crate::limits::MIN_SHOT_SECONDS;
 use crate::options::FalOptions;
 use crate::plan::fal;
-use crate::limits::MIN_SHOT_SECONDS;
 use crate::problem::{Field, Location, Problem, ProblemKind};
 
 pub(super) fn check(board: &Board, opts: &FalOptions, out: &mut Vec<Problem>) {

@@ -20,8 +20,8 @@ mod shots;
 
 use crate::board::{Board, Provider};
 use crate::limits::{MAX_BOARD_PROMPT_CHARS, MAX_SHOT_PROMPT_CHARS};
-use crate::problem::{Field, Location, Problem, ProblemKind, Severity};
 use crate::options::RequestOptions;
+use crate::problem::{Field, Location, Problem, ProblemKind, Severity};
 use crate::text::char_len;
 
 /// The problems of one board, errors first.

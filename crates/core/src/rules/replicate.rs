@@ -4,9 +4,9 @@
 //! video sets the length, and prompt lengths as Replicate receives them.
 
 use crate::board::{Board, Provider, Resolution};
-use crate::problem::{Field, Location, Problem, ProblemKind};
 use crate::options::ReplicateOptions;
 use crate::plan::replicate;
+use crate::problem::{Field, Location, Problem, ProblemKind};
 
 pub(super) fn check(board: &Board, opts: &ReplicateOptions, out: &mut Vec<Problem>) {
     super::elements_refused(board, Provider::Replicate, out);
