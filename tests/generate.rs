@@ -108,9 +108,14 @@ async fn player_metadata(h: &Harness) -> Value {
     .await
 }
 
-/// The colour at the clip's sample point at `t` seconds.
+/// The colour at a 1280×720 clip's sample point at `t` seconds.
 async fn colour_at(h: &Harness, t: f64) -> [u8; 3] {
-    let (x, y) = storyreel_clip::sample_point(1280, 720);
+    colour_of(h, t, 1280, 720).await
+}
+
+/// The colour at a `w`×`h` clip's sample point at `t` seconds.
+async fn colour_of(h: &Harness, t: f64, w: u32, height: u32) -> [u8; 3] {
+    let (x, y) = storyreel_clip::sample_point(w, height);
     let v = h
         .client
         .execute_async(
@@ -438,6 +443,15 @@ async fn a_4k_board_shows_the_4k_price_and_yields_a_4k_clip() {
     let meta = player_metadata(&h).await;
     assert_eq!(meta[1], json!(3840), "{meta}");
     assert_eq!(meta[2], json!(2160), "{meta}");
+    // The browser decodes the 4K frames too: each shot in its colour.
+    for (shot, t) in [(0usize, 1.5), (2, 6.5)] {
+        let got = colour_of(&h, t, 3840, 2160).await;
+        let want = storyreel_clip::shot_color(shot);
+        assert!(
+            close_to(got, want),
+            "4K shot {shot} at {t}s: {got:?}, want {want:?}"
+        );
+    }
     let task = only_task(&h).await;
     assert_eq!(
         (task["width"].as_u64(), task["height"].as_u64()),
