@@ -402,6 +402,7 @@ async fn a_first_frame_three_shot_board_keeps_its_cast_and_plays_its_chapters() 
     assert_eq!(
         inputs,
         [
+            "prompt",
             "first_frame:image_1",
             "refer_image:image_2",
             "refer_image:image_3"
