@@ -181,7 +181,10 @@ impl PhaseResult {
 }
 
 /// One batch of faults, the `n`th: two creates, three polls, one lookup
-/// in ten, rotating through the kinds.
+/// in ten, rotating through the kinds. The server speaks Kling's current
+/// design, where a lookup by key is a query (`GET
+/// /tasks?external_task_ids=`) like a poll, so the lookup's fault joins
+/// the queries.
 fn fault_batch(n: u64) -> (Value, u64) {
     let create = [
         json!({"kind": "drop"}),
@@ -204,16 +207,14 @@ fn fault_batch(n: u64) -> (Value, u64) {
     let c: Vec<Value> = (0..2)
         .map(|k| create[(2 * i + k) % create.len()].clone())
         .collect();
-    let q: Vec<Value> = (0..3)
+    let mut q: Vec<Value> = (0..3)
         .map(|k| query[(3 * i + k) % query.len()].clone())
         .collect();
-    let l: Vec<Value> = if n.is_multiple_of(10) {
-        vec![json!({"kind": "code", "code": 5000})]
-    } else {
-        Vec::new()
-    };
-    let count = (c.len() + q.len() + l.len()) as u64;
-    (json!({"create": c, "query": q, "list": l}), count)
+    if n.is_multiple_of(10) {
+        q.push(json!({"kind": "code", "code": 5000}));
+    }
+    let count = (c.len() + q.len()) as u64;
+    (json!({"create": c, "query": q}), count)
 }
 
 async fn phase(
@@ -471,7 +472,7 @@ async fn main() -> Result<(), String> {
         "## Load: mixed workload on loopback (goal: {rate} status requests/s held, plus job lifecycles, with p99 under {P99_BOUND_MS:.0} ms and no errors; no job lost or created twice under faults)\n\n"
     ));
     md.push_str(&format!(
-        "Written by `cargo xtask bench` (`crates/server/examples/load_bench.rs`). The release `storyreel-server` with the Kling simulator (`--sim-submit-ms {SIM_SUBMIT_MS} --sim-process-ms {SIM_PROCESS_MS}`, `--rate-limit-per-minute 0 --max-jobs-per-client 0`, `RUST_LOG=warn`) on loopback; the load generator (reqwest, keep-alive) in another process on the same 2 cores. Each phase runs {secs} s: `GET /api/status` at a fixed {rate}/s (a token bucket of {} feeding {STATUS_WORKERS} workers; a token finding the bucket full counts as missed), and at the same time {JOB_DRIVERS} job drivers each running one Kling job after another through `/api/kling` as the browser does: the core's journal (`journal::Entry`) decides, `transport::Transport` builds the calls, the answers go back into the journal, and its waits are slept divided by 40 (at most 250 ms). The clip is not downloaded. Jobs still running at the end get {} s to finish; one that does not is lost. Latency is from sending to the last body byte, exact percentiles over every request. In the fault phase the simulator is sent a batch of faults every 250 ms on average (125–375 ms apart, so it never keeps step with a job's polls) while fewer than {MAX_QUEUED_FAULTS} are waiting (so a backlog never lands on the last jobs of a phase): 2 creates and 3 polls in turn dropped, reset, truncated, refused with Kling 5000 or 1303, a gateway's 502/503 page, or slow (300–400 ms), and a lookup in ten refused. A 3 s warm-up precedes the phases. The server's RSS (`VmRSS`) is read just before and after each phase's load; between them the benchmark lists every task (500 a page) for the duplicate check, which the allocator keeps.\n\n",
+        "Written by `cargo xtask bench` (`crates/server/examples/load_bench.rs`). The release `storyreel-server` with the Kling simulator (`--sim-submit-ms {SIM_SUBMIT_MS} --sim-process-ms {SIM_PROCESS_MS}`, `--rate-limit-per-minute 0 --max-jobs-per-client 0`, `RUST_LOG=warn`) on loopback; the load generator (reqwest, keep-alive) in another process on the same 2 cores. Each phase runs {secs} s: `GET /api/status` at a fixed {rate}/s (a token bucket of {} feeding {STATUS_WORKERS} workers; a token finding the bucket full counts as missed), and at the same time {JOB_DRIVERS} job drivers each running one Kling job after another through `/api/kling` as the browser does, on Kling's current design (`POST /omni-video/kling-3.0-omni`, `GET /tasks`): the core's journal (`journal::Entry`) decides, `transport::Transport` builds the calls, the answers go back into the journal, and its waits are slept divided by 40 (at most 250 ms). The clip is not downloaded. Jobs still running at the end get {} s to finish; one that does not is lost. Latency is from sending to the last body byte, exact percentiles over every request. In the fault phase the simulator is sent a batch of faults every 250 ms on average (125–375 ms apart, so it never keeps step with a job's polls) while fewer than {MAX_QUEUED_FAULTS} are waiting (so a backlog never lands on the last jobs of a phase): 2 creates and 3 queries (polls or lookups by key, both `GET /tasks`) in turn dropped, reset, truncated, refused with Kling 5000 or 1303, a gateway's 502/503 page, or slow (300–400 ms), and one more query in ten batches refused. A 3 s warm-up precedes the phases. The server's RSS (`VmRSS`) is read just before and after each phase's load; between them the benchmark lists every task (`POST /tasks`, 500 a page) for the duplicate check, which the allocator keeps.\n\n",
         burst(rate),
         DRAIN.as_secs()
     ));
