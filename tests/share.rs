@@ -245,6 +245,7 @@ fn version_1_link(name: &str) -> (String, Board) {
 #[tokio::test]
 async fn a_link_made_before_format_2_still_opens() {
     let h = Harness::start().await;
+    h.open_editor().await;
     h.load_board(&earlier_board()).await;
     // "mode": "std" in its file: 720p now.
     let (link, expected) = version_1_link("en-frames-morph");
