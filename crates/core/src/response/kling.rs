@@ -102,6 +102,16 @@ pub(super) fn envelope(status: u16, body: &str) -> Result<Envelope, ParseError> 
 
 /// Reads the answer to `POST /v1/videos/omni-video` (or image2video).
 pub fn parse_create(status: u16, body: &str) -> Result<Submission, ParseError> {
+    submission(status, body, task_of)
+}
+
+/// A create answer whose `data` is one task, read by `task_of` (the two
+/// designs name a task's fields differently).
+pub(super) fn submission(
+    status: u16,
+    body: &str,
+    task_of: fn(&Map<String, Value>) -> Result<ListedTask, ParseError>,
+) -> Result<Submission, ParseError> {
     match envelope(status, body)? {
         Envelope::Refused(failure) => Ok(Submission::Refused(failure)),
         Envelope::Data(data) => {

@@ -15,32 +15,15 @@
 
 use serde_json::{Map, Value};
 
-use super::kling::{envelope, listing, number_text, Envelope, ListedTask, Listing};
+use super::kling::{listing, number_text, submission, ListedTask, Listing};
 use super::{
     opt_string, string, Cash, Charge, Charged, Currency, Failure, FailureCategory, JobState,
-    ParseError, Scope, Submission, Ticket,
+    ParseError, Scope, Submission,
 };
 
 /// Reads the answer to `POST /omni-video/kling-3.0-omni`.
 pub fn parse_create(status: u16, body: &str) -> Result<Submission, ParseError> {
-    match envelope(status, body)? {
-        Envelope::Refused(failure) => Ok(Submission::Refused(failure)),
-        Envelope::Data(data) => {
-            let task = data.as_object().ok_or(ParseError::WrongType {
-                field: "data",
-                expected: "an object",
-            })?;
-            let listed = task_of(task)?;
-            Ok(Submission::Accepted(Ticket {
-                remote_id: listed.remote_id,
-                external_id: listed.external_id,
-                status_url: None,
-                result_url: None,
-                cancel_url: None,
-                state: listed.state,
-            }))
-        }
-    }
+    submission(status, body, task_of)
 }
 
 /// Reads the answer to `GET /tasks` (by ids or by external ids): `data` is
