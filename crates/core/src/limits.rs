@@ -80,38 +80,25 @@ pub const MAX_VIDEO_BYTES: u64 = 200 * 1024 * 1024;
 /// and more references) is a new row, not a rewrite.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModelLimits {
-    /// What the model is called in messages.
-    pub name: &'static str,
     /// The whole prompt text as sent, in characters (`None`: the design
     /// sends no single text, only per-shot prompts).
     pub max_text_chars: Option<usize>,
     /// Past this, a warning: Kling recommends shorter prompts.
     pub recommended_text_chars: Option<usize>,
-    /// One prompt of a single-shot request, in characters.
-    pub max_single_prompt_chars: usize,
     /// One shot's words in a multi-shot request, in characters.
     pub max_shot_chars: usize,
-    /// Largest image sent, in bytes ("MB" in Kling's pages; read as MiB,
-    /// as the rest of the project does).
-    pub max_image_bytes: u64,
 }
 
 /// Kling 3.0 Omni on the current design (providers.md §0.3).
 pub const OMNI_3_CURRENT: ModelLimits = ModelLimits {
-    name: "Kling 3.0 Omni",
     max_text_chars: Some(3072),
     recommended_text_chars: Some(2500),
-    max_single_prompt_chars: 3072,
     max_shot_chars: 512,
-    max_image_bytes: 50 * 1024 * 1024,
 };
 
 /// Kling 3.0 Omni on the legacy design (providers.md §1.3–1.5).
 pub const OMNI_3_LEGACY: ModelLimits = ModelLimits {
-    name: "Kling 3.0 Omni (legacy API)",
     max_text_chars: None,
     recommended_text_chars: None,
-    max_single_prompt_chars: 2500,
     max_shot_chars: 512,
-    max_image_bytes: 10 * 1024 * 1024,
 };

@@ -417,25 +417,11 @@ impl Transport {
         self.ours(self.fal(HttpCall::get(url)))
     }
 
-    /// Kling only, legacy design: page `page` (from 1, newest tasks
-    /// first) of the list call that finds a job by its key. A job on the
-    /// current design is looked up by its key instead
-    /// ([`Transport::find_job`]); this call knows no key.
-    pub fn lookup(&self, provider: Provider, target: &str, page: u32) -> Option<HttpCall> {
-        (provider == Provider::Kling).then(|| {
-            self.ours(HttpCall::get(format!(
-                "{}{}?pageNum={}&pageSize={LOOKUP_PAGE_SIZE}",
-                self.kling_base(),
-                target,
-                page.max(1)
-            )))
-        })
-    }
-
     /// Kling only: the call that finds a job created at `target` with key
-    /// `key`, whatever its design. Legacy: page `page` of the task list
-    /// (as [`Transport::lookup`]); current: `GET /tasks?external_task_ids=<key>`
-    /// (providers.md §0.4), one call, no paging.
+    /// `key`, on the design of that path. Legacy: page `page` (from 1,
+    /// newest tasks first) of the task list, which knows no key; current:
+    /// `GET /tasks?external_task_ids=<key>` (providers.md §0.4), one call,
+    /// no paging.
     pub fn find_job(
         &self,
         provider: Provider,
@@ -447,7 +433,12 @@ impl Transport {
             return None;
         }
         match KlingApi::of_path(target) {
-            KlingApi::Legacy => self.lookup(provider, target, page),
+            KlingApi::Legacy => Some(self.ours(HttpCall::get(format!(
+                "{}{}?pageNum={}&pageSize={LOOKUP_PAGE_SIZE}",
+                self.kling_base(),
+                target,
+                page.max(1)
+            )))),
             KlingApi::Current => Some(self.ours(HttpCall::get(format!(
                 "{}{TASKS_PATH}?external_task_ids={}",
                 self.kling_base(),

@@ -191,7 +191,9 @@ fn a_lookup_reads_further_pages_while_they_are_full() {
     // A busy account: a full first page of other jobs.
     assert_eq!(e.on_lookup(&others(LOOKUP_PAGE_SIZE), 0.0), 0);
     assert_eq!(e.next_action(), Action::Lookup);
-    let call = t.lookup(Provider::Kling, &e.target, e.lookup_page).unwrap();
+    let call = t
+        .find_job(Provider::Kling, &e.target, KEY, e.lookup_page)
+        .unwrap();
     assert!(call.url.contains("pageNum=2&"), "{}", call.url);
     // Found on page 2: taken up, and the next lookup starts at page 1.
     let page2 = kling_ok(json!([kling_task("processing", KEY)]));

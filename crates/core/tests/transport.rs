@@ -73,7 +73,14 @@ fn kling_calls_go_to_the_kling_relay_with_the_key() {
         poll.url,
         "http://127.0.0.1:8080/api/kling/v1/videos/omni-video/8604"
     );
-    let lookup = t.lookup(Provider::Kling, &created.target, 1).unwrap();
+    let lookup = t
+        .find_job(
+            Provider::Kling,
+            &created.target,
+            "storyreel-00aa11bb22cc33dd",
+            1,
+        )
+        .unwrap();
     assert_eq!(
         lookup.url,
         "http://127.0.0.1:8080/api/kling/v1/videos/omni-video?pageNum=1&pageSize=50"
@@ -189,7 +196,7 @@ fn fal_calls_use_the_proxy_protocol() {
         result.header_value(FAL_TARGET_HEADER),
         Some("https://queue.fal.run/fal-ai/kling-video/requests/r1")
     );
-    assert!(t.lookup(Provider::Fal, &created.target, 1).is_none());
+    assert!(t.find_job(Provider::Fal, &created.target, "k", 1).is_none());
 }
 
 #[test]
@@ -340,7 +347,7 @@ fn the_access_token_goes_only_to_this_servers_api() {
         assert_eq!(poll.header_value(header), Some(token), "{p:?} poll");
     }
     let lookup = t
-        .lookup(Provider::Kling, "/v1/videos/omni-video", 1)
+        .find_job(Provider::Kling, "/v1/videos/omni-video", "k", 1)
         .unwrap();
     assert_eq!(lookup.header_value(header), Some(token));
     let find = t

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 mod common;
 
+use common::sim_api as api;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -15,24 +17,10 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use storyreel_core::response::kling::{parse_create, parse_list, parse_query, Listing};
 use storyreel_core::response::{Charged, FailureCategory, JobState, Submission};
-use storyreel_server::api::Api;
-use storyreel_server::config::Keys;
 use storyreel_server::sim::SimConfig;
 use tower::ServiceExt;
 
 const HOST: &str = "storyreel.test";
-
-fn api(config: SimConfig) -> Router {
-    Api::new(
-        Keys::default(),
-        SimConfig {
-            control: true,
-            ..config
-        },
-    )
-    .expect("simulator starts")
-    .router()
-}
 
 fn quick() -> SimConfig {
     SimConfig {

@@ -13,28 +13,19 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use storyreel_core::board::Resolution;
 use storyreel_core::cost;
-use storyreel_server::api::Api;
-use storyreel_server::config::{Keys, Secret};
+use storyreel_server::config::Secret;
 use storyreel_server::kling_token::KlingSigner;
 use storyreel_server::sim::{self, SimConfig};
 use tower::ServiceExt;
+
+mod common;
+
+use common::sim_api as app;
 
 const HOST: &str = "storyreel.test";
 const CREATE: &str = "/sim/kling/omni-video/kling-3.0-omni";
 const TASKS: &str = "/sim/kling/tasks";
 const LEGACY: &str = "/sim/kling/v1/videos/omni-video";
-
-fn app(config: SimConfig) -> Router {
-    Api::new(
-        Keys::default(),
-        SimConfig {
-            control: true,
-            ..config
-        },
-    )
-    .expect("simulator starts")
-    .router()
-}
 
 fn quick() -> SimConfig {
     SimConfig {
@@ -658,7 +649,7 @@ async fn the_current_design_takes_only_the_api_key() {
         }
     }
     // The legacy design takes both the sim's JWT and the API key.
-    let legacy = common_three_shots("legacy-both");
+    let legacy = common::three_shots("legacy-both");
     let a = call(&app, "POST", LEGACY, Some(&jwt), Some(&legacy)).await;
     assert_eq!(a.code(), Some(0), "{}", a.message());
     let a = call(
@@ -666,7 +657,7 @@ async fn the_current_design_takes_only_the_api_key() {
         "POST",
         LEGACY,
         Some(&key()),
-        Some(&common_three_shots("legacy-key")),
+        Some(&common::three_shots("legacy-key")),
     )
     .await;
     assert_eq!(a.code(), Some(0), "{}", a.message());
@@ -675,29 +666,10 @@ async fn the_current_design_takes_only_the_api_key() {
         "POST",
         LEGACY,
         Some("Bearer not-the-simulator-key"),
-        Some(&common_three_shots("legacy-other")),
+        Some(&common::three_shots("legacy-other")),
     )
     .await;
     assert_eq!((a.status, a.code()), (401, Some(1000)));
-}
-
-/// A legacy multi-shot body (the same as the relay tests send).
-fn common_three_shots(key: &str) -> Value {
-    json!({
-        "model_name": "kling-v3-omni",
-        "multi_shot": true,
-        "shot_type": "customize",
-        "prompt": "",
-        "multi_prompt": [
-            {"index": 1, "prompt": "A lighthouse at dusk.", "duration": "3"},
-            {"index": 2, "prompt": "Waves on the rocks.", "duration": "2"}
-        ],
-        "sound": "off",
-        "mode": "std",
-        "aspect_ratio": "16:9",
-        "duration": "5",
-        "external_task_id": key
-    })
 }
 
 #[tokio::test]
@@ -780,9 +752,9 @@ async fn a_repeated_external_id_is_refused_on_both_designs() {
     )
     .await;
     // Unique per account: the legacy design shares the ids.
-    let a = post(&app, LEGACY, &common_three_shots("job-1")).await;
+    let a = post(&app, LEGACY, &common::three_shots("job-1")).await;
     assert_eq!((a.status, a.code()), (400, Some(1201)));
-    post(&app, LEGACY, &common_three_shots("job-2")).await;
+    post(&app, LEGACY, &common::three_shots("job-2")).await;
     refused(&app, &keyed("job-2"), "already exists").await;
     let stats = call(&app, "GET", "/sim/kling/control/stats", None, None).await;
     assert_eq!(stats.json()["tasks"], 2);
@@ -802,7 +774,7 @@ async fn tasks_are_found_by_ids_and_external_ids_in_batches() {
         .as_str()
         .map(String::from)
         .expect("id");
-    let legacy = post(&app, LEGACY, &common_three_shots("key-legacy"))
+    let legacy = post(&app, LEGACY, &common::three_shots("key-legacy"))
         .await
         .json()["data"]["task_id"]
         .as_str()

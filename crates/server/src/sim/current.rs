@@ -15,13 +15,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use storyreel_core::options::KlingApi;
 
-use super::faults::Fault;
 use super::task::{Status, Task};
 use super::validate::{bad, CreateRoute};
 use super::validate_current::{self, MODEL};
-use super::{
-    answer, authorized, before, dropped, enqueue, now_ms, video_url, KlingError, Simulator,
-};
+use super::{answer, authorized, enqueue, now_ms, read_fault, video_url, KlingError, Simulator};
 
 /// Most tasks one `POST /tasks` page holds, and the default.
 pub const MAX_LIMIT: i64 = 500;
@@ -107,14 +104,10 @@ pub async fn query(
             return bad("one of task_ids or external_task_ids is required").into_response(rid)
         }
     };
-    let fault = sim.store().faults.query.pop_front();
-    let after = match before(fault, &rid).await {
+    let after = match read_fault(&sim, |f| &mut f.query, &rid).await {
         Ok(after) => after,
         Err(res) => return res,
     };
-    if after == Some(Fault::Drop) {
-        return dropped();
-    }
     let now = now_ms();
     let found: Vec<Value> = {
         let store = sim.store();
@@ -335,14 +328,10 @@ pub async fn list(
         Ok(l) => l,
         Err(e) => return e.into_response(rid),
     };
-    let fault = sim.store().faults.list.pop_front();
-    let after = match before(fault, &rid).await {
+    let after = match read_fault(&sim, |f| &mut f.list, &rid).await {
         Ok(after) => after,
         Err(res) => return res,
     };
-    if after == Some(Fault::Drop) {
-        return dropped();
-    }
     let now = now_ms();
     let (result, next) = {
         let store = sim.store();

@@ -24,6 +24,7 @@ pub mod validate;
 pub mod validate_current;
 pub mod video;
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -340,6 +341,22 @@ pub(crate) async fn received_create(
     }
 }
 
+/// What a read call (a query or a list, on either design) does first:
+/// meet the next fault of its queue. A code or a gateway page is the
+/// answer given instead, and so is a dropped answer; `Ok` holds what is
+/// left to do after the work (reset, truncate).
+pub(crate) async fn read_fault(
+    sim: &Simulator,
+    queue: fn(&mut FaultPlan) -> &mut VecDeque<Fault>,
+    rid: &str,
+) -> Result<Option<Fault>, Response> {
+    let fault = queue(&mut sim.store().faults).pop_front();
+    match before(fault, rid).await? {
+        Some(Fault::Drop) => Err(dropped()),
+        after => Ok(after),
+    }
+}
+
 async fn before(fault: Option<Fault>, rid: &str) -> Result<Option<Fault>, Response> {
     match fault {
         None => Ok(None),
@@ -450,14 +467,10 @@ async fn query(
         Ok(rid) => rid,
         Err(refused) => return refused.into_response(),
     };
-    let fault = sim.store().faults.query.pop_front();
-    let after = match before(fault, &rid).await {
+    let after = match read_fault(&sim, |f| &mut f.query, &rid).await {
         Ok(after) => after,
         Err(res) => return res,
     };
-    if after == Some(Fault::Drop) {
-        return dropped();
-    }
     match sim.task(&id) {
         Some(task) if CreateRoute::from_path(&route) == Some(task.route) => answer(
             after,
@@ -503,14 +516,10 @@ async fn list(
         (Ok(n), Ok(s)) => (n, s),
         (Err(e), _) | (_, Err(e)) => return e.into_response(rid),
     };
-    let fault = sim.store().faults.list.pop_front();
-    let after = match before(fault, &rid).await {
+    let after = match read_fault(&sim, |f| &mut f.list, &rid).await {
         Ok(after) => after,
         Err(res) => return res,
     };
-    if after == Some(Fault::Drop) {
-        return dropped();
-    }
     let now = now_ms();
     let items: Vec<Value> = {
         let store = sim.store();

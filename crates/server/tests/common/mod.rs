@@ -1,4 +1,4 @@
-//! What observability.rs and security.rs share: a dist directory, the
+//! What the server's integration tests share: a dist directory, the
 //! whole app (`app::router`) on a loopback port with peer addresses, a
 //! recording fake upstream, the server binary as a child process.
 #![allow(dead_code)]
@@ -95,6 +95,20 @@ pub type Seen = Arc<Mutex<Vec<(String, String, axum::http::HeaderMap)>>>;
 
 pub fn seen_count(seen: &Seen) -> usize {
     seen.lock().expect("lock").len()
+}
+
+/// The whole API with no keys (Kling on the simulator), its test
+/// controls on, as a router to call without a socket.
+pub fn sim_api(config: storyreel_server::sim::SimConfig) -> Router {
+    Api::new(
+        storyreel_server::config::Keys::default(),
+        storyreel_server::sim::SimConfig {
+            control: true,
+            ..config
+        },
+    )
+    .expect("simulator starts")
+    .router()
 }
 
 /// A valid three-shot Kling omni-video body.
