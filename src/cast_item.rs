@@ -33,7 +33,7 @@ pub fn thumb_of(editor: Editor, settings: Settings, name: &str) -> Thumb {
             Some(ReferenceKind::Video { src, .. }) => {
                 transport.view_url(src).map_or(Thumb::None, Thumb::Video)
             }
-            Some(ReferenceKind::Element { element_id }) => Thumb::Element(element_id.clone()),
+            Some(ReferenceKind::Element { element_id, .. }) => Thumb::Element(element_id.clone()),
             None => Thumb::None,
         })
 }
@@ -76,7 +76,7 @@ pub fn CastItem(name: String) -> impl IntoView {
             b.reference(&name.get_value())
                 .map(|r| match &r.kind {
                     ReferenceKind::Image { src } => format!("image · {}", short_src(src)),
-                    ReferenceKind::Element { element_id } => format!("element · {element_id}"),
+                    ReferenceKind::Element { element_id, .. } => format!("element · {element_id}"),
                     ReferenceKind::Video { src, usage, .. } => {
                         format!("video ({}) · {}", usage.as_str(), short_src(src))
                     }

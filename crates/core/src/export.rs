@@ -102,7 +102,7 @@ fn cast_list(board: &Board) -> String {
         .map(|r| {
             let what = match &r.kind {
                 ReferenceKind::Image { src } => format!("image, {}", inline(src)),
-                ReferenceKind::Element { element_id } => format!("element {element_id}"),
+                ReferenceKind::Element { element_id, .. } => format!("element {element_id}"),
                 ReferenceKind::Video {
                     src,
                     usage,

@@ -399,9 +399,13 @@ impl Entry {
             self.recreate = false;
             return 0;
         }
+        // Busy refusals and lost answers share one budget of sends, so a
+        // mix of the two cannot send the job more than
+        // `MAX_CREATE_RETRIES + 1` times.
         if failure.retryable
             && self.job.may_retry_create()
             && self.create_retries < MAX_CREATE_RETRIES
+            && self.creates_sent <= MAX_CREATE_RETRIES
         {
             let wait = retry_delay_ms(self.create_retries, jitter);
             self.create_retries += 1;

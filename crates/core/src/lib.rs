@@ -7,6 +7,7 @@
 
 pub mod board;
 pub mod cast;
+pub mod character;
 pub mod cost;
 pub mod dialogue;
 pub mod edit;

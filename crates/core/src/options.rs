@@ -2,6 +2,8 @@
 //! Kling's designs to speak, where uploads go, the job's key, and what the
 //! resellers accept where providers.md marks it UNCONFIRMED.
 
+use crate::character::Roster;
+
 /// Kling's API host outside China (providers.md §0.2).
 pub const KLING_BASE_URL: &str = "https://api-singapore.klingai.com";
 
@@ -85,6 +87,9 @@ pub struct RequestOptions {
     pub fal: FalOptions,
     /// What Replicate accepts where providers.md marks it UNCONFIRMED.
     pub replicate: ReplicateOptions,
+    /// What the browser's character library knows of the elements a board
+    /// cites (still being made, failed, deleted); empty without a library.
+    pub roster: Roster,
 }
 
 impl Default for RequestOptions {
@@ -98,6 +103,7 @@ impl Default for RequestOptions {
             callback_url: None,
             fal: FalOptions::default(),
             replicate: ReplicateOptions::default(),
+            roster: Roster::default(),
         }
     }
 }

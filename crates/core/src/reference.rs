@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::character::CharacterLink;
 use crate::limits::MAX_NAME_CHARS;
 
 /// How a reference video is used.
@@ -32,9 +33,14 @@ pub enum ReferenceKind {
     },
     Element {
         /// Kling's element id, a string of digits (version 1 wrote a
-        /// number, read as the same id).
-        #[serde(deserialize_with = "element_id")]
+        /// number, read as the same id). Empty only while the linked
+        /// library character's element is not made yet.
+        #[serde(default, deserialize_with = "element_id")]
         element_id: String,
+        /// The library character this element is, when it came from the
+        /// library: its pictures and voice travel with the board.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        character: Option<Box<CharacterLink>>,
     },
     Video {
         src: String,
@@ -76,7 +82,32 @@ impl Reference {
             name: name.into(),
             kind: ReferenceKind::Element {
                 element_id: element_id.to_string(),
+                character: None,
             },
+        }
+    }
+
+    /// A library character in the cast: its element id when made (empty
+    /// before), its pictures and voice.
+    pub fn character(
+        name: impl Into<String>,
+        element_id: impl Into<String>,
+        link: CharacterLink,
+    ) -> Reference {
+        Reference {
+            name: name.into(),
+            kind: ReferenceKind::Element {
+                element_id: element_id.into(),
+                character: Some(Box::new(link)),
+            },
+        }
+    }
+
+    /// The library character behind an element reference, if any.
+    pub fn character_link(&self) -> Option<&CharacterLink> {
+        match &self.kind {
+            ReferenceKind::Element { character, .. } => character.as_deref(),
+            _ => None,
         }
     }
 

@@ -617,7 +617,7 @@ fn version_1_fixtures_read_upgraded_and_write_version_2() {
             .references
             .iter()
             .filter_map(|r| match &r.kind {
-                ReferenceKind::Element { element_id } => Some(element_id.as_str()),
+                ReferenceKind::Element { element_id, .. } => Some(element_id.as_str()),
                 _ => None,
             })
             .collect();

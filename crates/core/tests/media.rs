@@ -860,7 +860,8 @@ fn wrong_kinds_for_the_role() {
     );
     assert_eq!(
         Role::of(&ReferenceKind::Element {
-            element_id: "3".into()
+            element_id: "3".into(),
+            character: None,
         }),
         None
     );

@@ -292,7 +292,8 @@ fn any_board() -> impl Strategy<Value = Board> {
         prop_oneof![
             ".{0,40}".prop_map(|src| ReferenceKind::Image { src }),
             any::<u64>().prop_map(|element_id| ReferenceKind::Element {
-                element_id: element_id.to_string()
+                element_id: element_id.to_string(),
+                character: None,
             }),
             (".{0,40}", any::<bool>(), any::<bool>()).prop_map(|(src, base, keep_sound)| {
                 ReferenceKind::Video {

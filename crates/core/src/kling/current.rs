@@ -16,7 +16,7 @@ pub(super) fn body(board: &Board, opts: &RequestOptions) -> Result<Value, Reques
     for input in &plan.inputs {
         let r = input.reference;
         let item = match (&r.kind, input.kind) {
-            (ReferenceKind::Element { element_id }, _) => {
+            (ReferenceKind::Element { element_id, .. }, _) => {
                 json!({"type": "element", "element_id": element_id, "id": input.id})
             }
             (ReferenceKind::Image { src } | ReferenceKind::Video { src, .. }, kind) => {

@@ -53,7 +53,7 @@ pub(super) fn body(board: &Board, opts: &RequestOptions) -> Result<Value, Reques
         .references
         .iter()
         .filter_map(|r| match &r.kind {
-            ReferenceKind::Element { element_id } => {
+            ReferenceKind::Element { element_id, .. } => {
                 Some(json!({"element_id": element_id.parse::<u64>().unwrap_or_default()}))
             }
             _ => None,

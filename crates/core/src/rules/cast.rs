@@ -40,7 +40,7 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
                     ));
                 }
             }
-            ReferenceKind::Element { element_id } => {
+            ReferenceKind::Element { element_id, .. } => {
                 if let Some(reason) = crate::reference::element_id_problem(element_id) {
                     out.push(Problem::error(
                         at,

@@ -134,7 +134,7 @@ fn sent_prompt_lengths(board: &Board, sent: &[String], provider: Provider, out: 
 /// fal and Replicate take no Kling element-library ids.
 fn elements_refused(board: &Board, provider: Provider, out: &mut Vec<Problem>) {
     for r in board.elements() {
-        if let crate::reference::ReferenceKind::Element { element_id } = &r.kind {
+        if let crate::reference::ReferenceKind::Element { element_id, .. } = &r.kind {
             out.push(Problem::error(
                 Location::Reference(r.name.clone()),
                 Field::References,

@@ -125,7 +125,7 @@ fn write_as(layout: Layout, board: &Board, take_url: Option<&str>) -> Option<Vec
                 put_str(&mut out, &r.name);
                 put_str(&mut out, src);
             }
-            ReferenceKind::Element { element_id } => {
+            ReferenceKind::Element { element_id, .. } => {
                 let number = match layout {
                     Layout::V1 => element_id
                         .parse::<u64>()
@@ -266,9 +266,11 @@ pub(super) fn read(layout: Layout, bytes: &[u8]) -> Result<(Board, Option<String
             },
             (1, Layout::V1) => ReferenceKind::Element {
                 element_id: r.varint(u64::MAX, "an element's id")?.to_string(),
+                character: None,
             },
             (1, Layout::V2) => ReferenceKind::Element {
                 element_id: r.varint(MAX_NUMERIC_ID, "an element's id")?.to_string(),
+                character: None,
             },
             (t, Layout::V2) if t == 1 | ELEMENT_TEXT => {
                 let element_id = r.string("an element's id")?;
@@ -277,7 +279,10 @@ pub(super) fn read(layout: Layout, bytes: &[u8]) -> Result<(Board, Option<String
                         "the element id '{element_id}' is written as text; a number is written as a number"
                     ));
                 }
-                ReferenceKind::Element { element_id }
+                ReferenceKind::Element {
+                    element_id,
+                    character: None,
+                }
             }
             (t, _) if t & !0b1100 == 2 => ReferenceKind::Video {
                 src: r.string("a video's src")?,
