@@ -461,3 +461,25 @@ fn answers_after_the_end_change_nothing() {
     m.on_poll(&ok(task("failed")), 0.0);
     assert_eq!(m, before);
 }
+
+#[test]
+fn a_relay_refusal_before_sending_fails_with_the_servers_words() {
+    let mut m = element_making();
+    send(
+        &mut m,
+        &Answer::http(
+            400,
+            r#"{"error":"reference upload:aaaa… is 12 MB and images sent inline may be at most 10 MB","relay":true}"#,
+        ),
+    );
+    let reason = m.reason().unwrap();
+    assert!(reason.contains("nothing was sent to Kling"), "{reason}");
+    assert!(reason.contains("at most 10 MB"), "{reason}");
+    // A relay 5xx may have reached Kling: looked up instead.
+    let mut m = element_making();
+    send(
+        &mut m,
+        &Answer::http(500, r#"{"error":"odd","relay":true}"#),
+    );
+    assert_eq!(m.next_action(), MakingAction::Lookup);
+}

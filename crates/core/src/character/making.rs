@@ -9,12 +9,14 @@
 //! ([`Making::begin_create`]).
 //!
 //! - The creation has its own key, sent as Kling's `external_task_id`.
-//! - A create answer that is lost (network error, the relay's own error,
+//! - A create answer that is lost (network error, the relay's own 5xx,
 //!   a gateway page, an unreadable body) is looked up by that key
 //!   (`GET …/{external_task_id}`); only once Kling has said several times
 //!   that it does not know the key is the create sent again, with the same
 //!   key, which Kling refuses as a duplicate if it did arrive after all. A
 //!   duplicate refusal means "it arrived": it is looked up.
+//! - The relay's own 4xx (a stored file it cannot hand over) means nothing
+//!   was sent: the creation fails with the server's words.
 //! - Passing refusals (1302, 1303, 5000–5002) are sent again after a
 //!   growing pause; busy refusals and lost answers share one budget, so a
 //!   creation is sent at most [`MAX_CREATE_RETRIES`]` + 1` times.
@@ -400,7 +402,20 @@ impl Making {
             Answer::Http { status, body } => (*status, body.as_str()),
         };
         if let Some(message) = relay_error(body).filter(|_| !(200..=299).contains(&status)) {
-            // The relay may have passed it on before it failed.
+            if (400..=499).contains(&status) {
+                // The relay refused it before sending anything (a stored
+                // file it cannot hand over, a body it cannot read).
+                let reason = format!(
+                    "The app's server could not pass the request on, so nothing was sent to Kling. The server said: “{}”",
+                    message.trim()
+                );
+                let mut failure = Failure::from_http(status, message);
+                failure.code = Some(RELAY_CODE.into());
+                failure.charged = Charged::Nothing;
+                self.fail(sentence(&reason), Some(failure));
+                return 0;
+            }
+            // A 5xx: the relay may have passed it on before it failed.
             return self.lost(&format!("the server said: {message}"));
         }
         match kling_general::parse_create(status, body) {
