@@ -19,7 +19,10 @@ pub enum Seen {
     CannotTell,
     Image(Kind),
     /// A video (or a MOV/MP4 with sound only) of this many seconds.
-    Video { kind: Kind, seconds: f64 },
+    Video {
+        kind: Kind,
+        seconds: f64,
+    },
     /// A stored video whose length cannot be read (no `moov`, damaged).
     Unreadable(String),
 }
@@ -70,10 +73,12 @@ async fn video_seconds(uploads: &Uploads, sha: &str, size: u64) -> Result<Option
         };
         let moov = match video::locate_moov_from(&bytes, offset, size).map_err(|e| e.to_string())? {
             MoovLocation::InHead(range) => bytes[range].to_vec(),
-            MoovLocation::At { offset, len } => match read(uploads, sha, offset..offset + len).await {
-                Some(b) => b,
-                None => return Ok(None),
-            },
+            MoovLocation::At { offset, len } => {
+                match read(uploads, sha, offset..offset + len).await {
+                    Some(b) => b,
+                    None => return Ok(None),
+                }
+            }
             MoovLocation::ReadAt { offset: next } => {
                 offset = next;
                 continue;
@@ -94,8 +99,14 @@ mod tests {
     #[test]
     fn only_upload_addresses_are_looked_at() {
         let sha = "a".repeat(64);
-        assert_eq!(upload_sha(&format!("https://h/uploads/{sha}")), Some(sha.as_str()));
-        assert_eq!(upload_sha(&format!("http://h/x/uploads/{sha}?v=1")), Some(sha.as_str()));
+        assert_eq!(
+            upload_sha(&format!("https://h/uploads/{sha}")),
+            Some(sha.as_str())
+        );
+        assert_eq!(
+            upload_sha(&format!("http://h/x/uploads/{sha}?v=1")),
+            Some(sha.as_str())
+        );
         assert_eq!(upload_sha(&format!("https://h/files/{sha}")), None);
         assert_eq!(upload_sha("https://h/uploads/abc"), None);
     }
