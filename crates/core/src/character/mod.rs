@@ -48,6 +48,11 @@ impl Look {
         }
     }
 
+    /// Whether the character is made from a video.
+    pub fn is_video(&self) -> bool {
+        matches!(self, Look::Video { .. })
+    }
+
     /// Every picture, the frontal one first.
     pub fn sources(&self) -> Vec<&str> {
         match self {
