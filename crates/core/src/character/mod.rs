@@ -53,6 +53,16 @@ impl Look {
         matches!(self, Look::Video { .. })
     }
 
+    /// Every picture, the frontal one first, to change in place.
+    pub fn sources_mut(&mut self) -> Vec<&mut String> {
+        match self {
+            Look::Images { frontal, others } => {
+                std::iter::once(frontal).chain(others.iter_mut()).collect()
+            }
+            Look::Video { src } => vec![src],
+        }
+    }
+
     /// Every picture, the frontal one first.
     pub fn sources(&self) -> Vec<&str> {
         match self {

@@ -31,7 +31,11 @@
 //! References travel by URL. One that only this browser has (an upload,
 //! a `blob:` or `data:` URL, a file, a loopback host) would be useless to
 //! whoever opens the link: [`local_only_references`] names them so the
-//! editor (and `storyreel-server share`) can say so before sharing.
+//! editor (and `storyreel-server share`) can say so before sharing. A
+//! library character travels with its element id, its pictures and its
+//! voice (layout version 2's character section); the element id works
+//! only for the same Kling account, which [`element_note`] tells the
+//! recipient.
 
 mod alphabet;
 mod dictionary;
@@ -218,15 +222,46 @@ fn check_draft(board: &Board) -> Result<(), ShareError> {
 
 /// The names of the references whose `src` only this browser (or this
 /// machine) can reach, in cast order: anything but an `https` URL to a
-/// host other than a loopback one. Elements travel by id and are not
-/// listed.
+/// host other than a loopback one. An element travels by its id, but a
+/// library character's pictures (which fal is sent) are listed like any
+/// image when one is out of reach.
 pub fn local_only_references(board: &Board) -> Vec<&str> {
     board
         .references
         .iter()
-        .filter(|r| r.src().is_some_and(is_local_only))
+        .filter(|r| {
+            r.src().is_some_and(is_local_only)
+                || r
+                    .character_link()
+                    .is_some_and(|c| c.look.sources().into_iter().any(is_local_only))
+        })
         .map(|r| r.name.as_str())
         .collect()
+}
+
+/// What whoever opens the link should know about the Kling elements it
+/// cites, if it cites any by id: they work only for the Kling account
+/// that made them. `None` when the board cites no element id.
+pub fn element_note(board: &Board) -> Option<String> {
+    let names: Vec<String> = board
+        .elements()
+        .filter(|r| matches!(&r.kind, ReferenceKind::Element { element_id, .. } if !element_id.is_empty()))
+        .map(|r| format!("@{}", r.name))
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let (what, them) = if names.len() == 1 {
+        ("a Kling element", "it works")
+    } else {
+        ("Kling elements", "they work")
+    };
+    Some(format!(
+        "This board cites {what} by id ({}); {them} only for the Kling account that made {}. With another account, make {} again from the character's pictures, or send the board to fal.",
+        names.join(", "),
+        if names.len() == 1 { "it" } else { "them" },
+        if names.len() == 1 { "it" } else { "them" },
+    ))
 }
 
 /// The board as a recipient needs it: each `upload:<sha256>` source
@@ -239,16 +274,26 @@ pub fn for_recipients(board: &Board, public_uploads_base: Option<&str>) -> Board
         return out;
     };
     for reference in &mut out.references {
-        if let ReferenceKind::Image { src } | ReferenceKind::Video { src, .. } = &mut reference.kind
-        {
-            if let Some(hash) = src.strip_prefix("upload:") {
-                if crate::reference::src_problem(src).is_none() {
-                    *src = format!("{base}/{hash}");
-                }
+        match &mut reference.kind {
+            ReferenceKind::Image { src } | ReferenceKind::Video { src, .. } => {
+                publish(src, base)
             }
+            ReferenceKind::Element {
+                character: Some(c), ..
+            } => c.look.sources_mut().into_iter().for_each(|src| publish(src, base)),
+            ReferenceKind::Element { .. } => {}
         }
     }
     out
+}
+
+/// `upload:<sha256>` as `{base}/<sha256>`; anything else as it is.
+pub(crate) fn publish(src: &mut String, base: &str) {
+    if let Some(hash) = src.strip_prefix("upload:") {
+        if crate::reference::src_problem(src).is_none() {
+            *src = format!("{}/{hash}", base.trim_end_matches('/'));
+        }
+    }
 }
 
 /// Whether a `src` is a file only this browser holds (`data:` or
