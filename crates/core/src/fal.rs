@@ -40,8 +40,8 @@ use serde_json::{json, Map, Value};
 
 use crate::board::{Board, Provider};
 use crate::character::Look;
-use crate::plan;
 pub use crate::options::FalOptions;
+use crate::plan;
 pub use crate::plan::fal::{elements, sent_prompts, tier, Endpoint};
 use crate::plan::{frame, reference_images};
 use crate::reference::{Reference, ReferenceKind};

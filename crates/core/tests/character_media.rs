@@ -90,14 +90,20 @@ fn mp4(width: u32, height: u32, ms: u32, brand: &[u8; 4]) -> Vec<u8> {
         stts.extend(40u32.to_be_bytes());
         let mut stsd = 1u32.to_be_bytes().to_vec();
         stsd.extend(bx(b"avc1", &[0u8; 78]));
-        let stbl = bx(b"stbl", &[full(b"stsd", &stsd), full(b"stts", &stts)].concat());
+        let stbl = bx(
+            b"stbl",
+            &[full(b"stsd", &stsd), full(b"stts", &stts)].concat(),
+        );
         let mdia = bx(
             b"mdia",
             &[time_header(b"mdhd", ms), hdlr(b"vide"), bx(b"minf", &stbl)].concat(),
         );
         tracks.push(bx(b"trak", &[full(b"tkhd", &tkhd), mdia].concat()));
     }
-    let moov = bx(b"moov", &[vec![time_header(b"mvhd", ms)], tracks].concat().concat());
+    let moov = bx(
+        b"moov",
+        &[vec![time_header(b"mvhd", ms)], tracks].concat().concat(),
+    );
     [bx(b"ftyp", &ftyp), moov, bx(b"mdat", &[0u8; 16])].concat()
 }
 
@@ -167,7 +173,10 @@ fn voice(bytes: &[u8]) -> Verdict {
 fn element_images_at_each_limit() {
     let role = Role::ElementImage;
     assert_eq!(check_file(&png(300, 300), None, role), Verdict::Ok);
-    assert_eq!(check_character_file(&png(300, 750), None, role), Verdict::Ok);
+    assert_eq!(
+        check_character_file(&png(300, 750), None, role),
+        Verdict::Ok
+    );
     let small = problems(&check_file(&png(299, 300), None, role));
     assert_eq!(
         small,
@@ -207,7 +216,8 @@ fn element_images_at_each_limit() {
     let video = mp4(1920, 1080, 5000, b"isom");
     let p = problems(&check_file(&video, Some("me.mp4"), role));
     assert!(
-        p[0].message().contains("a character's images must be JPEG or PNG"),
+        p[0].message()
+            .contains("a character's images must be JPEG or PNG"),
         "{}",
         p[0].message()
     );
@@ -226,9 +236,15 @@ fn element_video_length_at_each_limit() {
         );
     }
     for ms in [2999, 8001] {
-        let p = problems(&check_character_file(&mp4(1920, 1080, ms, b"isom"), None, role));
+        let p = problems(&check_character_file(
+            &mp4(1920, 1080, ms, b"isom"),
+            None,
+            role,
+        ));
         assert_eq!(p.len(), 1, "{ms} ms: {p:?}");
-        assert!(matches!(p[0], MediaProblem::ElementVideoLength { min, max, .. } if min == 3.0 && max == 8.0));
+        assert!(
+            matches!(p[0], MediaProblem::ElementVideoLength { min, max, .. } if min == 3.0 && max == 8.0)
+        );
         assert_eq!(p[0].limit().as_deref(), Some("3 to 8 s"));
     }
     let p = problems(&check_file(&mp4(1920, 1080, 8001, b"qt  "), None, role));
@@ -241,7 +257,10 @@ fn element_video_length_at_each_limit() {
 #[test]
 fn element_video_is_1080p_16_9_either_way() {
     let role = Role::ElementVideo;
-    assert_eq!(check_file(&mp4(1080, 1920, 4000, b"isom"), None, role), Verdict::Ok);
+    assert_eq!(
+        check_file(&mp4(1080, 1920, 4000, b"isom"), None, role),
+        Verdict::Ok
+    );
     // 720p and 4K at 16:9: the resolution only.
     for (w, h) in [(1280, 720), (3840, 2160), (1440, 2560)] {
         let p = problems(&check_file(&mp4(w, h, 4000, b"isom"), None, role));
@@ -258,7 +277,14 @@ fn element_video_is_1080p_16_9_either_way() {
     // 1080 lines but not 16:9: the aspect only.
     for (w, h) in [(1440, 1080), (1080, 1080), (1921, 1080), (1080, 1919)] {
         let p = problems(&check_file(&mp4(w, h, 4000, b"isom"), None, role));
-        assert_eq!(p, vec![MediaProblem::ElementVideoAspect { width: w, height: h }], "{w}×{h}");
+        assert_eq!(
+            p,
+            vec![MediaProblem::ElementVideoAspect {
+                width: w,
+                height: h
+            }],
+            "{w}×{h}"
+        );
         assert_eq!(p[0].limit().as_deref(), Some("16:9 or 9:16"));
     }
     let p = problems(&check_file(&mp4(1280, 720, 4000, b"isom"), None, role));
@@ -282,8 +308,14 @@ fn element_video_bytes_at_the_limit() {
         "The video is 200 MiB; a character's video must be at most 200 MiB."
     );
     // An image is not a video.
-    let p = problems(&check_file(&png(400, 400), Some("me.png"), Role::ElementVideo));
-    assert!(p[0].message().contains("a character's videos must be MP4 or MOV"));
+    let p = problems(&check_file(
+        &png(400, 400),
+        Some("me.png"),
+        Role::ElementVideo,
+    ));
+    assert!(p[0]
+        .message()
+        .contains("a character's videos must be MP4 or MOV"));
 }
 
 // ------------------------------------------------------------ voice
@@ -364,7 +396,10 @@ fn wav_is_timed_by_its_data_chunk() {
     }
     for bytes in [39_999, 240_001] {
         let p = problems(&voice(&wav(bytes)));
-        assert!(matches!(p[..], [MediaProblem::VoiceLength { .. }]), "{bytes}");
+        assert!(
+            matches!(p[..], [MediaProblem::VoiceLength { .. }]),
+            "{bytes}"
+        );
     }
     let p = problems(&voice(&wav(39_999)));
     // 4.999875 s is not shown as the limit.
@@ -409,7 +444,11 @@ fn other_files_are_not_voice_clips() {
     assert_eq!(p[0].limit().as_deref(), Some("MP3, WAV, MP4 or MOV"));
     let m4a = mp4(0, 0, 5000, b"M4A ");
     let p = problems(&voice(&m4a));
-    assert!(p[0].message().contains("Convert it to MP3 or WAV"), "{}", p[0].message());
+    assert!(
+        p[0].message().contains("Convert it to MP3 or WAV"),
+        "{}",
+        p[0].message()
+    );
     assert_eq!(problems(&voice(&[])), vec![MediaProblem::Empty]);
     // Text that starts like nothing.
     let p = problems(&voice(b"hello there"));
@@ -417,7 +456,13 @@ fn other_files_are_not_voice_clips() {
     // An ID3 tag with no frames after it.
     let p = problems(&voice(b"ID3\x04\x00\x00\x00\x00\x00\x00"));
     assert!(
-        matches!(&p[..], [MediaProblem::AudioUnreadable { kind: AudioKind::Mp3, .. }]),
+        matches!(
+            &p[..],
+            [MediaProblem::AudioUnreadable {
+                kind: AudioKind::Mp3,
+                ..
+            }]
+        ),
         "{p:?}"
     );
 }

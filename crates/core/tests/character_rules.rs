@@ -165,7 +165,10 @@ fn the_library_says_making_failed_or_deleted() {
         )]
     );
     assert!(deleted[0].message().contains("was deleted at Kling"));
-    assert_eq!(deleted[0].kind.actual().as_deref(), Some("element 860000000000000001"));
+    assert_eq!(
+        deleted[0].kind.actual().as_deref(),
+        Some("element 860000000000000001")
+    );
 
     // None of it matters to fal, which sends the pictures.
     for status in [
@@ -238,7 +241,11 @@ fn voices_for_a_shot_with_speech() {
 fn a_voice_with_sound_off_warns() {
     let mut b = board(
         &["@mia says: \"Hello.\""],
-        vec![Reference::character("mia", "1", link("c-mia", Some("Aria")))],
+        vec![Reference::character(
+            "mia",
+            "1",
+            link("c-mia", Some("Aria")),
+        )],
     );
     b.sound = true;
     assert_eq!(kling(&b, &RequestOptions::default()), vec![]);
@@ -268,7 +275,10 @@ fn a_voice_with_sound_off_warns() {
 fn speech_citing_no_character_warns_on_a_board_with_characters() {
     let mut b = board(
         &["@mia walks in.", "A voice says: \"Stop.\""],
-        vec![mia("1"), Reference::image("door", "https://example.com/door.png")],
+        vec![
+            mia("1"),
+            Reference::image("door", "https://example.com/door.png"),
+        ],
     );
     b.sound = true;
     let got = kling(&b, &RequestOptions::default());
@@ -385,7 +395,11 @@ fn replicate_refuses_a_character_by_name() {
             }
         )]
     );
-    assert!(got[0].message().contains("Replicate"), "{}", got[0].message());
+    assert!(
+        got[0].message().contains("Replicate"),
+        "{}",
+        got[0].message()
+    );
     // A bare element id is refused as before.
     let bare = board(&["@mia waves."], vec![Reference::element("mia", "7")]);
     assert!(matches!(

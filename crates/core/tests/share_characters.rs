@@ -175,7 +175,10 @@ fn the_recipient_is_told_element_ids_need_the_same_account() {
     let note = share::element_note(&board).unwrap();
     // tom has no element yet, so it is not named.
     assert!(note.contains("(@mia, @ann, @lamp)"), "{note}");
-    assert!(note.contains("only for the Kling account that made them"), "{note}");
+    assert!(
+        note.contains("only for the Kling account that made them"),
+        "{note}"
+    );
     let one = Board {
         references: vec![Reference::element("lamp", "7")],
         ..Board::default()

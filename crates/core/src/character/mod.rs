@@ -10,6 +10,7 @@
 //! element is still being made, failed or was deleted, reaches the rules
 //! as a [`Roster`] in the request options.
 
+pub mod file;
 mod status;
 mod tag;
 
@@ -33,7 +34,10 @@ pub const MAX_OTHER_IMAGES: usize = 3;
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Look {
     /// Kling's `image_refer`: a frontal image and 1 to 3 others.
-    Images { frontal: String, others: Vec<String> },
+    Images {
+        frontal: String,
+        others: Vec<String>,
+    },
     /// Kling's `video_refer`: one 3–8 s video of a real person, whose own
     /// voice Kling clones and binds.
     Video { src: String },

@@ -91,15 +91,21 @@ impl fmt::Display for AudioError {
 impl std::error::Error for AudioError {}
 
 fn le16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at.checked_add(2)?)?.try_into().ok()?))
+    Some(u16::from_le_bytes(
+        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
+    ))
 }
 
 fn le32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 fn be32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_be_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// The audio kind of a file that starts with `head`, if it is MP3 or WAV:
@@ -210,12 +216,20 @@ struct FrameHeader {
 }
 
 const BITRATES_V1: [[u32; 15]; 3] = [
-    [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
-    [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
-    [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+    [
+        0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448,
+    ],
+    [
+        0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384,
+    ],
+    [
+        0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+    ],
 ];
 const BITRATES_V2: [[u32; 15]; 2] = [
-    [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+    [
+        0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256,
+    ],
     [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
 ];
 
@@ -404,10 +418,16 @@ mod tests {
         let f = FrameHeader::parse(&[0xFF, 0xFB, 0x90, 0x00]).unwrap();
         assert_eq!((f.bitrate, f.sample_rate, f.len), (128_000, 44_100, 417));
         // With padding: 418.
-        assert_eq!(FrameHeader::parse(&[0xFF, 0xFB, 0x92, 0x00]).unwrap().len, 418);
+        assert_eq!(
+            FrameHeader::parse(&[0xFF, 0xFB, 0x92, 0x00]).unwrap().len,
+            418
+        );
         // MPEG 2 layer III, 64 kbps, 22.05 kHz, mono: 72·64000/22050 = 208.
         let f = FrameHeader::parse(&[0xFF, 0xF3, 0x80, 0xC0]).unwrap();
-        assert_eq!((f.sample_rate, f.len, f.samples(), f.xing_offset()), (22_050, 208, 576, 13));
+        assert_eq!(
+            (f.sample_rate, f.len, f.samples(), f.xing_offset()),
+            (22_050, 208, 576, 13)
+        );
         // Reserved version, layer, bit rate or sample rate: not a frame.
         for h in [
             [0xFF, 0xEB, 0x90, 0x00],

@@ -38,10 +38,7 @@ pub fn check_element_video(info: &VideoInfo, file_len: u64) -> Verdict {
         });
     }
     let (width, height) = (info.width, info.height);
-    let (long, short) = (
-        u64::from(width.max(height)),
-        u64::from(width.min(height)),
-    );
+    let (long, short) = (u64::from(width.max(height)), u64::from(width.min(height)));
     if long * ELEMENT_VIDEO_ASPECT_SHORT != short * ELEMENT_VIDEO_ASPECT_LONG {
         problems.push(MediaProblem::ElementVideoAspect { width, height });
     }

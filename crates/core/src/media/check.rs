@@ -12,8 +12,8 @@ use crate::limits::{
 };
 use crate::reference::ReferenceKind;
 
-use super::fit::{self, FitPlan, WORKING_MAX_SIDE};
 use super::audio::AudioKind;
+use super::fit::{self, FitPlan, WORKING_MAX_SIDE};
 use super::image::{self, ImageInfo, MAX_DECODE_PIXELS, MAX_DECODE_SIDE};
 use super::sniff::{sniff, Kind, Sniffed};
 use super::video::{self, VideoInfo};

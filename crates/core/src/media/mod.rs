@@ -16,7 +16,9 @@ pub mod sniff;
 pub mod video;
 
 pub use audio::{read_audio, sniff_audio, AudioError, AudioInfo, AudioKind};
-pub use character::{check_character_file, check_element_video, check_voice_seconds, voice_clip_seconds};
+pub use character::{
+    check_character_file, check_element_video, check_voice_seconds, voice_clip_seconds,
+};
 pub use check::{check_file, check_image, check_kind, check_video, MediaProblem, Role, Verdict};
 pub use fit::{Attempt, FitPlan, Next, Output};
 pub use image::{read_image, ImageError, ImageInfo};

@@ -82,7 +82,12 @@ pub fn elements(board: &Board) -> Vec<&Reference> {
 /// How a known mention is spelled in a fal prompt: `@ImageN` by the
 /// position in `image_urls`, `@ElementN` by the position in `elements`,
 /// `@Video1`.
-fn tag_for(board: &Board, images: &[&Reference], elements: &[&Reference], name: &str) -> Option<String> {
+fn tag_for(
+    board: &Board,
+    images: &[&Reference],
+    elements: &[&Reference],
+    name: &str,
+) -> Option<String> {
     if let Some(i) = elements.iter().position(|r| r.name == name) {
         return Some(format!("@Element{}", i + 1));
     }

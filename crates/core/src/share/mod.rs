@@ -53,7 +53,8 @@ pub use take::{check_take_url, MAX_TAKE_URL_CHARS};
 use crate::board::Board;
 use crate::format::BoardError;
 use crate::problem::Problem;
-use crate::reference::ReferenceKind;
+pub use crate::reference::is_local_only;
+use crate::reference::{publish_upload, ReferenceKind};
 use crate::rules;
 use layout::Layout;
 
@@ -231,8 +232,7 @@ pub fn local_only_references(board: &Board) -> Vec<&str> {
         .iter()
         .filter(|r| {
             r.src().is_some_and(is_local_only)
-                || r
-                    .character_link()
+                || r.character_link()
                     .is_some_and(|c| c.look.sources().into_iter().any(is_local_only))
         })
         .map(|r| r.name.as_str())
@@ -276,48 +276,23 @@ pub fn for_recipients(board: &Board, public_uploads_base: Option<&str>) -> Board
     for reference in &mut out.references {
         match &mut reference.kind {
             ReferenceKind::Image { src } | ReferenceKind::Video { src, .. } => {
-                publish(src, base)
+                publish_upload(src, base)
             }
             ReferenceKind::Element {
                 character: Some(c), ..
-            } => c.look.sources_mut().into_iter().for_each(|src| publish(src, base)),
+            } => c
+                .look
+                .sources_mut()
+                .into_iter()
+                .for_each(|src| publish_upload(src, base)),
             ReferenceKind::Element { .. } => {}
         }
     }
     out
 }
 
-/// `upload:<sha256>` as `{base}/<sha256>`; anything else as it is.
-pub(crate) fn publish(src: &mut String, base: &str) {
-    if let Some(hash) = src.strip_prefix("upload:") {
-        if crate::reference::src_problem(src).is_none() {
-            *src = format!("{}/{hash}", base.trim_end_matches('/'));
-        }
-    }
-}
-
 /// Whether a `src` is a file only this browser holds (`data:` or
 /// `blob:`), which an upload to the server could make shareable.
 pub fn is_browser_only(src: &str) -> bool {
     src.starts_with("data:") || src.starts_with("blob:")
-}
-
-/// Whether a reference `src` is out of reach for whoever opens the link.
-pub fn is_local_only(src: &str) -> bool {
-    let Some(rest) = src.strip_prefix("https://") else {
-        return true;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host.split(':').next().unwrap_or(""),
-    }
-    .to_ascii_lowercase();
-    host.is_empty()
-        || host == "localhost"
-        || host.ends_with(".localhost")
-        || host.starts_with("127.")
-        || host == "::1"
-        || host == "0.0.0.0"
 }
