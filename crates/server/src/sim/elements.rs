@@ -54,6 +54,11 @@ async fn check_video(sim: &Simulator, url: &str) -> Result<(), KlingError> {
             &value,
             &format!("the video cannot be read: {why}"),
         )),
+        Seen::Video { kind, .. } if kind.is_audio() => Err(invalid(
+            VIDEO_PATH,
+            &value,
+            &format!("it is an {} sound file; it must be an .mp4 or .mov video", kind.name()),
+        )),
         Seen::Video { seconds, .. }
             if !(MIN_VIDEO_SECONDS..=MAX_VIDEO_SECONDS).contains(&seconds) =>
         {
