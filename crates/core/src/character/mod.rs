@@ -10,9 +10,14 @@
 //! element is still being made, failed or was deleted, reaches the rules
 //! as a [`Roster`] in the request options.
 
+mod error;
+pub mod making;
 mod status;
 mod tag;
+pub mod wire;
 
+pub use error::CharacterError;
+pub use making::{Made, Making, MakingAction};
 pub use status::{ElementStatus, Roster};
 pub use tag::Tag;
 
@@ -33,7 +38,10 @@ pub const MAX_OTHER_IMAGES: usize = 3;
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Look {
     /// Kling's `image_refer`: a frontal image and 1 to 3 others.
-    Images { frontal: String, others: Vec<String> },
+    Images {
+        frontal: String,
+        others: Vec<String>,
+    },
     /// Kling's `video_refer`: one 3–8 s video of a real person, whose own
     /// voice Kling clones and binds.
     Video { src: String },
