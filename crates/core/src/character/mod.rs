@@ -11,6 +11,7 @@
 //! as a [`Roster`] in the request options.
 
 mod error;
+pub mod file;
 pub mod making;
 mod status;
 mod tag;
@@ -53,6 +54,21 @@ impl Look {
         match self {
             Look::Images { .. } => "image_refer",
             Look::Video { .. } => "video_refer",
+        }
+    }
+
+    /// Whether the character is made from a video.
+    pub fn is_video(&self) -> bool {
+        matches!(self, Look::Video { .. })
+    }
+
+    /// Every picture, the frontal one first, to change in place.
+    pub fn sources_mut(&mut self) -> Vec<&mut String> {
+        match self {
+            Look::Images { frontal, others } => {
+                std::iter::once(frontal).chain(others.iter_mut()).collect()
+            }
+            Look::Video { src } => vec![src],
         }
     }
 
