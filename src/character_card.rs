@@ -153,7 +153,7 @@ pub fn CharacterCard(character: Character) -> impl IntoView {
     };
     let make = move |_| {
         error.set(None);
-        crate::character_making::make(characters, settings, c.get_value().id);
+        crate::character_making::make(characters, settings, c.get_value().id, error);
     };
     let ask_delete_at_kling = move |_| {
         let ch = c.get_value();
