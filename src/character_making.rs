@@ -360,8 +360,13 @@ pub fn new_key() -> Option<String> {
 }
 
 /// "Make Kling element": the character's making, journaled and started.
-pub fn make(characters: Characters, settings: Settings, id: String, error: RwSignal<Option<String>>) {
-    let makings = Makings::expect();
+pub fn make(
+    makings: Makings,
+    characters: Characters,
+    settings: Settings,
+    id: String,
+    error: RwSignal<Option<String>>,
+) {
     let Some(character) = characters.get(&id) else {
         return;
     };
