@@ -342,3 +342,118 @@ async fn used_in_two_boards_generated_then_deleted_at_kling_both_boards_flag_it(
     .await;
     h.close().await;
 }
+
+/// A loopback stand-in for fal's queue: records each submitted body and
+/// answers as fal does (queued).
+async fn fake_fal() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    use axum::routing::any;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let origin = format!("http://{}", listener.local_addr().expect("address"));
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(any(
+        move |method: axum::http::Method, uri: axum::http::Uri, body: String| {
+            let record = record.clone();
+            async move {
+                if method == axum::http::Method::POST {
+                    let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+                    record.lock().expect("lock").push(v);
+                    let base = format!("https://queue.fal.run{}", uri.path());
+                    axum::Json(json!({
+                        "request_id": "req-e2e-1",
+                        "status_url": format!("{base}/requests/req-e2e-1/status"),
+                        "response_url": format!("{base}/requests/req-e2e-1"),
+                        "queue_position": 0
+                    }))
+                } else {
+                    axum::Json(json!({"status": "IN_QUEUE", "queue_position": 0}))
+                }
+            }
+        },
+    ));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (origin, seen)
+}
+
+#[tokio::test]
+async fn the_same_character_goes_to_fal_as_elements_with_both_image_urls() {
+    let (fal_origin, seen) = fake_fal().await;
+    let dir = tempfile::tempdir().expect("upload dir");
+    let path = dir.path().to_string_lossy().to_string();
+    let h = Harness::start_with_env(
+        &[
+            "--upload-dir",
+            &path,
+            "--public-base-url",
+            "https://media.example.test",
+            "--fal-upstream-override",
+            &fal_origin,
+        ],
+        &[("FAL_KEY", "e2e-test-key")],
+    )
+    .await;
+    h.open_editor().await;
+    h.wait_for("#sim-banner").await;
+    let sel = make_character(&h, "Mia").await;
+    h.click(&format!("{sel} .character-add")).await;
+    h.wait_for("#ref-mia").await;
+    h.click("#characters .status-close").await;
+    let board = h
+        .eval("return localStorage.getItem('storyreel.board');", vec![])
+        .await;
+    let board: Value = serde_json::from_str(board.as_str().expect("saved")).expect("JSON");
+    let look = &board["references"][0]["character"]["look"];
+    let frontal = look["frontal"].as_str().expect("frontal").to_string();
+    let other = look["others"][0].as_str().expect("other").to_string();
+    let public = |src: &str| {
+        format!(
+            "https://media.example.test/uploads/{}",
+            src.strip_prefix("upload:").expect("an upload")
+        )
+    };
+
+    type_into(
+        &h.wait_for("#shot-0-prompt").await,
+        "@mia walks along the pier at dusk.",
+    )
+    .await;
+    h.eval(
+        "const s = document.getElementById('setting-provider');
+         s.value = 'fal'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![],
+    )
+    .await;
+    h.wait_until(
+        "Generate to be enabled for fal",
+        "document.querySelector('#generate') && !document.querySelector('#generate').disabled",
+    )
+    .await;
+    h.click("#generate").await;
+    if !h.find_all("#generate-confirm").await.is_empty() {
+        h.click("#generate-confirm").await;
+    }
+    let deadline = tokio::time::Instant::now() + storyreel_e2e::WAIT;
+    let body = loop {
+        if let Some(b) = seen.lock().expect("lock").first().cloned() {
+            break b;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "fal received nothing"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let elements = body["elements"].as_array().expect("elements in the fal body");
+    assert_eq!(elements.len(), 1, "{body}");
+    assert_eq!(elements[0]["frontal_image_url"], json!(public(&frontal)), "{body}");
+    assert_eq!(
+        elements[0]["reference_image_urls"],
+        json!([public(&other)]),
+        "{body}"
+    );
+    h.close().await;
+}
