@@ -123,6 +123,17 @@ async fn make_character(h: &Harness, name: &str) -> String {
     card(h, name).await
 }
 
+/// Presses Generate and confirms the spend where the app asks.
+async fn generate(h: &Harness) {
+    h.eval("document.getElementById('generate').click();", vec![])
+        .await;
+    h.eval(
+        "const b = document.getElementById('generate-confirm'); if (b) b.click();",
+        vec![],
+    )
+    .await;
+}
+
 /// The simulator's element tasks for this account (deleted ones too).
 async fn sim_elements(h: &Harness) -> Vec<Value> {
     let (status, body) = h
@@ -281,10 +292,7 @@ async fn used_in_two_boards_generated_then_deleted_at_kling_both_boards_flag_it(
         "document.querySelector('#generate') && !document.querySelector('#generate').disabled",
     )
     .await;
-    h.click("#generate").await;
-    if !h.find_all("#generate-confirm").await.is_empty() {
-        h.click("#generate-confirm").await;
-    }
+    generate(&h).await;
     h.wait_until(
         "the job to finish",
         "document.querySelector('#jobs [data-phase=\"finished\"]')",
@@ -432,10 +440,7 @@ async fn the_same_character_goes_to_fal_as_elements_with_both_image_urls() {
         "document.querySelector('#generate') && !document.querySelector('#generate').disabled",
     )
     .await;
-    h.click("#generate").await;
-    if !h.find_all("#generate-confirm").await.is_empty() {
-        h.click("#generate-confirm").await;
-    }
+    generate(&h).await;
     let deadline = tokio::time::Instant::now() + storyreel_e2e::WAIT;
     let body = loop {
         if let Some(b) = seen.lock().expect("lock").first().cloned() {
