@@ -185,6 +185,7 @@ async fn a_character_is_made_from_two_images_and_a_bad_picture_is_refused() {
     assert!(refusal.contains("200"), "names the value: {refusal}");
     assert_eq!(stored_files(dir.path()), 0, "nothing uploaded");
     assert!(h.find_all("#characters-list .character-item").await.is_empty());
+    h.screenshot("characters-form-1280").await;
     // Cancel, then make it properly.
     h.click("#character-new-form .link-like").await;
 
