@@ -463,3 +463,40 @@ async fn the_same_character_goes_to_fal_as_elements_with_both_image_urls() {
     );
     h.close().await;
 }
+
+#[tokio::test]
+async fn a_preset_voice_is_picked_after_listening_and_speech_says_it() {
+    let (h, _dir) = start().await;
+    let sel = make_character(&h, "Mia").await;
+    h.click(&format!("{sel} .character-voice-button")).await;
+    h.wait_for(&format!("{sel} .voice-item")).await;
+    // Each preset can be listened to first.
+    assert!(
+        !h.find_all(&format!("{sel} .voice-item audio[src]")).await.is_empty(),
+        "trial audio"
+    );
+    // Without a public base URL the custom voice says why it cannot be made.
+    let why = h.text("#custom-voice-needs-url").await;
+    assert!(why.contains("--public-base-url"), "{why}");
+    let voice = h.text(&format!("{sel} .voice-item .voice-name")).await;
+    h.click(&format!("{sel} .voice-item .voice-use")).await;
+    h.wait_until(
+        "the voice on the character",
+        &format!(
+            "document.querySelector('{sel} .character-voice')?.textContent.includes({})",
+            serde_json::to_string(&voice).unwrap()
+        ),
+    )
+    .await;
+    h.click(&format!("{sel} .character-add")).await;
+    h.wait_for("#ref-mia").await;
+    h.click("#characters .status-close").await;
+    type_into(
+        &h.wait_for("#shot-0-prompt").await,
+        "@mia looks up and says \"Is anyone there?\"",
+    )
+    .await;
+    let spoken = h.text(".shot-lines .spoken-in").await;
+    assert_eq!(spoken, format!("spoken in {voice}"));
+    h.close().await;
+}
