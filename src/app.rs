@@ -6,6 +6,8 @@ use storyreel_core::Board;
 
 use crate::autosave::{self, ConflictBanner};
 use crate::cast_panel::CastPanel;
+use crate::characters::Characters;
+use crate::characters_panel::{CharactersOpen, CharactersPanel};
 use crate::header::Header;
 use crate::jobs;
 use crate::jobs_panel::JobsPanel;
@@ -173,6 +175,24 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
     }
     let library_open = LibraryOpen(RwSignal::new(false));
     provide_context(library_open);
+    provide_context(CharactersOpen(RwSignal::new(false)));
+    // The character library: its roster feeds the rules, and the board's
+    // characters follow it (element ids once made, pictures, voice).
+    let characters = Characters::start();
+    provide_context(characters);
+    // Kling elements and voices being made: resumed after a reload, driven
+    // by one tab.
+    provide_context(crate::character_making::start(characters, settings));
+    Effect::new(move |_| {
+        let roster = characters.roster.get();
+        if editor.roster.with_untracked(|r| *r != roster) {
+            editor.roster.set(roster);
+        }
+    });
+    Effect::new(move |_| {
+        editor.board_id.track();
+        characters.items.with(|all| editor.sync_characters(all));
+    });
     let help = HelpOpen(RwSignal::new(false));
     provide_context(help);
     shortcuts::install(editor, help, library_open);
@@ -189,6 +209,7 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
         <TokenBanner />
         <ConflictBanner />
         <LibraryPanel />
+        <CharactersPanel />
         <ShortcutsOverlay />
         <main id="app">
             <Timeline />

@@ -6,6 +6,7 @@ use storyreel_core::{cost, AspectRatio, Provider, Resolution};
 
 use crate::file_io::FileMenu;
 use crate::generate::Generate;
+use crate::characters_panel::CharactersButton;
 use crate::library_panel::LibraryButton;
 use crate::share::ShareButton;
 use crate::shortcuts::HistoryButtons;
@@ -209,6 +210,7 @@ pub fn Header() -> impl IntoView {
             <div class="file-actions">
                 <HistoryButtons />
                 <LibraryButton />
+                <CharactersButton />
                 <FileMenu />
                 <ShareButton />
             </div>

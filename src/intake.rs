@@ -15,7 +15,7 @@ use crate::state::Editor;
 
 /// How much of an image is read to find its size (JPEG headers with a
 /// large EXIF block need more than a few kilobytes).
-const IMAGE_HEAD: u64 = 1024 * 1024;
+pub const IMAGE_HEAD: u64 = 1024 * 1024;
 /// JPEG quality of thumbnails.
 const THUMB_QUALITY: f64 = 0.8;
 
@@ -366,7 +366,7 @@ fn room_for(editor: Editor, intakes: Intakes, id: u32, role: Role) -> Option<Str
 }
 
 /// Why nothing can be uploaded to this server, if so.
-fn uploads_refusal(settings: Settings) -> Option<String> {
+pub fn uploads_refusal(settings: Settings) -> Option<String> {
     match settings.server.get_untracked() {
         ServerState::Known(status) if status.access_token_required && settings.access_token.with_untracked(Option::is_none) => Some(
             "This server needs its access token before it stores files: enter it in the Server settings.".into(),
@@ -385,6 +385,16 @@ fn uploads_refusal(settings: Settings) -> Option<String> {
 
 /// The verdict on a video, reading only its head and its `moov` box.
 async fn video_verdict(file: &web_sys::File, head: &[u8], len: u64) -> Result<Verdict, String> {
+    let info = video_info(file, head, len).await?;
+    Ok(media::check_video(&info, len))
+}
+
+/// A video's index, reading only its head and its `moov` box.
+pub async fn video_info(
+    file: &web_sys::File,
+    head: &[u8],
+    len: u64,
+) -> Result<media::video::VideoInfo, String> {
     let mut location = media::locate_moov(head, len).map_err(|e| unreadable(&e))?;
     let mut hops = 0;
     let moov = loop {
@@ -411,8 +421,7 @@ async fn video_verdict(file: &web_sys::File, head: &[u8], len: u64) -> Result<Ve
             }
         }
     };
-    let info = media::read_moov(&moov).map_err(|e| unreadable(&e))?;
-    Ok(media::check_video(&info, len))
+    media::read_moov(&moov).map_err(|e| unreadable(&e))
 }
 
 fn unreadable(e: &dyn std::fmt::Display) -> String {
@@ -469,7 +478,7 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// Bytes `start..end` of `file`.
-async fn read(file: &web_sys::File, start: u64, end: u64) -> Result<Vec<u8>, String> {
+pub async fn read(file: &web_sys::File, start: u64, end: u64) -> Result<Vec<u8>, String> {
     let slice = file
         .slice_with_f64_and_f64(start as f64, end as f64)
         .map_err(|_| "The file could not be read.".to_string())?;

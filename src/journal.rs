@@ -6,6 +6,10 @@
 //! - `takes`: one per finished clip: `{key, take, clip}` with the core
 //!   `Take` as JSON and the video as a `Blob`.
 //! - `boards`: the library, one record per board (see `library.rs`).
+//! - `characters`: the character library, one record per character (see
+//!   `characters.rs`).
+//! - `character_tasks`: one record per Kling element being made, keyed by
+//!   its `external_task_id`, with its lease (see `character_making.rs`).
 //!
 //! Every change that decides something is a read-then-write in one
 //! readwrite transaction, which IndexedDB runs one at a time across tabs:
@@ -20,11 +24,15 @@ use storyreel_core::journal::{busy_with, Entry, Take};
 use wasm_bindgen::JsValue;
 
 pub const DB_NAME: &str = "storyreel";
-/// Version 2 added the `boards` store (the library, `library.rs`).
-const DB_VERSION: u32 = 2;
+/// Version 2 added the `boards` store (the library, `library.rs`);
+/// version 3 the `characters` and `character_tasks` stores. An upgrade
+/// only adds the stores that are missing, so every record stays.
+const DB_VERSION: u32 = 3;
 const JOBS: &str = "jobs";
 const TAKES: &str = "takes";
 pub const BOARDS: &str = "boards";
+pub const CHARACTERS: &str = "characters";
+pub const CHARACTER_TASKS: &str = "character_tasks";
 
 thread_local! {
     static DB: RefCell<Option<Rc<Database>>> = const { RefCell::new(None) };
@@ -44,7 +52,7 @@ pub async fn db() -> Result<Rc<Database>, String> {
     open.on_upgrade_needed(|event| {
         let Ok(db) = event.database() else { return };
         let names = db.store_names();
-        for name in [JOBS, TAKES, BOARDS] {
+        for name in [JOBS, TAKES, BOARDS, CHARACTERS, CHARACTER_TASKS] {
             if !names.iter().any(|n| n == name) {
                 let mut params = ObjectStoreParams::new();
                 params.key_path(Some(KeyPath::new_single("key")));

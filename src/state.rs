@@ -13,7 +13,8 @@ use storyreel_core::cast;
 use storyreel_core::edit::{self, EditError};
 use storyreel_core::history::{EditKind, History};
 use storyreel_core::rules::{self, Report};
-use storyreel_core::{Board, KlingApi, Reference, RequestOptions};
+use storyreel_core::character::{Character, Roster};
+use storyreel_core::{Board, KlingApi, Reference, ReferenceKind, RequestOptions};
 
 /// A message shown in the status line.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +33,10 @@ pub struct Editor {
     /// The Kling design the server speaks (from the settings), which the
     /// rules and the "goes to" line follow.
     pub kling_api: Signal<KlingApi>,
+    /// What the character library knows of each character's element
+    /// (set by the app from `characters::Characters`), which the rules
+    /// read to flag an element being made, failed or deleted.
+    pub roster: RwSignal<Roster>,
     pub report: Memo<Report>,
     /// The cast's names, in order; changes only when the cast does.
     pub names: Memo<Vec<String>>,
@@ -62,14 +67,17 @@ impl Editor {
         let count = board.shots.len() as u32;
         let seen = StoredValue::new(board.clone());
         let board = RwSignal::new(board);
+        let roster = RwSignal::new(Roster::default());
         let editor = Editor {
             board,
             keys: RwSignal::new((0..count).collect()),
             next_key: StoredValue::new(count),
             kling_api,
+            roster,
             report: Memo::new(move |_| {
                 let opts = RequestOptions {
                     kling_api: kling_api.get(),
+                    roster: roster.get(),
                     ..RequestOptions::default()
                 };
                 board.with(|b| rules::check_with(b, &opts))
@@ -334,5 +342,59 @@ impl Editor {
             let r = cast::add(b, reference, on_the_way);
             (r.is_ok(), r)
         })
+    }
+
+    /// Puts a library character in the cast as an element reference with
+    /// its link, under a valid name made from its own that no member has
+    /// yet; the name it got.
+    pub fn add_character(&self, character: &Character) -> Result<String, String> {
+        let name = self.board.with_untracked(|b| {
+            cast::suggest_name_avoiding(&character.name, &|n| b.reference(n).is_some())
+        });
+        let reference = Reference::character(
+            name.clone(),
+            character.element_id().unwrap_or_default(),
+            character.link(),
+        );
+        match self.add_to_cast(reference, cast::OnTheWay::default()) {
+            Some(Ok(_)) => Ok(name),
+            Some(Err(cast::AddError::NoRoom(why))) => Err(why.sentence()),
+            Some(Err(e)) => Err(format!("{e}")),
+            None => Err("the editor is closed".into()),
+        }
+    }
+
+    /// Brings the board's library characters up to date: the element id
+    /// once made, and the pictures and voice as the library has them. A
+    /// deleted element keeps its id on the board, where the rules flag
+    /// it. The board is touched only if something differs.
+    pub fn sync_characters(&self, library: &[Character]) {
+        self.board.maybe_update(|b| {
+            let mut changed = false;
+            for r in &mut b.references {
+                let ReferenceKind::Element {
+                    element_id,
+                    character: Some(link),
+                } = &mut r.kind
+                else {
+                    continue;
+                };
+                let Some(c) = library.iter().find(|c| c.id == link.id) else {
+                    continue;
+                };
+                if let Some(id) = c.element_id() {
+                    if element_id != id {
+                        *element_id = id.to_string();
+                        changed = true;
+                    }
+                }
+                let fresh = c.link();
+                if **link != fresh {
+                    **link = fresh;
+                    changed = true;
+                }
+            }
+            changed
+        });
     }
 }
