@@ -23,6 +23,7 @@ use crate::shot_panel::ShotPanels;
 use crate::state::{Editor, Status};
 use crate::storage::{self, Restored};
 use crate::studio::Studio;
+use crate::tabs;
 use crate::takes::{Compare, TakesGallery};
 use crate::timeline::Timeline;
 
@@ -147,7 +148,7 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
             is_error: true,
         }));
     }
-    let tab = jobs::tab_id();
+    let tab = tabs::tab_id();
     let studio = Studio::new(tab);
     provide_context(studio);
     settings.refresh();

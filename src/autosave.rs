@@ -11,20 +11,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::Board;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::library;
 use crate::state::{Editor, Status};
 use crate::storage;
+use crate::tabs;
 
 const CHANNEL: &str = "storyreel.boards";
 /// How long the board must rest before it is written to the library.
 const LIBRARY_DELAY_MS: u64 = 400;
-
-thread_local! {
-    static CHANNEL_HANDLE: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
-        const { std::cell::RefCell::new(None) };
-}
 
 #[derive(Clone, Copy)]
 pub struct Autosave {
@@ -63,11 +58,7 @@ impl Autosave {
         let _ = set("tab", &JsValue::from_str(&self.tab.get_value()));
         let _ = set("id", &JsValue::from_str(id));
         let _ = set("board", &JsValue::from_str(&board.to_json()));
-        CHANNEL_HANDLE.with(|c| {
-            if let Some(ch) = c.borrow().as_ref() {
-                let _ = ch.post_message(&message);
-            }
-        });
+        tabs::post(CHANNEL, &message);
     }
 }
 
@@ -87,15 +78,7 @@ pub fn start(editor: Editor, tab: String) -> Autosave {
         tab: StoredValue::new(tab.clone()),
     };
 
-    if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
-        let on_message =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                hear(editor, autosave, &tab, &ev.data())
-            });
-        ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));
-    }
+    tabs::listen(CHANNEL, move |data| hear(editor, autosave, &tab, &data));
 
     Effect::new(move |_| {
         let id = editor.board_id.get();

@@ -14,66 +14,30 @@ use storyreel_core::response::{Charged, Failure, FailureCategory, Scope};
 use storyreel_core::transport::HttpCall;
 use storyreel_core::Board;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::settings::Settings;
 use crate::studio::{Studio, TakeItem};
-use crate::{journal, net};
+use crate::{journal, net, tabs};
 
 const CHANNEL: &str = "storyreel-jobs";
-const TAB_KEY: &str = "storyreel.tab";
 /// How often jobs held by another tab are checked for a lapsed lease.
 const SWEEP_MS: u64 = 5_000;
 
-thread_local! {
-    static CHANNEL_HANDLE: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// This tab's id: kept in session storage, so a reload resumes its own
-/// jobs at once.
-pub fn tab_id() -> String {
-    let store = window().session_storage().ok().flatten();
-    if let Some(id) = store
-        .as_ref()
-        .and_then(|s| s.get_item(TAB_KEY).ok().flatten())
-    {
-        return id;
-    }
-    let id = net::random_bytes(8)
-        .map(|b| b.iter().map(|x| format!("{x:02x}")).collect::<String>())
-        .unwrap_or_else(|| format!("{}", net::now_ms()));
-    let id = format!("tab-{id}");
-    if let Some(s) = store {
-        let _ = s.set_item(TAB_KEY, &id);
-    }
-    id
-}
-
 /// Tells other tabs the journal changed.
 fn announce() {
-    CHANNEL_HANDLE.with(|c| {
-        if let Some(ch) = c.borrow().as_ref() {
-            let _ = ch.post_message(&JsValue::from_str("changed"));
-        }
-    });
+    tabs::post(CHANNEL, &JsValue::from_str("changed"));
 }
 
 /// Loads the journal and the takes, resumes unfinished jobs, and keeps
 /// watching (other tabs, lapsed leases, the clock).
 pub fn start(studio: Studio, settings: Settings, board: RwSignal<Board>) {
-    if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-            spawn_local(async move {
-                reload(studio).await;
-                let title = board.with_untracked(|b| b.title.clone());
-                load_takes(studio, Some(title)).await;
-            });
+    tabs::listen(CHANNEL, move |_| {
+        spawn_local(async move {
+            reload(studio).await;
+            let title = board.with_untracked(|b| b.title.clone());
+            load_takes(studio, Some(title)).await;
         });
-        ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));
-    }
+    });
     spawn_local(async move {
         let title = board.with_untracked(|b| b.title.clone());
         load_takes(studio, Some(title)).await;

@@ -37,6 +37,7 @@ mod shot_panel;
 mod state;
 mod storage;
 mod studio;
+mod tabs;
 mod takes;
 mod thumbs;
 mod timeline;
