@@ -91,6 +91,27 @@ async fn main() {
         println!("{md}");
         return;
     }
+    // `STORYREEL_BENCH_ONLY=keys` runs the keystroke benchmark alone and
+    // prints median, p90, p99 and max (and the idle floor).
+    if std::env::var("STORYREEL_BENCH_ONLY").as_deref() == Ok("keys") {
+        let h = Harness::start().await;
+        h.goto("/").await;
+        ready_ms(&h).await;
+        let board = six_shot_board().to_string();
+        let (times, idle) = keystrokes(&h, &board).await;
+        h.close().await;
+        println!(
+            "keystrokes: median {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms (idle: median {:.3}, p99 {:.3}, max {:.3})",
+            percentile(&times, 50.0),
+            percentile(&times, 90.0),
+            percentile(&times, 99.0),
+            times.last().copied().unwrap_or(f64::NAN),
+            percentile(&idle, 50.0),
+            percentile(&idle, 99.0),
+            idle.last().copied().unwrap_or(f64::NAN),
+        );
+        return;
+    }
     let h = Harness::start().await;
 
     // 1. Cold load: what the browser transferred.
@@ -142,61 +163,7 @@ async fn main() {
 
     // 3. Keystrokes on a 6-shot board.
     let board = six_shot_board().to_string();
-    h.eval(
-        "localStorage.setItem('storyreel.board', arguments[0]);",
-        vec![json!(board)],
-    )
-    .await;
-    h.goto("/?bench").await;
-    ready_ms(&h).await;
-    let shots = h.find_all(".shot-card").await.len();
-    assert_eq!(shots, 6, "the bench board has six shots");
-    let timings = h
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             const n = arguments[0];
-             const ta = document.getElementById('shot-2-prompt');
-             ta.focus();
-             const base = ta.value + ' ';
-             const text = 'Rain drips from the awning while @mia listens. ';
-             const chan = new MessageChannel();
-             const settle = () => new Promise(r => { chan.port1.onmessage = () => r(); chan.port2.postMessage(0); });
-             (async () => {
-               const times = [];
-               let typed = '';
-               for (let i = 0; i < n; i++) {
-                 typed = (base.length + typed.length >= 500) ? '' : typed + text[i % text.length];
-                 const t0 = performance.now();
-                 ta.value = base + typed;
-                 ta.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertText'}));
-                 await settle();
-                 document.body.getBoundingClientRect();
-                 times.push(performance.now() - t0);
-               }
-               const counter = document.getElementById('shot-2-prompt-count').innerText;
-               const idle = [];
-               for (let i = 0; i < n; i++) {
-                 const t0 = performance.now();
-                 await settle();
-                 document.body.getBoundingClientRect();
-                 idle.push(performance.now() - t0);
-               }
-               done({times, idle, counter, length: ta.value.length});
-             })();",
-            vec![json!(KEYSTROKES)],
-        )
-        .await
-        .expect("keystroke script");
-    let times = numbers(&timings["times"]);
-    let idle = numbers(&timings["idle"]);
-    assert_eq!(times.len(), KEYSTROKES);
-    let counter = timings["counter"].as_str().unwrap_or_default().to_string();
-    let length = timings["length"].as_u64().unwrap_or(0);
-    assert!(
-        counter.starts_with(&format!("{length} ")),
-        "the counter followed the typing: {counter} vs {length}"
-    );
+    let (times, idle) = keystrokes(&h, &board).await;
     // 4. Opening a share link of the 6-shot board: the decode in wasm.
     let six = storyreel_core::Board::from_json_draft(&board).expect("the bench board");
     let fragment = storyreel_core::share::encode(&six);
@@ -361,6 +328,68 @@ async fn main() {
     clip_section(&mut md);
     std::fs::write(&out_path, &md).expect("write BENCHMARKS.md");
     println!("{md}");
+}
+
+/// Types [`KEYSTROKES`] characters into shot 3's prompt of `board` (stored
+/// as the saved board first); the sorted times per keystroke and of the
+/// same loop with no input.
+async fn keystrokes(h: &Harness, board: &str) -> (Vec<f64>, Vec<f64>) {
+    h.eval(
+        "localStorage.setItem('storyreel.board', arguments[0]);",
+        vec![json!(board)],
+    )
+    .await;
+    h.goto("/?bench").await;
+    ready_ms(&h).await;
+    let shots = h.find_all(".shot-card").await.len();
+    assert_eq!(shots, 6, "the bench board has six shots");
+    let timings = h
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const n = arguments[0];
+             const ta = document.getElementById('shot-2-prompt');
+             ta.focus();
+             const base = ta.value + ' ';
+             const text = 'Rain drips from the awning while @mia listens. ';
+             const chan = new MessageChannel();
+             const settle = () => new Promise(r => { chan.port1.onmessage = () => r(); chan.port2.postMessage(0); });
+             (async () => {
+               const times = [];
+               let typed = '';
+               for (let i = 0; i < n; i++) {
+                 typed = (base.length + typed.length >= 500) ? '' : typed + text[i % text.length];
+                 const t0 = performance.now();
+                 ta.value = base + typed;
+                 ta.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertText'}));
+                 await settle();
+                 document.body.getBoundingClientRect();
+                 times.push(performance.now() - t0);
+               }
+               const counter = document.getElementById('shot-2-prompt-count').innerText;
+               const idle = [];
+               for (let i = 0; i < n; i++) {
+                 const t0 = performance.now();
+                 await settle();
+                 document.body.getBoundingClientRect();
+                 idle.push(performance.now() - t0);
+               }
+               done({times, idle, counter, length: ta.value.length});
+             })();",
+            vec![json!(KEYSTROKES)],
+        )
+        .await
+        .expect("keystroke script");
+    let times = numbers(&timings["times"]);
+    let idle = numbers(&timings["idle"]);
+    assert_eq!(times.len(), KEYSTROKES);
+    let counter = timings["counter"].as_str().unwrap_or_default().to_string();
+    let length = timings["length"].as_u64().unwrap_or(0);
+    assert!(
+        counter.starts_with(&format!("{length} ")),
+        "the counter followed the typing: {counter} vs {length}"
+    );
+    (times, idle)
 }
 
 /// The simulator's video: making a 15 s clip (6 shots, sound on) in
