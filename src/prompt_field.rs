@@ -138,7 +138,10 @@ pub fn PromptField(
                 selected: 0,
             })
         });
-        menu.set(next);
+        // Most keystrokes leave the menu as it was (closed): no update then.
+        if menu.with_untracked(|m| *m != next) {
+            menu.set(next);
+        }
     };
 
     let accept = move |choice: usize| {

@@ -98,8 +98,23 @@ async fn main() {
         h.goto("/").await;
         ready_ms(&h).await;
         let board = six_shot_board().to_string();
-        let (times, idle) = keystrokes(&h, &board).await;
+        let Keys {
+            times,
+            idle,
+            handler,
+            flush,
+            layout,
+        } = keystrokes(&h, &board).await;
         h.close().await;
+        for (name, part) in [("handler", &handler), ("reactive", &flush), ("layout", &layout)] {
+            println!(
+                "  {name}: median {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+                percentile(part, 50.0),
+                percentile(part, 90.0),
+                percentile(part, 99.0),
+                part.last().copied().unwrap_or(f64::NAN),
+            );
+        }
         println!(
             "keystrokes: median {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms (idle: median {:.3}, p99 {:.3}, max {:.3})",
             percentile(&times, 50.0),
@@ -163,7 +178,7 @@ async fn main() {
 
     // 3. Keystrokes on a 6-shot board.
     let board = six_shot_board().to_string();
-    let (times, idle) = keystrokes(&h, &board).await;
+    let Keys { times, idle, .. } = keystrokes(&h, &board).await;
     // 4. Opening a share link of the 6-shot board: the decode in wasm.
     let six = storyreel_core::Board::from_json_draft(&board).expect("the bench board");
     let fragment = storyreel_core::share::encode(&six);
@@ -333,7 +348,7 @@ async fn main() {
 /// Types [`KEYSTROKES`] characters into shot 3's prompt of `board` (stored
 /// as the saved board first); the sorted times per keystroke and of the
 /// same loop with no input.
-async fn keystrokes(h: &Harness, board: &str) -> (Vec<f64>, Vec<f64>) {
+async fn keystrokes(h: &Harness, board: &str) -> Keys {
     h.eval(
         "localStorage.setItem('storyreel.board', arguments[0]);",
         vec![json!(board)],
@@ -355,16 +370,22 @@ async fn keystrokes(h: &Harness, board: &str) -> (Vec<f64>, Vec<f64>) {
              const chan = new MessageChannel();
              const settle = () => new Promise(r => { chan.port1.onmessage = () => r(); chan.port2.postMessage(0); });
              (async () => {
-               const times = [];
+               const times = [], handler = [], flush = [], layout = [];
                let typed = '';
                for (let i = 0; i < n; i++) {
                  typed = (base.length + typed.length >= 500) ? '' : typed + text[i % text.length];
                  const t0 = performance.now();
                  ta.value = base + typed;
                  ta.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertText'}));
+                 const t1 = performance.now();
                  await settle();
+                 const t2 = performance.now();
                  document.body.getBoundingClientRect();
-                 times.push(performance.now() - t0);
+                 const t3 = performance.now();
+                 times.push(t3 - t0);
+                 handler.push(t1 - t0);
+                 flush.push(t2 - t1);
+                 layout.push(t3 - t2);
                }
                const counter = document.getElementById('shot-2-prompt-count').innerText;
                const idle = [];
@@ -374,7 +395,7 @@ async fn keystrokes(h: &Harness, board: &str) -> (Vec<f64>, Vec<f64>) {
                  document.body.getBoundingClientRect();
                  idle.push(performance.now() - t0);
                }
-               done({times, idle, counter, length: ta.value.length});
+               done({times, idle, handler, flush, layout, counter, length: ta.value.length});
              })();",
             vec![json!(KEYSTROKES)],
         )
@@ -389,7 +410,25 @@ async fn keystrokes(h: &Harness, board: &str) -> (Vec<f64>, Vec<f64>) {
         counter.starts_with(&format!("{length} ")),
         "the counter followed the typing: {counter} vs {length}"
     );
-    (times, idle)
+    Keys {
+        times,
+        idle,
+        handler: numbers(&timings["handler"]),
+        flush: numbers(&timings["flush"]),
+        layout: numbers(&timings["layout"]),
+    }
+}
+
+/// The keystroke figures, each list sorted: the whole time per keystroke,
+/// the idle loop, and the keystroke's three parts (the input handler, the
+/// message-channel turn in which the reactive updates run, the forced
+/// layout).
+struct Keys {
+    times: Vec<f64>,
+    idle: Vec<f64>,
+    handler: Vec<f64>,
+    flush: Vec<f64>,
+    layout: Vec<f64>,
 }
 
 /// The simulator's video: making a 15 s clip (6 shots, sound on) in
