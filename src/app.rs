@@ -180,6 +180,9 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
     // characters follow it (element ids once made, pictures, voice).
     let characters = Characters::start();
     provide_context(characters);
+    // Kling elements and voices being made: resumed after a reload, driven
+    // by one tab.
+    provide_context(crate::character_making::start(characters, settings));
     Effect::new(move |_| {
         let roster = characters.roster.get();
         if editor.roster.with_untracked(|r| *r != roster) {

@@ -33,6 +33,19 @@ pub fn thumb_of(editor: Editor, settings: Settings, name: &str) -> Thumb {
             Some(ReferenceKind::Video { src, .. }) => {
                 transport.view_url(src).map_or(Thumb::None, Thumb::Video)
             }
+            Some(ReferenceKind::Element {
+                character: Some(link),
+                ..
+            }) => match &link.look {
+                storyreel_core::character::Look::Images { frontal, .. } => {
+                    crate::thumbs::url_for(frontal)
+                        .or_else(|| transport.view_url(frontal))
+                        .map_or(Thumb::None, Thumb::Image)
+                }
+                storyreel_core::character::Look::Video { src } => {
+                    transport.view_url(src).map_or(Thumb::None, Thumb::Video)
+                }
+            },
             Some(ReferenceKind::Element { element_id, .. }) => Thumb::Element(element_id.clone()),
             None => Thumb::None,
         })
@@ -76,6 +89,23 @@ pub fn CastItem(name: String) -> impl IntoView {
             b.reference(&name.get_value())
                 .map(|r| match &r.kind {
                     ReferenceKind::Image { src } => format!("image · {}", short_src(src)),
+                    ReferenceKind::Element {
+                        element_id,
+                        character: Some(link),
+                    } => {
+                        let status = editor.roster.with(|r| r.get(&link.id).cloned());
+                        let state = match status {
+                            Some(s) => crate::characters::element_line(&s),
+                            None if element_id.is_empty() => "no Kling element yet".to_string(),
+                            None => format!("Kling element {element_id}"),
+                        };
+                        let voice = link
+                            .voice
+                            .as_ref()
+                            .map(|v| format!(" · voice: {}", v.name))
+                            .unwrap_or_default();
+                        format!("character · {state}{voice}")
+                    }
                     ReferenceKind::Element { element_id, .. } => format!("element · {element_id}"),
                     ReferenceKind::Video { src, usage, .. } => {
                         format!("video ({}) · {}", usage.as_str(), short_src(src))

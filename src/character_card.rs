@@ -81,6 +81,7 @@ pub fn CharacterCard(character: Character) -> impl IntoView {
     let settings = Settings::expect();
     let editor = Editor::expect();
     let deleted = expect_context::<Deleted>().0;
+    let makings = crate::character_making::Makings::expect();
     let c = StoredValue::new(character.clone());
     let editing = RwSignal::new(false);
     let renaming = RwSignal::new(false);
@@ -153,7 +154,7 @@ pub fn CharacterCard(character: Character) -> impl IntoView {
     };
     let make = move |_| {
         error.set(None);
-        crate::character_making::make(characters, settings, c.get_value().id);
+        crate::character_making::make(makings, characters, settings, c.get_value().id, error);
     };
     let ask_delete_at_kling = move |_| {
         let ch = c.get_value();
@@ -237,6 +238,27 @@ pub fn CharacterCard(character: Character) -> impl IntoView {
                 </span>
                 {making.then(|| view! { <progress class="character-progress" aria-label="Making the Kling element"></progress> })}
                 {voice_line.map(|v| view! { <span class="character-voice">{v}</span> })}
+                {move || {
+                    // A passing problem of the element being made, and a
+                    // custom voice being made or failed.
+                    let id = c.get_value().id;
+                    let note = makings
+                        .latest_for(&id, true)
+                        .filter(|m| m.is_active())
+                        .and_then(|m| m.note);
+                    let voice = makings.latest_for(&id, false).and_then(|m| {
+                        if m.is_active() {
+                            Some("Making your custom voice…".to_string())
+                        } else {
+                            m.reason().map(|r| format!("Custom voice failed: {r}"))
+                        }
+                    });
+                    [note, voice]
+                        .into_iter()
+                        .flatten()
+                        .map(|t| view! { <span class="muted character-note">{t}</span> })
+                        .collect_view()
+                }}
                 <p class="error-text character-error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </div>
             <div class="character-actions">

@@ -7,14 +7,6 @@ use storyreel_core::media::{self, MediaProblem, Role};
 
 use crate::intake;
 
-/// Kling's element video: 3 to 8 s.
-const VIDEO_MIN_S: f64 = 3.0;
-const VIDEO_MAX_S: f64 = 8.0;
-/// Kling's element video: 1080p (the short side).
-const VIDEO_SHORT_SIDE: u32 = 1080;
-/// Kling's element video: at most 200 MB.
-const VIDEO_MAX_BYTES: u64 = 200 * 1024 * 1024;
-
 /// What a picked file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Want {
@@ -31,8 +23,8 @@ pub async fn check(file: &web_sys::File, want: Want) -> Result<(), Vec<String>> 
         .map_err(|why| vec![why])?;
     let sniffed = media::sniff(&head);
     let role = match want {
-        Want::Image => Role::Image,
-        Want::Video => Role::Video,
+        Want::Image => Role::ElementImage,
+        Want::Video => Role::ElementVideo,
     };
     media::check_kind(&sniffed, Some(&name), role).map_err(|p| vec![p.message()])?;
     match want {
@@ -62,7 +54,11 @@ pub async fn check(file: &web_sys::File, want: Want) -> Result<(), Vec<String>> 
             let info = intake::video_info(file, &head, len)
                 .await
                 .map_err(|why| vec![why])?;
-            let problems = video_problems(info.seconds(), info.width, info.height, len);
+            let problems: Vec<String> = media::character::check_element_video(&info, len)
+                .problems()
+                .iter()
+                .map(MediaProblem::message)
+                .collect();
             if problems.is_empty() {
                 Ok(())
             } else {
@@ -70,28 +66,4 @@ pub async fn check(file: &web_sys::File, want: Want) -> Result<(), Vec<String>> 
             }
         }
     }
-}
-
-/// What keeps a video from being a character's video.
-fn video_problems(seconds: f64, width: u32, height: u32, bytes: u64) -> Vec<String> {
-    let mut out = Vec::new();
-    if !(VIDEO_MIN_S..=VIDEO_MAX_S).contains(&seconds) {
-        out.push(format!(
-            "The video is {seconds:.1} s long; a character's video must be {VIDEO_MIN_S:.0} to {VIDEO_MAX_S:.0} s."
-        ));
-    }
-    let (long, short) = (width.max(height), width.min(height));
-    if short != VIDEO_SHORT_SIDE || u64::from(long) * 9 != u64::from(short) * 16 {
-        out.push(format!(
-            "The video is {width}×{height} px; a character's video must be 1080p, 16:9 or 9:16 (1920×1080 or 1080×1920)."
-        ));
-    }
-    if bytes > VIDEO_MAX_BYTES {
-        out.push(format!(
-            "The video is {:.1} MB; a character's video may be at most {} MB.",
-            bytes as f64 / (1024.0 * 1024.0),
-            VIDEO_MAX_BYTES / (1024 * 1024)
-        ));
-    }
-    out
 }

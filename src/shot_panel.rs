@@ -55,10 +55,20 @@ fn ShotPanel(key: u32) -> impl IntoView {
             dialogue::lines(p, &known)
                 .into_iter()
                 .map(|l| {
+                    // A library character with a voice speaks in it.
+                    let voice = l.speaker.and_then(|s| {
+                        board.with(|b| {
+                            b.reference(s)
+                                .and_then(|r| r.character_link())
+                                .and_then(|link| link.voice.as_ref())
+                                .map(|v| v.name.clone())
+                        })
+                    });
                     (
                         l.speaker.map(str::to_string),
                         l.text.trim().to_string(),
                         (l.seconds * 10.0).ceil() as u32,
+                        voice,
                     )
                 })
                 .collect::<Vec<_>>()
@@ -234,7 +244,7 @@ fn ShotPanel(key: u32) -> impl IntoView {
                     lines
                         .get()
                         .into_iter()
-                        .map(|(speaker, text, tenths_needed)| {
+                        .map(|(speaker, text, tenths_needed, voice)| {
                             let unknown = speaker.is_none();
                             let who = speaker
                                 .map(|s| format!("@{s}"))
@@ -243,6 +253,7 @@ fn ShotPanel(key: u32) -> impl IntoView {
                                 <li>
                                     <span class="speaker" class:unknown=unknown>{who}</span>
                                     <q>{text}</q>
+                                    {voice.map(|v| view! { <span class="spoken-in">{format!("spoken in {v}")}</span> })}
                                     <span class="needs">{format!("{} s", tenths(tenths_needed))}</span>
                                 </li>
                             }

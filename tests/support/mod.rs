@@ -65,6 +65,12 @@ impl Harness {
     /// Like [`Harness::start`], with more `serve` arguments (e.g. the
     /// simulator's timings and `--sim-control`).
     pub async fn start_with(extra: &[&str]) -> Harness {
+        Harness::start_with_env(extra, &[]).await
+    }
+
+    /// Like [`Harness::start_with`], with environment variables for the
+    /// server (e.g. a test `FAL_KEY` for a loopback fal double).
+    pub async fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Harness {
         let bin = std::env::var_os("STORYREEL_SERVER_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| workspace().join("target/debug/storyreel-server"));
@@ -87,6 +93,7 @@ impl Harness {
             .env_remove("REPLICATE_API_TOKEN")
             // One log line per request would bury the test output.
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()

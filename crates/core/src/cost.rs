@@ -57,6 +57,36 @@ pub const PRICES: [PriceRow; 3] = [
     PriceRow { resolution: Resolution::K4, silent: 30, with_sound: 30, with_video: 30 },
 ];
 
+/// What a custom voice costs (`POST /v1/general/custom-voices`), in
+/// hundredths of a unit: 0.05 units (providers.md §0.5).
+pub const CUSTOM_VOICE_UNIT_HUNDREDTHS: u32 = 5;
+
+/// Where the voice price comes from.
+pub const VOICE_PRICE_SOURCE: &str =
+    "providers.md §0.5 (Kling's element and voice calls): a custom voice costs 0.05 units; 1 unit = $0.14 (§0.6).";
+
+// Elements themselves (`POST /v1/general/advanced-custom-elements`): neither
+// Kling's Element Management page nor providers.md §0.5 gives a price, so
+// none is shown. (Kling's query answer carries `final_unit_deduction`,
+// which the making keeps when Kling reports it.)
+
+/// Thousandths of a dollar for a custom voice: 0.05 × $0.14 = $0.007.
+pub fn custom_voice_milli_usd() -> u32 {
+    CUSTOM_VOICE_UNIT_HUNDREDTHS * MILLI_USD_PER_UNIT / 100
+}
+
+/// The confirm step's words for a custom voice: `0.05 units (about
+/// $0.007)`.
+pub fn custom_voice_text() -> String {
+    let h = CUSTOM_VOICE_UNIT_HUNDREDTHS;
+    format!(
+        "{}.{:02} units (about ${})",
+        h / 100,
+        h % 100,
+        milli_text(custom_voice_milli_usd())
+    )
+}
+
 /// An estimate shown before anything is spent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Estimate {

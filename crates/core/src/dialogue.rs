@@ -4,6 +4,7 @@
 //! is taken as 2.5 words a second (150 words a minute) for languages written
 //! with spaces, and 4 characters a second for Chinese, Japanese and Korean.
 
+use crate::board::{Board, Shot};
 use crate::mention;
 
 pub const WORDS_PER_SECOND: f64 = 2.5;
@@ -93,6 +94,35 @@ pub fn lines<'a>(prompt: &'a str, known: &dyn Fn(&str) -> bool) -> Vec<Line<'a>>
 pub fn tenths_needed(prompt: &str) -> u32 {
     let seconds: f64 = lines(prompt, &|_| false).iter().map(|l| l.seconds).sum();
     (seconds * 10.0).ceil() as u32
+}
+
+/// Whether a prompt holds quoted speech.
+pub fn has_speech(prompt: &str) -> bool {
+    !lines(prompt, &|_| false).is_empty()
+}
+
+/// The voices a shot's quoted speech will be spoken in: each library
+/// character the shot cites that has a voice bound, as (its name in the
+/// cast, the voice's name), in the order first cited. Empty when the shot
+/// has no quoted speech. The editor shows these beside the shot.
+pub fn voices_for_shot<'b>(board: &'b Board, shot: &Shot) -> Vec<(&'b str, &'b str)> {
+    if !has_speech(&shot.prompt) {
+        return Vec::new();
+    }
+    let known = |n: &str| board.reference(n).is_some();
+    let mut out: Vec<(&'b str, &'b str)> = Vec::new();
+    for m in mention::find(&shot.prompt, &known) {
+        let Some(r) = board.reference(m.name) else {
+            continue;
+        };
+        let Some(voice) = r.character_link().and_then(|l| l.voice.as_ref()) else {
+            continue;
+        };
+        if !out.iter().any(|(n, _)| *n == r.name) {
+            out.push((r.name.as_str(), voice.name.as_str()));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -15,9 +15,15 @@
 //! - A reference video (`use: feature`): `…/o3/{tier}/video-to-video/reference`
 //!   with `video_url`, `keep_audio` and `image_urls` (providers.md: M).
 //!
+//! A library character (an element reference with a character link) is
+//! one of fal's `elements`: `{frontal_image_url, reference_image_urls}`
+//! from its images, or `{video_url}` from its video (providers.md §2.3,
+//! `KlingV3ComboElementInput`), cited as `@Element1`… in cast order; its
+//! `upload:` pictures follow [`RequestOptions::uploads`] like any image.
+//!
 //! What fal cannot take is refused by the rules (`rules/fal.rs`), never
-//! dropped: Kling elements (fal's `elements` are image sets, not library
-//! ids), an edited video (`use: base`; the edit endpoint's schema is not
+//! dropped: bare Kling element ids (fal's `elements` are image sets, not
+//! library ids), more than one character made from a video, an edited video (`use: base`; the edit endpoint's schema is not
 //! verified), a reference video with several shots (no `multi_prompt` is
 //! documented on video-to-video/reference) or with frames, and what
 //! [`FalOptions`] does not allow.
@@ -33,8 +39,10 @@
 use serde_json::{json, Map, Value};
 
 use crate::board::{Board, Provider};
+use crate::character::Look;
 pub use crate::options::FalOptions;
-pub use crate::plan::fal::{sent_prompts, tier, Endpoint};
+use crate::plan;
+pub use crate::plan::fal::{elements, sent_prompts, tier, Endpoint};
 use crate::plan::{frame, reference_images};
 use crate::reference::{Reference, ReferenceKind};
 use crate::request::{self, public_url, ProviderRequest, RequestError, RequestOptions};
@@ -44,6 +52,24 @@ pub const QUEUE_BASE_URL: &str = "https://queue.fal.run";
 
 fn src_url(r: &Reference, opts: &RequestOptions) -> Result<String, RequestError> {
     public_url(r, r.src().unwrap_or_default(), opts)
+}
+
+/// One of fal's `elements` for a library character: its frontal image and
+/// the others (`KlingV3ComboElementInput`), or its video (`video_url`).
+fn element(r: &Reference, opts: &RequestOptions) -> Result<Value, RequestError> {
+    let Some(link) = r.character_link() else {
+        return Ok(Value::Null);
+    };
+    Ok(match &link.look {
+        Look::Images { frontal, others } => json!({
+            "frontal_image_url": public_url(r, frontal, opts)?,
+            "reference_image_urls": others
+                .iter()
+                .map(|src| public_url(r, src, opts))
+                .collect::<Result<Vec<_>, _>>()?,
+        }),
+        Look::Video { src } => json!({ "video_url": public_url(r, src, opts)? }),
+    })
 }
 
 /// The request for `board` on fal's queue; refused if the board has errors
@@ -95,6 +121,14 @@ pub fn request(board: &Board, opts: &RequestOptions) -> Result<ProviderRequest, 
         .collect::<Result<Vec<_>, _>>()?;
     if !images.is_empty() {
         input.insert("image_urls".into(), Value::Array(images));
+    }
+
+    let elements = plan::fal::elements(board)
+        .into_iter()
+        .map(|r| element(r, opts))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !elements.is_empty() {
+        input.insert("elements".into(), Value::Array(elements));
     }
 
     if !multi || opts.fal.send_total_duration {

@@ -74,6 +74,35 @@ pub const VIDEO_FPS_TOLERANCE: f64 = 0.1;
 /// Largest video file: 200 MiB, as the server's default upload limit.
 pub const MAX_VIDEO_BYTES: u64 = 200 * 1024 * 1024;
 
+// ------------------------------------------------------------ characters
+// Kling's Element Management and Voice Management pages (providers.md
+// §0.5). A character's images have the same limits as a reference image
+// above (jpg/png, "10MB", at least 300 px, 1:2.5 to 2.5:1), so they share
+// those constants, and "200MB" for its video is [`MAX_VIDEO_BYTES`], read
+// as MiB for the same reason as above.
+
+/// Shortest video a character is made from (`video_refer`), in seconds.
+pub const MIN_ELEMENT_VIDEO_SECONDS: f64 = 3.0;
+/// Longest video a character is made from, in seconds.
+pub const MAX_ELEMENT_VIDEO_SECONDS: f64 = 8.0;
+/// The short side of a character's video: Kling asks for "1080P" with an
+/// aspect ratio of 16:9 or 9:16. "1080P" names 1080 lines of the frame's
+/// short side (1080p is 1920×1080; held upright, 1080×1920), so with
+/// 16:9 or 9:16 the only sizes are 1920×1080 and 1080×1920. A 720p or 4K
+/// video is not "1080P", and Kling does not say it rescales, so neither
+/// is taken.
+pub const ELEMENT_VIDEO_SHORT_SIDE_PX: u32 = 1080;
+/// The element video's aspect ratio, long side to short side (16:9,
+/// either way), exact in integers.
+pub const ELEMENT_VIDEO_ASPECT_LONG: u64 = 16;
+pub const ELEMENT_VIDEO_ASPECT_SHORT: u64 = 9;
+/// Shortest voice clip for a custom voice, in seconds ("no less than 5
+/// seconds").
+pub const MIN_VOICE_SECONDS: f64 = 5.0;
+/// Longest voice clip for a custom voice, in seconds ("no longer than 30
+/// seconds").
+pub const MAX_VOICE_SECONDS: f64 = 30.0;
+
 // ------------------------------------------------------------ per model
 /// The limits of one Kling model on one design that differ between models
 /// or designs. A later model (Kling 4.0 is rolling out with longer videos

@@ -196,6 +196,36 @@ pub enum ProblemKind {
     FalVideoWithFrames { video: String },
     #[error("on Replicate the video edits '{video}', so duration is ignored and the length follows that video rather than the shots' {total} s")]
     ReplicateBaseVideoSetsLength { video: String, total: u32 },
+    #[error("'{name}' is a library character; {} documents no elements or character pictures, so it cannot be sent there; remove it, or send the board to Kling or fal", .provider.label())]
+    CharacterNotOnProvider { provider: Provider, name: String },
+    #[error("'{name}' is made from a video, and fal takes at most {max} character made from a video in one request ({count} here)")]
+    FalVideoElements {
+        name: String,
+        count: usize,
+        max: usize,
+    },
+    #[error("'{name}' is made from a video; fal's video-to-video/reference, which takes the reference video ('{video}'), takes characters made from images only")]
+    FalVideoElementWithVideo { name: String, video: String },
+
+    // ------------------------------------------------ library characters
+    #[error("@{name} has no Kling element yet: make it in the character library")]
+    CharacterWithoutElement { name: String },
+    #[error("@{name}'s Kling element is still being made; generate once it is ready")]
+    CharacterElementMaking { name: String },
+    #[error("@{name}'s Kling element could not be made: {reason}; make it again in the character library")]
+    CharacterElementFailed { name: String, reason: String },
+    #[error("@{name}'s Kling element {element_id} was deleted at Kling; make it again in the character library, or remove @{name}")]
+    CharacterElementDeleted { name: String, element_id: String },
+    #[error("@{name} cites Kling element {board_id}, but the character library now has element {library_id} for this character; the older element is sent")]
+    CharacterElementChanged {
+        name: String,
+        board_id: String,
+        library_id: String,
+    },
+    #[error("@{name} has a voice ({voice}), but the board's sound is off, so it will not be heard; turn sound on")]
+    VoiceWithSoundOff { name: String, voice: String },
+    #[error("this shot has quoted speech but cites no character, so who says it, and in which voice, is left to the model; cite the speaker with @name")]
+    SpeechWithoutCharacter,
 }
 
 /// Which part of a text to shorten, and by how much.
@@ -261,6 +291,7 @@ impl ProblemKind {
             TooManyImagesWithEndFrame { max, .. } => max.to_string(),
             DialogueTooLong { duration, .. } => format!("{duration} s"),
             FalShotTooShort { min, .. } => format!("{min} s"),
+            FalVideoElements { max, .. } => max.to_string(),
             FramesWithMultiShotUnconfirmed { .. } | FalVideoMultiShot { .. } => "1 shot".into(),
             BadName { .. } => "1 to 20 characters of a-z, 0-9, _ and -".into(),
             _ => return None,
@@ -290,6 +321,9 @@ impl ProblemKind {
             | TooManyImagesWithEndFrame { count, .. } => count.to_string(),
             DialogueTooLong { needed_tenths, .. } => format!("{} s", tenths(*needed_tenths)),
             ElementNotOnProvider { element_id, .. } => format!("element {element_id}"),
+            FalVideoElements { count, .. } => count.to_string(),
+            CharacterElementDeleted { element_id, .. } => format!("element {element_id}"),
+            CharacterElementChanged { board_id, .. } => format!("element {board_id}"),
             FalShotTooShort { duration, .. } => format!("{duration} s"),
             FramesWithMultiShotUnconfirmed { shots, .. } | FalVideoMultiShot { shots, .. } => {
                 format!("{shots} shots")

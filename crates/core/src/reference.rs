@@ -211,6 +211,37 @@ pub fn src_problem(src: &str) -> Option<String> {
     }
 }
 
+/// `upload:<sha256>` as `{base}/<sha256>`; anything else as it is.
+pub fn publish_upload(src: &mut String, base: &str) {
+    if let Some(hash) = src.strip_prefix("upload:") {
+        if src_problem(src).is_none() {
+            *src = format!("{}/{hash}", base.trim_end_matches('/'));
+        }
+    }
+}
+
+/// Whether a reference `src` is out of reach for whoever opens a shared
+/// board or library file elsewhere: anything but an `https` URL to a
+/// host other than a loopback one.
+pub fn is_local_only(src: &str) -> bool {
+    let Some(rest) = src.strip_prefix("https://") else {
+        return true;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    }
+    .to_ascii_lowercase();
+    host.is_empty()
+        || host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "::1"
+        || host == "0.0.0.0"
+}
+
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()

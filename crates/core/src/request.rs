@@ -55,15 +55,22 @@ pub(crate) fn public_url(
     src: &str,
     opts: &RequestOptions,
 ) -> Result<String, RequestError> {
+    sendable_src(src, &opts.uploads).ok_or_else(|| RequestError::UploadNeedsPublicUrl {
+        name: reference.name.clone(),
+    })
+}
+
+/// What is sent for `src` under `uploads` (see [`public_url`]); `None`
+/// when it is an upload that cannot be sent this way. Shared by the board
+/// mappers and the character's element request.
+pub(crate) fn sendable_src(src: &str, uploads: &UploadsMode) -> Option<String> {
     match src.strip_prefix("upload:") {
-        Some(hash) => match &opts.uploads {
-            UploadsMode::PublicBase(base) => Ok(format!("{}/{hash}", base.trim_end_matches('/'))),
-            UploadsMode::ResolvedByServer => Ok(src.to_string()),
-            UploadsMode::Refuse => Err(RequestError::UploadNeedsPublicUrl {
-                name: reference.name.clone(),
-            }),
+        Some(hash) => match uploads {
+            UploadsMode::PublicBase(base) => Some(format!("{}/{hash}", base.trim_end_matches('/'))),
+            UploadsMode::ResolvedByServer => Some(src.to_string()),
+            UploadsMode::Refuse => None,
         },
-        None => Ok(src.to_string()),
+        None => Some(src.to_string()),
     }
 }
 

@@ -16,8 +16,19 @@
 //! - Replicate: `https://api.replicate.com/v1/…` becomes
 //!   `{proxy}/api/replicate/v1/…`.
 //!
+//! Kling's element and voice calls (`/v1/general/...`) are in
+//! `transport/element.rs`.
+//!
 //! The proxy is a base URL (`https://host[:port][/prefix]`) or empty for
 //! the server that serves the app.
+
+mod element;
+
+pub use element::{
+    DEFAULT_PAGE_SIZE, DELETE_ELEMENT_PATH, DELETE_VOICE_PATH, ELEMENTS_PATH,
+    MAX_ELEMENT_PAGE_SIZE, MAX_PAGE_NUM, MAX_VOICE_PAGE_SIZE, PRESET_ELEMENTS_PATH,
+    PRESET_VOICES_PATH, VOICES_PATH,
+};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

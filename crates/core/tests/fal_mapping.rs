@@ -364,3 +364,106 @@ fn board_with_errors_is_refused_with_the_rules_errors() {
         .iter()
         .any(|p| matches!(p.kind, ProblemKind::FalVideoMultiShot { shots: 2, .. })));
 }
+
+// ------------------------------------------------------- library characters
+
+fn character_board() -> Board {
+    use storyreel_core::character::{CharacterLink, Look};
+    let mia = CharacterLink {
+        id: "c-mia".into(),
+        look: Look::Images {
+            frontal: "upload:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                .into(),
+            others: vec![
+                "https://example.com/mia-side.png".into(),
+                "https://example.com/mia-back.png".into(),
+            ],
+        },
+        voice: None,
+    };
+    let tom = CharacterLink {
+        id: "c-tom".into(),
+        look: Look::Video {
+            src: "https://example.com/tom.mp4".into(),
+        },
+        voice: None,
+    };
+    Board {
+        provider: Provider::Fal,
+        references: vec![
+            Reference::image("door", "https://example.com/door.png"),
+            // Not made at Kling yet: fal does not need the element.
+            Reference::character("mia", "", mia),
+            Reference::character("tom", "860000000000000002", tom),
+        ],
+        shots: vec![Shot::new("@mia opens @door while @tom watches.", 5)],
+        ..Board::default()
+    }
+}
+
+#[test]
+fn characters_become_fal_elements_cited_in_cast_order() {
+    // Written by hand from providers.md §2.3: `elements` of
+    // KlingV3ComboElementInput (frontal_image_url + reference_image_urls,
+    // or video_url), cited as @Element1, @Element2.
+    let expected = serde_json::json!({
+        "prompt": "@Element1 opens @Image1 while @Element2 watches.",
+        "image_urls": ["https://example.com/door.png"],
+        "elements": [
+            {
+                "frontal_image_url": "https://media.example.com/u/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "reference_image_urls": [
+                    "https://example.com/mia-side.png",
+                    "https://example.com/mia-back.png"
+                ]
+            },
+            {"video_url": "https://example.com/tom.mp4"}
+        ],
+        "duration": "5",
+        "aspect_ratio": "16:9",
+        "generate_audio": true
+    });
+    let req = fal::request(&character_board(), &mapping_support::upload_options()).unwrap();
+    assert_eq!(
+        req.url,
+        "https://queue.fal.run/fal-ai/kling-video/o3/pro/reference-to-video"
+    );
+    assert_eq!(req.body, expected);
+    assert_eq!(
+        serde_json::to_string_pretty(&req.body).unwrap(),
+        serde_json::to_string_pretty(&expected).unwrap(),
+        "same key order"
+    );
+    // The relay resolves uploads itself: written as they are.
+    let relayed = RequestOptions {
+        uploads: storyreel_core::UploadsMode::ResolvedByServer,
+        ..RequestOptions::default()
+    };
+    let body = body(&character_board(), &relayed);
+    assert_eq!(
+        body["elements"][0]["frontal_image_url"],
+        "upload:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    );
+}
+
+#[test]
+fn a_characters_uploads_need_a_public_base_url() {
+    match fal::request(&character_board(), &RequestOptions::default()) {
+        Err(RequestError::UploadNeedsPublicUrl { name }) => assert_eq!(name, "mia"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_character_on_kling_is_its_element_and_needs_one() {
+    let mut b = character_board();
+    b.provider = Provider::Kling;
+    let kinds: Vec<ProblemKind> = check_for(&b, Provider::Kling, &RequestOptions::default())
+        .errors()
+        .map(|p| p.kind.clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![ProblemKind::CharacterWithoutElement { name: "mia".into() }]
+    );
+}

@@ -445,7 +445,10 @@ fn any_reference() -> impl Strategy<Value = Reference> {
         "[a-z0-9_-]{0,24}|.{0,4}",
         prop_oneof![
             any_text().prop_map(|src| ReferenceKind::Image { src }),
-            any_element_id().prop_map(|element_id| ReferenceKind::Element { element_id, character: None }),
+            any_element_id().prop_map(|element_id| ReferenceKind::Element {
+                element_id,
+                character: None
+            }),
             (any_text(), any::<bool>(), any::<bool>()).prop_map(|(src, base, keep_sound)| {
                 ReferenceKind::Video {
                     src,

@@ -109,8 +109,13 @@ impl Api {
     }
 
     /// Serves uploads from `uploads` too.
+    /// The simulator, when it runs, may then read them (`sim::probe`).
     pub fn with_uploads(mut self, uploads: uploads::Uploads) -> Api {
-        self.uploads = Some(Arc::new(uploads));
+        let uploads = Arc::new(uploads);
+        if let Some(sim) = &self.simulator {
+            sim.attach_uploads(uploads.clone());
+        }
+        self.uploads = Some(uploads);
         self
     }
 

@@ -198,8 +198,10 @@ fn examples() -> Vec<(&'static str, Value)> {
                 json!([prompt(TEXT),
                     {"type": "first_frame", "url": "https://example.com/first.png", "id": "image_1"},
                     {"type": "last_frame", "url": "https://example.com/last.png", "id": "image_2"},
-                    {"type": "element", "element_id": "162", "id": "element_1"},
-                    {"type": "element", "element_id": "163", "id": "element_2"}]),
+                    // Kling's example cites its own library's ids; the
+                    // simulator knows its presets.
+                    {"type": "element", "element_id": "880000000001", "id": "element_1"},
+                    {"type": "element", "element_id": "880000000002", "id": "element_2"}]),
                 json!({"resolution": "1080p", "duration": 5, "audio": "native", "multi_shot": true}),
             ),
         ),
@@ -277,9 +279,10 @@ fn images(kind: &str, n: usize) -> Vec<Value> {
         .collect()
 }
 
+/// `n` element items citing the simulator's preset elements.
 fn elements(n: usize) -> Vec<Value> {
     (0..n)
-        .map(|i| json!({"type": "element", "element_id": format!("{}", 100 + i), "id": format!("element_{i}")}))
+        .map(|i| json!({"type": "element", "element_id": format!("{}", 880_000_000_001_u64 + i as u64), "id": format!("element_{i}")}))
         .collect()
 }
 

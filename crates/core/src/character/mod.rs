@@ -10,9 +10,15 @@
 //! element is still being made, failed or was deleted, reaches the rules
 //! as a [`Roster`] in the request options.
 
+mod error;
+pub mod file;
+pub mod making;
 mod status;
 mod tag;
+pub mod wire;
 
+pub use error::CharacterError;
+pub use making::{Made, Making, MakingAction};
 pub use status::{ElementStatus, Roster};
 pub use tag::Tag;
 
@@ -33,7 +39,10 @@ pub const MAX_OTHER_IMAGES: usize = 3;
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Look {
     /// Kling's `image_refer`: a frontal image and 1 to 3 others.
-    Images { frontal: String, others: Vec<String> },
+    Images {
+        frontal: String,
+        others: Vec<String>,
+    },
     /// Kling's `video_refer`: one 3–8 s video of a real person, whose own
     /// voice Kling clones and binds.
     Video { src: String },
@@ -45,6 +54,21 @@ impl Look {
         match self {
             Look::Images { .. } => "image_refer",
             Look::Video { .. } => "video_refer",
+        }
+    }
+
+    /// Whether the character is made from a video.
+    pub fn is_video(&self) -> bool {
+        matches!(self, Look::Video { .. })
+    }
+
+    /// Every picture, the frontal one first, to change in place.
+    pub fn sources_mut(&mut self) -> Vec<&mut String> {
+        match self {
+            Look::Images { frontal, others } => {
+                std::iter::once(frontal).chain(others.iter_mut()).collect()
+            }
+            Look::Video { src } => vec![src],
         }
     }
 

@@ -12,6 +12,7 @@ use crate::limits::{
 };
 use crate::reference::ReferenceKind;
 
+use super::audio::AudioKind;
 use super::fit::{self, FitPlan, WORKING_MAX_SIDE};
 use super::image::{self, ImageInfo, MAX_DECODE_PIXELS, MAX_DECODE_SIDE};
 use super::sniff::{sniff, Kind, Sniffed};
@@ -27,6 +28,12 @@ pub enum Role {
     Frame,
     /// The reference video.
     Video,
+    /// One of a library character's images (Kling's `image_refer`).
+    ElementImage,
+    /// The video a library character is made from (`video_refer`).
+    ElementVideo,
+    /// A clip a custom voice is made from (MP3, WAV, MP4 or MOV).
+    VoiceClip,
 }
 
 impl Role {
@@ -41,7 +48,7 @@ impl Role {
     }
 
     pub fn wants_image(self) -> bool {
-        matches!(self, Role::Image | Role::Frame)
+        matches!(self, Role::Image | Role::Frame | Role::ElementImage)
     }
 
     fn noun(self) -> &'static str {
@@ -49,6 +56,9 @@ impl Role {
             Role::Image => "images",
             Role::Frame => "frames",
             Role::Video => "reference videos",
+            Role::ElementImage => "a character's images",
+            Role::ElementVideo => "a character's videos",
+            Role::VoiceClip => "voice clips",
         }
     }
 }
@@ -106,6 +116,22 @@ pub enum MediaProblem {
     VideoTooManyBytes { bytes: u64, max: u64 },
     /// The video track has no frames, so it has no frame rate.
     VideoNoFrames,
+    /// A character's video outside 3–8 s.
+    ElementVideoLength { seconds: f64, min: f64, max: f64 },
+    /// A character's video whose short side is not 1080 px ("1080P").
+    ElementVideoResolution {
+        width: u32,
+        height: u32,
+        short_side: u32,
+    },
+    /// A character's video that is not 16:9 or 9:16.
+    ElementVideoAspect { width: u32, height: u32 },
+    /// A character's video over [`crate::limits::MAX_VIDEO_BYTES`].
+    ElementVideoTooManyBytes { bytes: u64, max: u64 },
+    /// A voice clip outside 5–30 s.
+    VoiceLength { seconds: f64, min: f64, max: f64 },
+    /// An MP3 or WAV whose header cannot be read.
+    AudioUnreadable { kind: AudioKind, reason: String },
 }
 
 impl MediaProblem {
@@ -128,18 +154,31 @@ impl MediaProblem {
         Some(match self {
             Empty => "at least 1 byte".into(),
             WrongKind { role, .. } if role.wants_image() => "JPEG or PNG".into(),
+            WrongKind {
+                role: Role::VoiceClip,
+                ..
+            } => "MP3, WAV, MP4 or MOV".into(),
             WrongKind { .. } => "MP4 or MOV".into(),
-            Unreadable { .. } | VideoNoFrames => return None,
+            Unreadable { .. } | VideoNoFrames | AudioUnreadable { .. } => return None,
             ImageTooSmall { min, .. } => format!("{min} px"),
             ImageAspect { .. } => "1:2.5 to 2.5:1".into(),
             ImageTooLargeToOpen { .. } => format!("{} megapixels", MAX_DECODE_PIXELS / 1_000_000),
-            ImageTooManyBytes { max, .. } | VideoTooManyBytes { max, .. } => mib(*max),
+            ImageTooManyBytes { max, .. }
+            | VideoTooManyBytes { max, .. }
+            | ElementVideoTooManyBytes { max, .. } => mib(*max),
             ImageLargerThanNeeded { max_side, .. } => format!("{max_side} px"),
             VideoLength { min, max, .. } => format!("{} to {} s", num(*min), num(*max)),
             VideoSize { min, max, .. } => format!("{min} to {max} px"),
             VideoFps { min, max, .. } => format!("{} to {} fps", num(*min), num(*max)),
             VideoPixels { max, .. } => format!("{max} pixels"),
             VideoAspect { .. } => "0.4 to 2 (width ÷ height)".into(),
+            ElementVideoLength { min, max, .. } | VoiceLength { min, max, .. } => {
+                format!("{} to {} s", num(*min), num(*max))
+            }
+            ElementVideoResolution { short_side, .. } => {
+                format!("1080p ({} px on the short side)", short_side)
+            }
+            ElementVideoAspect { .. } => "16:9 or 9:16".into(),
         })
     }
 
@@ -149,17 +188,25 @@ impl MediaProblem {
         Some(match self {
             Empty => "0 bytes".into(),
             WrongKind { found, .. } => found.description(),
-            Unreadable { reason, .. } => reason.clone(),
+            Unreadable { reason, .. } | AudioUnreadable { reason, .. } => reason.clone(),
             VideoNoFrames => "0 frames".into(),
             ImageTooSmall { width, height, .. }
             | ImageTooLargeToOpen { width, height }
             | ImageLargerThanNeeded { width, height, .. }
-            | VideoSize { width, height, .. } => format!("{width}×{height} px"),
+            | VideoSize { width, height, .. }
+            | ElementVideoResolution { width, height, .. }
+            | ElementVideoAspect { width, height } => format!("{width}×{height} px"),
             ImageAspect { width, height } => ratio(*width, *height),
-            ImageTooManyBytes { bytes, .. } | VideoTooManyBytes { bytes, .. } => mib(*bytes),
+            ImageTooManyBytes { bytes, .. }
+            | VideoTooManyBytes { bytes, .. }
+            | ElementVideoTooManyBytes { bytes, .. } => mib(*bytes),
             VideoLength {
                 seconds, min, max, ..
-            } => format!("{} s", shown(*seconds, &[*min, *max], 1)),
+            }
+            | ElementVideoLength { seconds, min, max }
+            | VoiceLength { seconds, min, max } => {
+                format!("{} s", shown(*seconds, &[*min, *max], 1))
+            }
             VideoFps { fps, .. } => format!("{} fps", fps_text(*fps)),
             VideoPixels { width, height, .. } => {
                 format!("{} pixels", u64::from(*width) * u64::from(*height))
@@ -257,6 +304,36 @@ impl fmt::Display for MediaProblem {
                 f64::from(*width) / f64::from((*height).max(1))
             ),
             VideoNoFrames => f.write_str("The video track has no frames."),
+            ElementVideoLength { seconds, min, max } => write!(
+                f,
+                "The video is {} s long; a character's video must be {} to {} s.",
+                shown(*seconds, &[*min, *max], 1),
+                num(*min),
+                num(*max)
+            ),
+            ElementVideoResolution { width, height, short_side } => write!(
+                f,
+                "The video is {width}×{height} px; a character's video must be 1080p, {short_side} px on its short side (1920×1080 or 1080×1920)."
+            ),
+            ElementVideoAspect { width, height } => write!(
+                f,
+                "The video is {width}×{height} px, {} wide for each unit of height; a character's video must be 16:9 or 9:16.",
+                format_args!("{:.2}", f64::from(*width) / f64::from((*height).max(1)))
+            ),
+            ElementVideoTooManyBytes { bytes, max } => write!(
+                f,
+                "The video is {}; a character's video must be at most {}.",
+                mib(*bytes),
+                mib(*max)
+            ),
+            VoiceLength { seconds, min, max } => write!(
+                f,
+                "The clip is {} s long; a voice clip must be {} to {} s of one clean voice.",
+                shown(*seconds, &[*min, *max], 1),
+                num(*min),
+                num(*max)
+            ),
+            AudioUnreadable { reason, .. } => write!(f, "The file cannot be read: {reason}."),
         }
     }
 }
@@ -268,6 +345,16 @@ fn wrong_kind(
     role: Role,
 ) -> fmt::Result {
     let what = found.description_named(name);
+    if role == Role::VoiceClip {
+        return match found {
+            Sniffed::Other("an M4A audio file" | "an M4B audio book")
+            | Sniffed::Other("a WebM or Matroska video" | "an AVI video") => write!(
+                f,
+                "This is {what}; voice clips must be MP3, WAV, MP4 or MOV. Convert it to MP3 or WAV first."
+            ),
+            _ => write!(f, "This is {what}; voice clips must be MP3, WAV, MP4 or MOV."),
+        };
+    }
     if role.wants_image() {
         match found {
             Sniffed::Heic | Sniffed::Heif | Sniffed::Avif => write!(
@@ -295,7 +382,8 @@ fn wrong_kind(
         match found {
             Sniffed::Accepted(k) if k.is_image() => write!(
                 f,
-                "This is {what}; reference videos must be MP4 or MOV videos."
+                "This is {what}; {} must be MP4 or MOV videos.",
+                role.noun()
             ),
             Sniffed::Other("a WebM or Matroska video" | "an AVI video") => write!(
                 f,
@@ -525,6 +613,9 @@ pub fn check_video(info: &VideoInfo, file_len: u64) -> Verdict {
 /// A whole file in memory, picked for `role`; `name` (the file's name, if
 /// known) is only used in messages.
 pub fn check_file(bytes: &[u8], name: Option<&str>, role: Role) -> Verdict {
+    if matches!(role, Role::ElementVideo | Role::VoiceClip) {
+        return super::character::check_character_file(bytes, name, role);
+    }
     let kind = match check_kind(&sniff(bytes), name, role) {
         Ok(kind) => kind,
         Err(p) => return Verdict::Refused(vec![p]),

@@ -387,6 +387,53 @@ pub fn read_moov(moov: &[u8]) -> Result<VideoInfo, VideoError> {
     Err(VideoError::NoVideoTrack)
 }
 
+/// The movie's length in seconds from a whole `moov` box (header
+/// included), whatever its tracks: `mvhd`, or the longest track's `mdhd`
+/// when `mvhd` gives none. A voice clip in an MP4 or MOV may have no
+/// video track, which [`read_moov`] requires.
+pub fn read_moov_seconds(moov: &[u8]) -> Result<f64, VideoError> {
+    let h = header(moov)?.ok_or(VideoError::Truncated { what: "index" })?;
+    if &h.kind != b"moov" {
+        return Err(VideoError::Malformed {
+            what: "the index is not a moov box",
+        });
+    }
+    let len = h.len.unwrap_or(moov.len() as u64);
+    if len > moov.len() as u64 {
+        return Err(VideoError::Truncated { what: "index" });
+    }
+    let boxes = children(&moov[h.header_len as usize..len as usize])?;
+    if child(&boxes, b"mvex").is_some() {
+        return Err(VideoError::Fragmented);
+    }
+    let mvhd = child(&boxes, b"mvhd").ok_or(VideoError::Malformed {
+        what: "it has no movie header (mvhd)",
+    })?;
+    let (timescale, duration) = time_header(mvhd, "movie header (mvhd)")?;
+    if duration > 0 {
+        return Ok(duration as f64 / f64::from(timescale));
+    }
+    let mut longest = 0.0f64;
+    for (_, trak) in boxes.iter().filter(|(k, _)| k == b"trak") {
+        if let Some(mdhd) = path(trak, &[b"mdia", b"mdhd"])? {
+            let (scale, d) = time_header(mdhd, "media header (mdhd)")?;
+            longest = longest.max(d as f64 / f64::from(scale));
+        }
+    }
+    Ok(longest)
+}
+
+/// [`read_moov_seconds`] for a whole file that is in memory.
+pub fn read_seconds(file: &[u8]) -> Result<f64, VideoError> {
+    match locate_moov(file, file.len() as u64)? {
+        MoovLocation::InHead(range) => read_moov_seconds(&file[range]),
+        MoovLocation::NotFound => Err(VideoError::NoMoov),
+        MoovLocation::At { .. } | MoovLocation::ReadAt { .. } => Err(VideoError::Truncated {
+            what: "top-level boxes",
+        }),
+    }
+}
+
 /// The number of samples and their total duration from an `stts` body.
 fn sample_times(stts: &[u8]) -> Result<(u64, u64), VideoError> {
     let what = "frame times (stts)";

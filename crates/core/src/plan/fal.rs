@@ -1,5 +1,6 @@
 //! fal's plan: which O3 endpoint a board takes, and its prompts with
-//! mentions spelled `@Image1`… and `@Video1`.
+//! mentions spelled `@Image1`…, `@Element1`… (library characters) and
+//! `@Video1`.
 
 use crate::board::{Board, Resolution};
 use crate::reference::Reference;
@@ -69,8 +70,27 @@ impl Endpoint {
     }
 }
 
-/// How a known mention is spelled in a fal prompt.
-fn tag_for(board: &Board, images: &[&Reference], name: &str) -> Option<String> {
+/// The library characters fal receives as `elements`, in cast order (an
+/// element without a character is refused on fal).
+pub fn elements(board: &Board) -> Vec<&Reference> {
+    board
+        .elements()
+        .filter(|r| r.character_link().is_some())
+        .collect()
+}
+
+/// How a known mention is spelled in a fal prompt: `@ImageN` by the
+/// position in `image_urls`, `@ElementN` by the position in `elements`,
+/// `@Video1`.
+fn tag_for(
+    board: &Board,
+    images: &[&Reference],
+    elements: &[&Reference],
+    name: &str,
+) -> Option<String> {
+    if let Some(i) = elements.iter().position(|r| r.name == name) {
+        return Some(format!("@Element{}", i + 1));
+    }
     super::positional_tag(board, images, name, |n| format!("@Image{n}"), "@Video1")
 }
 
@@ -78,5 +98,6 @@ fn tag_for(board: &Board, images: &[&Reference], name: &str) -> Option<String> {
 /// single-shot board): the overall direction in front, mentions written out.
 pub fn sent_prompts(board: &Board) -> Vec<String> {
     let images = super::reference_images(board);
-    super::sent_prompts_with(board, &|n| tag_for(board, &images, n))
+    let elements = elements(board);
+    super::sent_prompts_with(board, &|n| tag_for(board, &images, &elements, n))
 }

@@ -11,11 +11,13 @@
 //!   A parser never panics, whatever the body.
 //!
 //! One module per provider: [`kling`] (with [`kling_current`] for Kling's
-//! current design), [`fal`], [`replicate`].
+//! current design and [`kling_general`] for its element and voice calls),
+//! [`fal`], [`replicate`].
 
 pub mod fal;
 pub mod kling;
 pub mod kling_current;
+pub mod kling_general;
 pub mod replicate;
 
 use std::fmt;

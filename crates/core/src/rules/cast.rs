@@ -40,6 +40,12 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
                     ));
                 }
             }
+            // A library character whose element is not made yet: on Kling
+            // `characters` says so; fal sends its pictures.
+            ReferenceKind::Element {
+                element_id,
+                character: Some(_),
+            } if element_id.is_empty() => {}
             ReferenceKind::Element { element_id, .. } => {
                 if let Some(reason) = crate::reference::element_id_problem(element_id) {
                     out.push(Problem::error(

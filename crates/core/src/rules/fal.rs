@@ -1,5 +1,6 @@
 //! Rules of fal's Kling O3 endpoints, applied only when the board goes to
-//! fal: what fal cannot take (Kling elements, an edited video, a reference
+//! fal: what fal cannot take (Kling elements without a library character,
+//! more than one character made from a video, an edited video, a reference
 //! video with several shots or with frames), what providers.md leaves
 //! UNCONFIRMED (frames with several shots, shots shorter than 3 s; see
 //! [`FalOptions`]), and prompt lengths as fal receives them.
@@ -9,9 +10,59 @@ use crate::limits::MIN_SHOT_SECONDS;
 use crate::options::FalOptions;
 use crate::plan::fal;
 use crate::problem::{Field, Location, Problem, ProblemKind};
+use crate::reference::src_problem;
+
+/// At most one of fal's `elements` may be a video (providers.md §2.3).
+pub const MAX_FAL_VIDEO_ELEMENTS: usize = 1;
+
+/// Library characters as fal's `elements`: their pictures must be
+/// fetchable sources, at most one may be made from a video, and none with
+/// a reference video (video-to-video/reference takes image elements only).
+fn characters(board: &Board, out: &mut Vec<Problem>) {
+    let characters = fal::elements(board);
+    for r in &characters {
+        let Some(link) = r.character_link() else {
+            continue;
+        };
+        if let Some(reason) = link.look.sources().into_iter().find_map(src_problem) {
+            out.push(Problem::error(
+                Location::Reference(r.name.clone()),
+                Field::Src,
+                ProblemKind::BadSrc { reason },
+            ));
+        }
+    }
+    let from_video: Vec<_> = characters
+        .iter()
+        .filter(|r| r.character_link().is_some_and(|l| l.look.is_video()))
+        .collect();
+    if let Some(video) = board.video() {
+        for r in &from_video {
+            out.push(Problem::error(
+                Location::Reference(r.name.clone()),
+                Field::References,
+                ProblemKind::FalVideoElementWithVideo {
+                    name: r.name.clone(),
+                    video: video.name.clone(),
+                },
+            ));
+        }
+    } else if let Some(r) = from_video.get(MAX_FAL_VIDEO_ELEMENTS) {
+        out.push(Problem::error(
+            Location::Reference(r.name.clone()),
+            Field::References,
+            ProblemKind::FalVideoElements {
+                name: r.name.clone(),
+                count: from_video.len(),
+                max: MAX_FAL_VIDEO_ELEMENTS,
+            },
+        ));
+    }
+}
 
 pub(super) fn check(board: &Board, opts: &FalOptions, out: &mut Vec<Problem>) {
     super::elements_refused(board, Provider::Fal, out);
+    characters(board, out);
 
     let endpoint = fal::Endpoint::of(board);
     if board.resolution == Resolution::K4 && !endpoint.has_4k() {

@@ -2,13 +2,14 @@
 //! provider the board goes to (Kling, fal or Replicate), as a list of
 //! structured problems.
 //!
-//! The format's own rules (shots, cast, mentions, frames, dialogue) apply to
-//! every board; `kling`, `fal` and `replicate` apply only when the board goes
+//! The format's own rules (shots, cast, mentions, frames, dialogue, library
+//! characters) apply to every board; `kling`, `fal` and `replicate` apply only when the board goes
 //! to that provider. Where a provider's limits are UNCONFIRMED in
 //! providers.md, the fal and Replicate rules follow [`RequestOptions`]
 //! ([`check`] uses the defaults, which are the safe choices).
 
 mod cast;
+mod characters;
 mod consistency;
 mod dialogue;
 mod fal;
@@ -97,6 +98,7 @@ fn run(board: &Board, provider: Provider, opts: &RequestOptions) -> Report {
         Provider::Replicate => replicate::check(board, &opts.replicate, &mut problems),
     }
     dialogue::check(board, &mut problems);
+    characters::check(board, provider, &opts.roster, &mut problems);
     consistency::check(board, &mut problems);
     problems.sort_by_key(|p| p.severity == Severity::Warning);
     Report { problems }
@@ -131,20 +133,36 @@ fn sent_prompt_lengths(board: &Board, sent: &[String], provider: Provider, out: 
     }
 }
 
-/// fal and Replicate take no Kling element-library ids.
+/// fal and Replicate take no Kling element-library ids. fal takes a
+/// library character (its pictures become one of fal's `elements`);
+/// Replicate documents no elements at all, so a character is refused
+/// there too.
 fn elements_refused(board: &Board, provider: Provider, out: &mut Vec<Problem>) {
     for r in board.elements() {
-        if let crate::reference::ReferenceKind::Element { element_id, .. } = &r.kind {
-            out.push(Problem::error(
-                Location::Reference(r.name.clone()),
-                Field::References,
-                ProblemKind::ElementNotOnProvider {
-                    provider,
-                    name: r.name.clone(),
-                    element_id: element_id.clone(),
-                },
-            ));
-        }
+        let crate::reference::ReferenceKind::Element {
+            element_id,
+            character,
+        } = &r.kind
+        else {
+            continue;
+        };
+        let kind = match (character, provider) {
+            (Some(_), Provider::Fal) => continue,
+            (Some(_), _) => ProblemKind::CharacterNotOnProvider {
+                provider,
+                name: r.name.clone(),
+            },
+            (None, _) => ProblemKind::ElementNotOnProvider {
+                provider,
+                name: r.name.clone(),
+                element_id: element_id.clone(),
+            },
+        };
+        out.push(Problem::error(
+            Location::Reference(r.name.clone()),
+            Field::References,
+            kind,
+        ));
     }
 }
 

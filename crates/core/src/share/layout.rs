@@ -13,13 +13,33 @@
 //! prompt       string
 //! references   varint count, then each: tag byte (bits 0-1 kind: 0 image,
 //!              1 element, 2 video; bit 2 video use base, or element id
-//!              as text; bit 3 video keep_sound), name string, then src
-//!              string (image, video) or the element id (element)
+//!              as text; bit 3 video keep_sound, or the element's
+//!              character is made from a video; bits 4-6 elements only:
+//!              a character link follows, it has a voice, the voice has
+//!              a trial URL), name string, then src string (image,
+//!              video) or the element id (element), then for an element
+//!              with bit 4 its character (below)
 //! first_frame  string, if its flag is set
 //! last_frame   string, if its flag is set
 //! shots        varint count, then each: duration varint, prompt string
 //! take         optional: tag byte 1, then the take video's URL string
 //! ```
+//!
+//! A library character an element carries (bit 4; a section added after
+//! the first version-2 links, whose element tags never set bits 3-6, so
+//! they read exactly as before):
+//!
+//! ```text
+//! id           string (the character's id in its library)
+//! look         bit 3 clear: frontal string, varint count, each other
+//!              image string; bit 3 set: the video's src string
+//! voice        if bit 5: voice id string, name string, source byte
+//!              (0 preset, 1 custom, 2 cloned), then the trial URL
+//!              string if bit 6
+//! ```
+//!
+//! Bits 3, 5 and 6 without bit 4, or bit 6 without bit 5, are errors, so
+//! a character has one layout too.
 //!
 //! An element id is a string. One that is a number as Kling writes it
 //! (1 to 19 digits, no leading zero unless it is "0") is written as that
@@ -50,12 +70,19 @@
 //! without a take still has one layout.
 
 use crate::board::{AspectRatio, Board, FormatTag, Provider, Resolution, Shot};
+use crate::character::{CharacterLink, Look, Voice, VoiceSource};
 use crate::reference::{Reference, ReferenceKind, VideoUse};
 
 /// The tag byte that starts the take section.
 const TAKE_TAG: u8 = 1;
 /// Version 2's reference tag bit for an element id written as text.
 const ELEMENT_TEXT: u8 = 4;
+/// Version 2's element tag bits for a library character: made from a
+/// video, the link itself, a voice, the voice's trial URL.
+const CHARACTER_VIDEO: u8 = 8;
+const CHARACTER: u8 = 16;
+const CHARACTER_VOICE: u8 = 32;
+const VOICE_TRIAL: u8 = 64;
 /// The largest element id written as a number in version 2: every string
 /// of at most 19 digits ([`crate::limits::MAX_ELEMENT_ID_DIGITS`]).
 const MAX_NUMERIC_ID: u64 = 9_999_999_999_999_999_999;
@@ -125,7 +152,16 @@ fn write_as(layout: Layout, board: &Board, take_url: Option<&str>) -> Option<Vec
                 put_str(&mut out, &r.name);
                 put_str(&mut out, src);
             }
-            ReferenceKind::Element { element_id, .. } => {
+            ReferenceKind::Element {
+                element_id,
+                character,
+            } => {
+                // Version 1 has no characters: the id alone, as written then.
+                let character = match layout {
+                    Layout::V1 => None,
+                    Layout::V2 => character.as_deref(),
+                };
+                let bits = character.map_or(0, character_bits);
                 let number = match layout {
                     Layout::V1 => element_id
                         .parse::<u64>()
@@ -135,16 +171,19 @@ fn write_as(layout: Layout, board: &Board, take_url: Option<&str>) -> Option<Vec
                 };
                 match (number, layout) {
                     (Some(n), _) => {
-                        out.push(1);
+                        out.push(1 | bits);
                         put_str(&mut out, &r.name);
                         put_varint(&mut out, n);
                     }
                     (None, Layout::V1) => return None,
                     (None, Layout::V2) => {
-                        out.push(1 | ELEMENT_TEXT);
+                        out.push(1 | ELEMENT_TEXT | bits);
                         put_str(&mut out, &r.name);
                         put_str(&mut out, element_id);
                     }
+                }
+                if let Some(c) = character {
+                    put_character(&mut out, c);
                 }
             }
             ReferenceKind::Video {
@@ -175,6 +214,104 @@ fn write_as(layout: Layout, board: &Board, take_url: Option<&str>) -> Option<Vec
         put_str(&mut out, url);
     }
     Some(out)
+}
+
+/// The tag bits of an element carrying `c`.
+fn character_bits(c: &CharacterLink) -> u8 {
+    let mut bits = CHARACTER;
+    if c.look.is_video() {
+        bits |= CHARACTER_VIDEO;
+    }
+    if let Some(voice) = &c.voice {
+        bits |= CHARACTER_VOICE;
+        if voice.trial_url.is_some() {
+            bits |= VOICE_TRIAL;
+        }
+    }
+    bits
+}
+
+fn put_character(out: &mut Vec<u8>, c: &CharacterLink) {
+    put_str(out, &c.id);
+    match &c.look {
+        Look::Images { frontal, others } => {
+            put_str(out, frontal);
+            put_varint(out, others.len() as u64);
+            for o in others {
+                put_str(out, o);
+            }
+        }
+        Look::Video { src } => put_str(out, src),
+    }
+    if let Some(v) = &c.voice {
+        put_str(out, &v.voice_id);
+        put_str(out, &v.name);
+        out.push(match v.source {
+            VoiceSource::Preset => 0,
+            VoiceSource::Custom => 1,
+            VoiceSource::Cloned => 2,
+        });
+        if let Some(url) = &v.trial_url {
+            put_str(out, url);
+        }
+    }
+}
+
+/// The character after an element whose tag is `tag`, if its tag says
+/// one follows.
+fn read_character(r: &mut Reader<'_>, tag: u8) -> Result<Option<Box<CharacterLink>>, LayoutError> {
+    if tag & CHARACTER == 0 {
+        return Ok(None);
+    }
+    let id = r.string("a character's id")?;
+    let look = if tag & CHARACTER_VIDEO != 0 {
+        Look::Video {
+            src: r.string("a character's video")?,
+        }
+    } else {
+        let frontal = r.string("a character's frontal image")?;
+        let count = r.count("the number of a character's other images")?;
+        let mut others = Vec::with_capacity(count);
+        for _ in 0..count {
+            others.push(r.string("a character's image")?);
+        }
+        Look::Images { frontal, others }
+    };
+    let voice = if tag & CHARACTER_VOICE != 0 {
+        let voice_id = r.string("a voice's id")?;
+        let name = r.string("a voice's name")?;
+        let source = match r.byte("a voice's source")? {
+            0 => VoiceSource::Preset,
+            1 => VoiceSource::Custom,
+            2 => VoiceSource::Cloned,
+            n => return Err(format!("unknown voice source {n}")),
+        };
+        let trial_url = if tag & VOICE_TRIAL != 0 {
+            Some(r.string("a voice's trial URL")?)
+        } else {
+            None
+        };
+        Some(Voice {
+            voice_id,
+            name,
+            source,
+            trial_url,
+        })
+    } else {
+        None
+    };
+    Ok(Some(Box::new(CharacterLink { id, look, voice })))
+}
+
+/// Whether `t` is a version-2 element tag: kind 1, then only the bits an
+/// element has, each character bit only with the link, the trial URL only
+/// with a voice.
+fn is_element_tag_v2(t: u8) -> bool {
+    let known = 1 | ELEMENT_TEXT | CHARACTER_VIDEO | CHARACTER | CHARACTER_VOICE | VOICE_TRIAL;
+    t & 3 == 1
+        && t & !known == 0
+        && (t & CHARACTER != 0 || t & (CHARACTER_VIDEO | CHARACTER_VOICE | VOICE_TRIAL) == 0)
+        && (t & CHARACTER_VOICE != 0 || t & VOICE_TRIAL == 0)
 }
 
 /// The number an element id is in version 2's number form, if it is one:
@@ -268,11 +405,13 @@ pub(super) fn read(layout: Layout, bytes: &[u8]) -> Result<(Board, Option<String
                 element_id: r.varint(u64::MAX, "an element's id")?.to_string(),
                 character: None,
             },
-            (1, Layout::V2) => ReferenceKind::Element {
-                element_id: r.varint(MAX_NUMERIC_ID, "an element's id")?.to_string(),
-                character: None,
-            },
-            (t, Layout::V2) if t == 1 | ELEMENT_TEXT => {
+            (t, Layout::V2) if is_element_tag_v2(t) && t & ELEMENT_TEXT == 0 => {
+                ReferenceKind::Element {
+                    element_id: r.varint(MAX_NUMERIC_ID, "an element's id")?.to_string(),
+                    character: read_character(&mut r, t)?,
+                }
+            }
+            (t, Layout::V2) if is_element_tag_v2(t) => {
                 let element_id = r.string("an element's id")?;
                 if numeric_id(&element_id).is_some() {
                     return Err(format!(
@@ -281,7 +420,7 @@ pub(super) fn read(layout: Layout, bytes: &[u8]) -> Result<(Board, Option<String
                 }
                 ReferenceKind::Element {
                     element_id,
-                    character: None,
+                    character: read_character(&mut r, t)?,
                 }
             }
             (t, _) if t & !0b1100 == 2 => ReferenceKind::Video {

@@ -31,7 +31,11 @@
 //! References travel by URL. One that only this browser has (an upload,
 //! a `blob:` or `data:` URL, a file, a loopback host) would be useless to
 //! whoever opens the link: [`local_only_references`] names them so the
-//! editor (and `storyreel-server share`) can say so before sharing.
+//! editor (and `storyreel-server share`) can say so before sharing. A
+//! library character travels with its element id, its pictures and its
+//! voice (layout version 2's character section); the element id works
+//! only for the same Kling account, which [`element_note`] tells the
+//! recipient.
 
 mod alphabet;
 mod dictionary;
@@ -49,7 +53,8 @@ pub use take::{check_take_url, MAX_TAKE_URL_CHARS};
 use crate::board::Board;
 use crate::format::BoardError;
 use crate::problem::Problem;
-use crate::reference::ReferenceKind;
+pub use crate::reference::is_local_only;
+use crate::reference::{publish_upload, ReferenceKind};
 use crate::rules;
 use layout::Layout;
 
@@ -218,15 +223,45 @@ fn check_draft(board: &Board) -> Result<(), ShareError> {
 
 /// The names of the references whose `src` only this browser (or this
 /// machine) can reach, in cast order: anything but an `https` URL to a
-/// host other than a loopback one. Elements travel by id and are not
-/// listed.
+/// host other than a loopback one. An element travels by its id, but a
+/// library character's pictures (which fal is sent) are listed like any
+/// image when one is out of reach.
 pub fn local_only_references(board: &Board) -> Vec<&str> {
     board
         .references
         .iter()
-        .filter(|r| r.src().is_some_and(is_local_only))
+        .filter(|r| {
+            r.src().is_some_and(is_local_only)
+                || r.character_link()
+                    .is_some_and(|c| c.look.sources().into_iter().any(is_local_only))
+        })
         .map(|r| r.name.as_str())
         .collect()
+}
+
+/// What whoever opens the link should know about the Kling elements it
+/// cites, if it cites any by id: they work only for the Kling account
+/// that made them. `None` when the board cites no element id.
+pub fn element_note(board: &Board) -> Option<String> {
+    let names: Vec<String> = board
+        .elements()
+        .filter(|r| matches!(&r.kind, ReferenceKind::Element { element_id, .. } if !element_id.is_empty()))
+        .map(|r| format!("@{}", r.name))
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let (what, them) = if names.len() == 1 {
+        ("a Kling element", "it works")
+    } else {
+        ("Kling elements", "they work")
+    };
+    Some(format!(
+        "This board cites {what} by id ({}); {them} only for the Kling account that made {}. With another account, make {} again from the character's pictures, or send the board to fal.",
+        names.join(", "),
+        if names.len() == 1 { "it" } else { "them" },
+        if names.len() == 1 { "it" } else { "them" },
+    ))
 }
 
 /// The board as a recipient needs it: each `upload:<sha256>` source
@@ -239,13 +274,18 @@ pub fn for_recipients(board: &Board, public_uploads_base: Option<&str>) -> Board
         return out;
     };
     for reference in &mut out.references {
-        if let ReferenceKind::Image { src } | ReferenceKind::Video { src, .. } = &mut reference.kind
-        {
-            if let Some(hash) = src.strip_prefix("upload:") {
-                if crate::reference::src_problem(src).is_none() {
-                    *src = format!("{base}/{hash}");
-                }
+        match &mut reference.kind {
+            ReferenceKind::Image { src } | ReferenceKind::Video { src, .. } => {
+                publish_upload(src, base)
             }
+            ReferenceKind::Element {
+                character: Some(c), ..
+            } => c
+                .look
+                .sources_mut()
+                .into_iter()
+                .for_each(|src| publish_upload(src, base)),
+            ReferenceKind::Element { .. } => {}
         }
     }
     out
@@ -255,24 +295,4 @@ pub fn for_recipients(board: &Board, public_uploads_base: Option<&str>) -> Board
 /// `blob:`), which an upload to the server could make shareable.
 pub fn is_browser_only(src: &str) -> bool {
     src.starts_with("data:") || src.starts_with("blob:")
-}
-
-/// Whether a reference `src` is out of reach for whoever opens the link.
-pub fn is_local_only(src: &str) -> bool {
-    let Some(rest) = src.strip_prefix("https://") else {
-        return true;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    let host = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host.split(':').next().unwrap_or(""),
-    }
-    .to_ascii_lowercase();
-    host.is_empty()
-        || host == "localhost"
-        || host.ends_with(".localhost")
-        || host.starts_with("127.")
-        || host == "::1"
-        || host == "0.0.0.0"
 }

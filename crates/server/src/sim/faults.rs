@@ -32,7 +32,10 @@ pub enum Fault {
     FailTask { message: String },
 }
 
-/// Faults for each kind of request.
+/// Faults for each kind of request. `create`, `query` and `list` are the
+/// video calls of both designs; `elements` and `voices` are the element
+/// and voice calls (providers.md §0.5), e.g.
+/// `{"elements": {"create": [{"kind": "drop"}]}}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultPlan {
@@ -42,6 +45,39 @@ pub struct FaultPlan {
     pub query: VecDeque<Fault>,
     #[serde(default)]
     pub list: VecDeque<Fault>,
+    #[serde(default)]
+    pub elements: LibraryFaults,
+    #[serde(default)]
+    pub voices: LibraryFaults,
+}
+
+/// Faults for the element calls or the voice calls: `create` (the POST
+/// that starts a task; `fail_task` fails it), `query` (one task by id),
+/// `list` (the custom list and the preset list) and `delete`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LibraryFaults {
+    #[serde(default)]
+    pub create: VecDeque<Fault>,
+    #[serde(default)]
+    pub query: VecDeque<Fault>,
+    #[serde(default)]
+    pub list: VecDeque<Fault>,
+    #[serde(default)]
+    pub delete: VecDeque<Fault>,
+}
+
+impl LibraryFaults {
+    fn extend(&mut self, more: LibraryFaults) {
+        self.create.extend(more.create);
+        self.query.extend(more.query);
+        self.list.extend(more.list);
+        self.delete.extend(more.delete);
+    }
+
+    fn len(&self) -> usize {
+        self.create.len() + self.query.len() + self.list.len() + self.delete.len()
+    }
 }
 
 impl FaultPlan {
@@ -50,6 +86,21 @@ impl FaultPlan {
         self.create.extend(more.create);
         self.query.extend(more.query);
         self.list.extend(more.list);
+        self.elements.extend(more.elements);
+        self.voices.extend(more.voices);
+    }
+
+    /// How many faults are still queued, of every kind.
+    pub fn len(&self) -> usize {
+        self.create.len()
+            + self.query.len()
+            + self.list.len()
+            + self.elements.len()
+            + self.voices.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -117,6 +168,15 @@ mod tests {
             ]
         );
         assert!(serde_json::from_str::<FaultPlan>(r#"{"creat":[]}"#).is_err());
+        let library: FaultPlan = serde_json::from_str(
+            r#"{"elements":{"create":[{"kind":"drop"}],"delete":[{"kind":"reset"}]},"voices":{"list":[{"kind":"slow","ms":5}]}}"#,
+        )
+        .expect("parses");
+        assert_eq!(library.elements.create, [Fault::Drop]);
+        assert_eq!(library.elements.delete, [Fault::Reset]);
+        assert_eq!(library.voices.list, [Fault::Slow { ms: 5 }]);
+        assert_eq!(library.len(), 3);
+        assert!(serde_json::from_str::<FaultPlan>(r#"{"elements":{"remove":[]}}"#).is_err());
     }
 
     #[test]

@@ -14,19 +14,31 @@
 //! mounts it at `/sim/kling`, where the finished videos are served
 //! (`/sim/kling/videos/{task_id}.mp4`) and, with `--sim-control`, the test
 //! controls (`POST /sim/kling/control/faults`, `GET /sim/kling/control/stats`).
+//!
+//! It also keeps an element and voice library (`elements.rs`, `voices.rs`,
+//! `library.rs`: Kling's `/v1/general/...` calls of providers.md §0.5),
+//! and a video request that cites an element it does not have, or one
+//! that was deleted, is refused.
 
 pub mod auth;
 pub mod current;
+pub mod elements;
 pub mod faults;
+pub mod library;
+pub mod picture;
+pub mod probe;
 pub mod shot_list;
 pub mod task;
+pub mod tone;
 pub mod validate;
 pub mod validate_current;
+pub mod validate_library;
 pub mod video;
+pub mod voices;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -117,6 +129,25 @@ struct Store {
     tasks: Vec<Task>,
     faults: FaultPlan,
     creates_seen: u64,
+    library: library::Library,
+}
+
+impl Store {
+    /// Whether any task of this account (video, element or voice, on
+    /// either design) has the external id `key`: Kling says it "must be
+    /// unique within a single user account".
+    fn external_id_taken(&self, key: &str) -> bool {
+        self.tasks
+            .iter()
+            .any(|t| t.spec.external_task_id.as_deref() == Some(key))
+            || self.library.external_id_taken(key)
+    }
+}
+
+/// The answer to an `external_task_id` used before. The providers'
+/// pages say only that it must be unique; the refusal is a 1201.
+fn external_id_refused(key: &str) -> KlingError {
+    KlingError::new(400, 1201, format!("external_task_id {key} already exists"))
 }
 
 /// The simulator's state, shared by its handlers.
@@ -125,6 +156,9 @@ pub struct Simulator {
     store: Mutex<Store>,
     next_id: AtomicU64,
     videos: video::VideoCache,
+    /// The server's uploads, when it keeps them: files the simulator can
+    /// look at (`probe.rs`).
+    uploads: OnceLock<Arc<crate::uploads::Uploads>>,
 }
 
 impl Simulator {
@@ -134,7 +168,34 @@ impl Simulator {
             store: Mutex::new(Store::default()),
             next_id: AtomicU64::new(1),
             videos: video::VideoCache::new()?,
+            uploads: OnceLock::new(),
         }))
+    }
+
+    /// Lets the simulator read the server's uploads, to check a video
+    /// sent by the address of one (a reference video's length). Only the
+    /// first call counts.
+    pub fn attach_uploads(&self, uploads: Arc<crate::uploads::Uploads>) {
+        let _ = self.uploads.set(uploads);
+    }
+
+    /// A new task id: the time and a counter, digits only.
+    fn new_task_id(&self, now: u64) -> String {
+        format!(
+            "{}{:04}",
+            now,
+            self.next_id.fetch_add(1, Ordering::Relaxed) % 10_000
+        )
+    }
+
+    /// A clock life for a task created now.
+    fn life(&self, now: u64, outcome: Outcome) -> task::Life {
+        task::Life {
+            created_ms: now,
+            submit_ms: self.config.submit_ms,
+            process_ms: self.config.process_ms,
+            outcome,
+        }
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
@@ -196,7 +257,36 @@ pub fn router(sim: Arc<Simulator>) -> Router {
             )),
         )
         .route("/tasks", get(current::query).post(current::list))
-        .route("/videos/{file}", get(video::serve));
+        .route("/videos/{file}", get(video::serve))
+        .route(
+            "/v1/general/advanced-custom-elements",
+            post(elements::create).get(elements::list).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    crate::relay::uploads::MAX_RESOLVED_BODY_BYTES,
+                ),
+            ),
+        )
+        .route(
+            "/v1/general/advanced-custom-elements/{id}",
+            get(elements::query),
+        )
+        .route(
+            "/v1/general/advanced-presets-elements",
+            get(elements::presets),
+        )
+        .route(
+            "/v1/general/delete-advanced-elements",
+            post(elements::delete),
+        )
+        .route("/elements/{id}/{file}", get(elements::picture))
+        .route(
+            "/v1/general/custom-voices",
+            post(voices::create).get(voices::list),
+        )
+        .route("/v1/general/custom-voices/{id}", get(voices::query))
+        .route("/v1/general/presets-voices", get(voices::presets))
+        .route("/v1/general/delete-voices", post(voices::delete))
+        .route("/voices/{file}", get(voices::trial));
     if sim.config.control {
         r = r
             .route("/control/faults", post(add_faults))
@@ -261,6 +351,12 @@ fn video_url(headers: &HeaderMap, id: &str) -> String {
     format!("{}{MOUNT}/videos/{id}.mp4", origin(headers))
 }
 
+/// The simulator's own address as the caller sees it
+/// (`http://host/sim/kling`), under which it serves files.
+fn base_url(headers: &HeaderMap) -> String {
+    format!("{}{MOUNT}", origin(headers))
+}
+
 fn ok(request_id: String, data: Value) -> Response {
     Json(json!({"code": 0, "message": "SUCCEED", "request_id": request_id, "data": data}))
         .into_response()
@@ -314,21 +410,28 @@ fn answer(after: Option<Fault>, rid: String, data: Value) -> Response {
     }
 }
 
-/// Applies a fault that acts before the work; returns the fault that acts
-/// after it (drop, reset, truncate, fail-task), if any.
-/// What every create does first, on either design: count it, meet the
-/// next queued create fault, and read the body as JSON. `Err` is the
+/// What every video create does first, on either design: count it, meet
+/// the next queued create fault, and read the body as JSON. `Err` is the
 /// answer to give instead.
 pub(crate) async fn received_create(
     sim: &Simulator,
     rid: &str,
     body: &[u8],
 ) -> Result<(Option<Fault>, Value), Response> {
-    let fault = {
-        let mut store = sim.store();
-        store.creates_seen += 1;
-        store.faults.create.pop_front()
-    };
+    sim.store().creates_seen += 1;
+    received(sim, |f| &mut f.create, rid, body).await
+}
+
+/// What a call with a body does first: meet the next fault of `queue`
+/// and read the body as JSON. A fault that acts after the work (drop,
+/// reset, truncate, fail-task) is returned with the body.
+pub(crate) async fn received(
+    sim: &Simulator,
+    queue: fn(&mut FaultPlan) -> &mut VecDeque<Fault>,
+    rid: &str,
+    body: &[u8],
+) -> Result<(Option<Fault>, Value), Response> {
+    let fault = queue(&mut sim.store().faults).pop_front();
     let after = before(fault, rid).await?;
     match serde_json::from_slice(body) {
         Ok(v) => Ok((after, v)),
@@ -381,9 +484,14 @@ async fn before(fault: Option<Fault>, rid: &str) -> Result<Option<Fault>, Respon
 }
 
 /// Stores a new task for a valid request, on either design: refused when
-/// its `external_task_id` is already used (unique per account, across
-/// designs) or when the concurrency limit is reached. A `fail_task` fault
-/// decides how it ends.
+/// it cites an element the library does not have (or no longer has, or
+/// not yet), when its `external_task_id` is already used (unique per
+/// account, across designs and kinds of task) or when the concurrency
+/// limit is reached. A `fail_task` fault decides how it ends.
+///
+/// Kling's pages do not say what an unknown element id gets; the
+/// simulator refuses it at create with a 1201 naming the field and the
+/// id, as it does any other bad value.
 fn enqueue(
     sim: &Simulator,
     route: CreateRoute,
@@ -392,19 +500,18 @@ fn enqueue(
 ) -> Result<Task, KlingError> {
     let now = now_ms();
     let mut store = sim.store();
-    if let Some(key) = &spec.external_task_id {
-        if store
-            .tasks
-            .iter()
-            .any(|t| t.spec.external_task_id.as_ref() == Some(key))
-        {
-            // providers.md: "must be unique per account"; the answer to a
-            // duplicate is not documented, so it is a 1201.
-            return Err(KlingError::new(
-                400,
-                1201,
-                format!("external_task_id {key} already exists"),
+    for cited in &spec.elements {
+        if let Err(why) = store.library.check_element(&cited.id, now) {
+            return Err(validate_current::invalid(
+                &cited.path,
+                &Value::String(cited.id.clone()),
+                &why,
             ));
+        }
+    }
+    if let Some(key) = &spec.external_task_id {
+        if store.external_id_taken(key) {
+            return Err(external_id_refused(key));
         }
     }
     let busy = store.tasks.iter().filter(|t| t.holds_slot_at(now)).count();
@@ -416,11 +523,7 @@ fn enqueue(
         _ => Outcome::Succeed,
     };
     let task = Task {
-        id: format!(
-            "{}{:04}",
-            now,
-            sim.next_id.fetch_add(1, Ordering::Relaxed) % 10_000
-        ),
+        id: sim.new_task_id(now),
         route,
         spec,
         created_ms: now,
@@ -481,11 +584,34 @@ async fn query(
     }
 }
 
+/// `pageNum` and `pageSize` of a list call.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Page {
+pub struct Page {
     page_num: Option<String>,
     page_size: Option<String>,
+}
+
+impl Page {
+    /// How many items to skip and how many to show: `pageNum` 1 to 1000
+    /// (default 1), `pageSize` 1 to `max_size` (default 30), as Kling's
+    /// list calls take them.
+    pub fn read(&self, max_size: u64) -> Result<(usize, usize), KlingError> {
+        let number = |v: &Option<String>, default: u64, max: u64, name: &str| match v {
+            None => Ok(default),
+            Some(text) => match text.parse::<u64>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(KlingError::new(
+                    400,
+                    1201,
+                    format!("{name} must be 1 to {max}, got \"{text}\""),
+                )),
+            },
+        };
+        let num = number(&self.page_num, 1, 1000, "pageNum")?;
+        let size = number(&self.page_size, 30, max_size, "pageSize")?;
+        Ok((((num - 1) * size) as usize, size as usize))
+    }
 }
 
 async fn list(
@@ -498,23 +624,9 @@ async fn list(
         Ok(ok) => ok,
         Err(refused) => return refused.into_response(),
     };
-    let number = |v: Option<String>, default: u64, max: u64, name: &str| match v {
-        None => Ok(default),
-        Some(text) => match text.parse::<u64>() {
-            Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(KlingError::new(
-                400,
-                1201,
-                format!("{name} must be 1 to {max}, got \"{text}\""),
-            )),
-        },
-    };
-    let (num, size) = match (
-        number(page.page_num, 1, 1000, "pageNum"),
-        number(page.page_size, 30, 500, "pageSize"),
-    ) {
-        (Ok(n), Ok(s)) => (n, s),
-        (Err(e), _) | (_, Err(e)) => return e.into_response(rid),
+    let (skip, size) = match page.read(500) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(rid),
     };
     let after = match read_fault(&sim, |f| &mut f.list, &rid).await {
         Ok(after) => after,
@@ -528,8 +640,8 @@ async fn list(
             .iter()
             .rev()
             .filter(|t| t.route == route)
-            .skip(((num - 1) * size) as usize)
-            .take(size as usize)
+            .skip(skip)
+            .take(size)
             .map(|t| t.query_json(now, &video_url(&headers, &t.id)))
             .collect()
     };
@@ -552,16 +664,69 @@ async fn stats(State(sim): State<Arc<Simulator>>) -> Response {
         "processing": by_status(task::Status::Processing),
         "succeed": by_status(task::Status::Succeed),
         "failed": by_status(task::Status::Failed),
-        "faults_left": store.faults.create.len() + store.faults.query.len() + store.faults.list.len(),
+        "faults_left": store.faults.len(),
+        "elements": store.library.elements.len(),
+        "voices": store.library.voices.len(),
     }))
     .into_response()
 }
 
 /// What the simulator read from a task's request (test controls only):
-/// the shots with their seconds and words, the size, sound, the inputs.
-async fn inspect(State(sim): State<Arc<Simulator>>, Path(id): Path<String>) -> Response {
+/// for a video task the shots with their seconds and words, the size,
+/// sound, the inputs and the elements cited (each with its name and
+/// whether it is a preset); for an element or voice task, what it makes.
+async fn inspect(
+    State(sim): State<Arc<Simulator>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Some(task) = sim.task(&id) else {
+        let base = base_url(&headers);
+        let now = now_ms();
+        let store = sim.store();
+        if let Some(t) = store.library.element_task(&id) {
+            return Json(json!({
+                "kind": "element",
+                "status": t.life.status_at(now).as_str(),
+                "deleted": t.deleted,
+                "element": t.element.json(t.deleted, &base),
+            }))
+            .into_response();
+        }
+        if let Some(t) = store.library.voice_task(&id) {
+            return Json(json!({
+                "kind": "voice",
+                "status": t.life.status_at(now).as_str(),
+                "deleted": t.deleted,
+                "source": t.source,
+                "voice": t.voice.json(&base),
+            }))
+            .into_response();
+        }
         return (StatusCode::NOT_FOUND, "no task by that id").into_response();
+    };
+    let elements: Vec<Value> = {
+        let store = sim.store();
+        let presets = library::preset_elements();
+        task.spec
+            .elements
+            .iter()
+            .map(|cited| {
+                let custom = store
+                    .library
+                    .elements
+                    .iter()
+                    .find(|t| t.element.id.to_string() == cited.id)
+                    .map(|t| &t.element);
+                let known = custom.or_else(|| presets.iter().find(|p| p.id.to_string() == cited.id));
+                json!({
+                    "path": cited.path,
+                    "element_id": cited.id,
+                    "name": known.map(|e| e.name.clone()),
+                    "preset": known.is_some_and(|e| e.preset),
+                })
+            })
+            .collect()
     };
     let (width, height) = task.spec.size();
     let shots: Vec<Value> = task
@@ -576,6 +741,7 @@ async fn inspect(State(sim): State<Arc<Simulator>>, Path(id): Path<String>) -> R
         "height": height,
         "sound": task.spec.sound,
         "inputs": task.spec.inputs,
+        "elements": elements,
         "unit_tenths": task.spec.unit_tenths,
     }))
     .into_response()

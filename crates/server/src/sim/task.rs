@@ -52,8 +52,19 @@ impl Status {
     }
 }
 
-impl Task {
-    /// When the task starts processing and when it ends.
+/// A life by the clock, shared by video, element and voice tasks:
+/// `submitted` from `created_ms`, `processing` after `submit_ms`, over
+/// `process_ms` later, ending as its [`Outcome`] says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Life {
+    pub created_ms: u64,
+    pub submit_ms: u64,
+    pub process_ms: u64,
+    pub outcome: Outcome,
+}
+
+impl Life {
+    /// When processing starts and when the task ends.
     fn milestones(&self) -> (u64, u64) {
         let started = self.created_ms + self.submit_ms;
         (started, started + self.process_ms)
@@ -73,19 +84,51 @@ impl Task {
         }
     }
 
-    /// True while the task holds a concurrency slot ("from submitted until
-    /// it finishes", providers.md §1.10).
-    pub fn holds_slot_at(&self, now_ms: u64) -> bool {
+    /// True until the task ends.
+    pub fn running_at(&self, now_ms: u64) -> bool {
         now_ms < self.milestones().1
     }
 
-    fn updated_at(&self, now_ms: u64) -> u64 {
+    pub fn updated_at(&self, now_ms: u64) -> u64 {
         let (started, done) = self.milestones();
         match self.status_at(now_ms) {
             Status::Submitted => self.created_ms,
             Status::Processing => started,
             _ => done,
         }
+    }
+
+    /// Why the task failed, once it has (empty otherwise).
+    pub fn failure_at(&self, now_ms: u64) -> &str {
+        match (&self.outcome, self.status_at(now_ms)) {
+            (Outcome::Fail(message), Status::Failed) => message,
+            _ => "",
+        }
+    }
+}
+
+impl Task {
+    fn life(&self) -> Life {
+        Life {
+            created_ms: self.created_ms,
+            submit_ms: self.submit_ms,
+            process_ms: self.process_ms,
+            outcome: self.outcome.clone(),
+        }
+    }
+
+    pub fn status_at(&self, now_ms: u64) -> Status {
+        self.life().status_at(now_ms)
+    }
+
+    /// True while the task holds a concurrency slot ("from submitted until
+    /// it finishes", providers.md §1.10).
+    pub fn holds_slot_at(&self, now_ms: u64) -> bool {
+        self.life().running_at(now_ms)
+    }
+
+    fn updated_at(&self, now_ms: u64) -> u64 {
+        self.life().updated_at(now_ms)
     }
 
     /// The `data` object of a create answer.
@@ -204,6 +247,7 @@ mod tests {
                 unit_tenths: 42,
                 watermark: false,
                 inputs: Vec::new(),
+                elements: Vec::new(),
             },
             created_ms: 1_000,
             submit_ms: 100,

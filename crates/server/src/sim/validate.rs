@@ -57,6 +57,17 @@ pub struct TaskSpec {
     /// What the request held, for the test controls: the current design's
     /// `contents[]` as `type` or `type:id` (empty on the legacy design).
     pub inputs: Vec<String>,
+    /// The elements the request cites, each with the field that names it
+    /// (`contents[2].element_id`, `element_list[0].element_id`): checked
+    /// against the simulator's element library when the task is stored.
+    pub elements: Vec<CitedElement>,
+}
+
+/// An element id a video request cites, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CitedElement {
+    pub path: String,
+    pub id: String,
 }
 
 impl TaskSpec {
@@ -303,11 +314,18 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
             images.len()
         )));
     }
+    let mut cited = Vec::with_capacity(elements.len());
     for (i, element) in elements.iter().enumerate() {
-        if !element.get("element_id").is_some_and(Value::is_i64) {
-            return Err(bad(format!(
-                "element_list[{i}].element_id must be an integer"
-            )));
+        match element.get("element_id").and_then(Value::as_i64) {
+            Some(id) => cited.push(CitedElement {
+                path: format!("element_list[{i}].element_id"),
+                id: id.to_string(),
+            }),
+            None => {
+                return Err(bad(format!(
+                    "element_list[{i}].element_id must be an integer"
+                )))
+            }
         }
     }
     if videos.len() > 1 {
@@ -545,6 +563,7 @@ pub fn create(route: CreateRoute, body: &Value) -> Result<TaskSpec, KlingError> 
         external_task_id,
         watermark: false,
         inputs: Vec::new(),
+        elements: cited,
     })
 }
 

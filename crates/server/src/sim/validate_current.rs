@@ -10,7 +10,7 @@ use storyreel_core::board::Resolution;
 use storyreel_core::cost;
 
 use super::shot_list;
-use super::validate::{bad, chars, check_image_within, kind_of, Aspect, TaskSpec};
+use super::validate::{bad, chars, check_image_within, kind_of, Aspect, CitedElement, TaskSpec};
 use super::KlingError;
 
 /// The one model this simulator serves on the current design.
@@ -68,7 +68,7 @@ enum Audio {
 
 /// `{path} value '{value}' is invalid; {hint}`: Kling's wording, with the
 /// allowed values after it. Long values are cut.
-fn invalid(path: &str, value: &Value, hint: &str) -> KlingError {
+pub(super) fn invalid(path: &str, value: &Value, hint: &str) -> KlingError {
     let shown = match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -166,6 +166,8 @@ struct Inputs<'a> {
     video: Option<Kind>,
     /// Each item as `type` or `type:id`, in order.
     seen: Vec<String>,
+    /// The element ids cited, with their paths.
+    cited: Vec<CitedElement>,
 }
 
 impl<'a> Inputs<'a> {
@@ -249,7 +251,12 @@ impl<'a> Inputs<'a> {
                     None | Some(Value::Null) => {
                         return Err(bad(format!("{path}.element_id is required")))
                     }
-                    Some(Value::String(s)) if !s.trim().is_empty() => {}
+                    Some(Value::String(s)) if !s.trim().is_empty() => {
+                        self.cited.push(CitedElement {
+                            path: format!("{path}.element_id"),
+                            id: s.clone(),
+                        })
+                    }
                     Some(other) => {
                         return Err(invalid(
                             &format!("{path}.element_id"),
@@ -457,6 +464,7 @@ pub fn create(body: &Value) -> Result<TaskSpec, KlingError> {
         external_task_id,
         watermark,
         inputs: inputs.seen,
+        elements: inputs.cited,
     })
 }
 
