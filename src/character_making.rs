@@ -21,7 +21,6 @@ use leptos::task::spawn_local;
 use storyreel_core::character::making::{busy_with, Making, MakingAction};
 use storyreel_core::character::{Character, ElementStatus};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::characters::Characters;
 use crate::journal::{self, err, CHARACTERS, CHARACTER_TASKS};
@@ -32,11 +31,6 @@ use crate::net;
 const CHANNEL: &str = "storyreel-character-tasks";
 /// How often makings held by another tab are checked for a lapsed lease.
 const SWEEP_MS: u64 = 5_000;
-
-thread_local! {
-    static CHANNEL_HANDLE: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
-        const { std::cell::RefCell::new(None) };
-}
 
 /// The makings this page knows of and drives; shared through context.
 #[derive(Clone, Copy)]
@@ -188,11 +182,7 @@ async fn claim(key: &str, tab: &str, now_ms: u64) -> Result<Option<Making>, Stri
 }
 
 fn announce() {
-    CHANNEL_HANDLE.with(|c| {
-        if let Some(ch) = c.borrow().as_ref() {
-            let _ = ch.post_message(&JsValue::from_str("changed"));
-        }
-    });
+    crate::tabs::post(CHANNEL, &JsValue::from_str("changed"));
 }
 
 /// Reads the makings, resumes the unfinished ones, and keeps watching
@@ -201,19 +191,14 @@ pub fn start(characters: Characters, settings: Settings) -> Makings {
     let makings = Makings {
         all: RwSignal::new(Vec::new()),
         driving: StoredValue::new(HashSet::new()),
-        tab: StoredValue::new(crate::jobs::tab_id()),
+        tab: StoredValue::new(crate::tabs::tab_id()),
     };
-    if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-            spawn_local(async move {
-                reload(makings).await;
-                characters.reload();
-            });
+    crate::tabs::listen(CHANNEL, move |_| {
+        spawn_local(async move {
+            reload(makings).await;
+            characters.reload();
         });
-        ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));
-    }
+    });
     let sweep = move || {
         spawn_local(async move {
             reload(makings).await;

@@ -12,16 +12,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::character::{Character, ElementStatus, Roster};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::journal::{self, CHARACTERS};
 
 const CHANNEL: &str = "storyreel-characters";
-
-thread_local! {
-    static CHANNEL_HANDLE: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
-        const { std::cell::RefCell::new(None) };
-}
 
 /// A new character id: random, URL-safe.
 pub fn new_id() -> String {
@@ -145,14 +139,7 @@ impl Characters {
                 })
             }),
         };
-        if let Ok(ch) = web_sys::BroadcastChannel::new(CHANNEL) {
-            let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-                characters.reload();
-            });
-            ch.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            on_message.forget();
-            CHANNEL_HANDLE.with(|c| *c.borrow_mut() = Some(ch));
-        }
+        crate::tabs::listen(CHANNEL, move |_| characters.reload());
         characters.reload();
         characters
     }
@@ -181,11 +168,7 @@ impl Characters {
 
     /// Tells this page and the other tabs that the store changed.
     pub fn changed(&self) {
-        CHANNEL_HANDLE.with(|c| {
-            if let Some(ch) = c.borrow().as_ref() {
-                let _ = ch.post_message(&JsValue::from_str("changed"));
-            }
-        });
+        crate::tabs::post(CHANNEL, &JsValue::from_str("changed"));
         self.reload();
     }
 

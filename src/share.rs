@@ -14,6 +14,8 @@ use crate::state::{Editor, Status};
 struct Made {
     url: String,
     local_only: Vec<String>,
+    /// That the Kling element ids it cites work for this account only.
+    element_note: Option<String>,
     take: Option<TakeOffer>,
     /// References held only by this browser that an upload would fix.
     uploadable: Vec<String>,
@@ -161,6 +163,7 @@ pub fn ShareButton() -> impl IntoView {
                     .into_iter()
                     .map(str::to_string)
                     .collect(),
+                element_note: share::element_note(b),
                 take: take_offer(studio, b, |video| share::encode_shared(b, Some(video)).ok()),
                 uploadable: b
                     .references
@@ -303,6 +306,11 @@ pub fn ShareButton() -> impl IntoView {
                                 </p>
                             }.into_any()),
                             None => None,
+                        })
+                    }}
+                    {move || {
+                        made.with(|m| m.as_ref().and_then(|m| m.element_note.clone())).map(|note| {
+                            view! { <p id="share-element-note" class="share-note" role="note">{note}</p> }
                         })
                     }}
                     {move || {

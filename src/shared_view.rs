@@ -189,6 +189,7 @@ fn Shared(
         board.title.clone()
     };
     let overall = board.prompt.clone();
+    let element_note = share::element_note(&board);
     let cards = board
         .shots
         .iter()
@@ -339,6 +340,14 @@ fn Shared(
                     <section class="shared-cast">
                         <h2>"Cast"</h2>
                         <ul>{cast}</ul>
+                        {element_note
+                            .map(|note| {
+                                view! {
+                                    <p id="shared-element-note" class="hint" role="note">
+                                        {note}
+                                    </p>
+                                }
+                            })}
                     </section>
                 }
             })}

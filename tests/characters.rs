@@ -300,6 +300,17 @@ async fn used_in_two_boards_generated_then_deleted_at_kling_both_boards_flag_it(
     )
     .await;
 
+    // Its share link tells the recipient that the element id works for
+    // this Kling account only.
+    h.click("#share").await;
+    h.wait_for("#share-link").await;
+    let note = h.text("#share-element-note").await;
+    assert!(
+        note.contains("@mia") && note.contains("only for the Kling account"),
+        "{note}"
+    );
+    h.click("#share-close").await;
+
     // Delete at Kling: the confirm names both boards.
     open_characters(&h).await;
     let sel = card(&h, "Mia").await;

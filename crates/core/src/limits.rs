@@ -26,6 +26,15 @@ pub const MAX_IMAGES_AND_ELEMENTS: usize = 7;
 pub const MAX_IMAGES_AND_ELEMENTS_WITH_VIDEO: usize = 4;
 /// Elements when a first (and maybe last) frame is used.
 pub const MAX_ELEMENTS_WITH_FRAMES: usize = 3;
+/// Elements made from a video of a real person (Kling's "video character"
+/// elements) in one request (providers.md §0.3).
+pub const MAX_VIDEO_CHARACTERS: usize = 3;
+/// Images and image elements together when video-character elements are
+/// sent (providers.md §0.3).
+pub const MAX_IMAGES_WITH_VIDEO_CHARACTERS: usize = 4;
+/// Video-character elements with a reference video, and then no image
+/// elements beside them (providers.md §0.3).
+pub const MAX_VIDEO_CHARACTERS_WITH_VIDEO: usize = 1;
 /// Images at which an end frame is no longer possible.
 pub const MAX_IMAGES_WITH_END_FRAME: usize = 2;
 /// Reference videos.

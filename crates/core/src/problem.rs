@@ -222,6 +222,16 @@ pub enum ProblemKind {
         board_id: String,
         library_id: String,
     },
+    #[error("{count} characters made from a video; Kling takes at most {max} in one request")]
+    TooManyVideoCharacters { count: usize, max: usize },
+    #[error("{count} images and image elements beside characters made from a video; Kling takes at most {max} with them")]
+    TooManyImagesWithVideoCharacters { count: usize, max: usize },
+    #[error("with a reference video, Kling takes at most {max} character made from a video ({count} here) and no image elements beside it ({images} here)")]
+    VideoCharactersWithVideo {
+        count: usize,
+        images: usize,
+        max: usize,
+    },
     #[error("@{name} has a voice ({voice}), but the board's sound is off, so it will not be heard; turn sound on")]
     VoiceWithSoundOff { name: String, voice: String },
     #[error("this shot has quoted speech but cites no character, so who says it, and in which voice, is left to the model; cite the speaker with @name")]
@@ -287,7 +297,12 @@ impl ProblemKind {
             DuplicateName { .. } => "unique".into(),
             TooManyImagesAndElements { max, .. } => max.to_string(),
             TooManyVideos { max, .. } => max.to_string(),
-            TooManyElementsWithFrames { max, .. } => max.to_string(),
+            TooManyElementsWithFrames { max, .. }
+            | TooManyVideoCharacters { max, .. }
+            | TooManyImagesWithVideoCharacters { max, .. } => max.to_string(),
+            VideoCharactersWithVideo { max, .. } => {
+                format!("{max} video character, no image elements")
+            }
             TooManyImagesWithEndFrame { max, .. } => max.to_string(),
             DialogueTooLong { duration, .. } => format!("{duration} s"),
             FalShotTooShort { min, .. } => format!("{min} s"),
@@ -318,7 +333,12 @@ impl ProblemKind {
             TooManyImagesAndElements { count, .. }
             | TooManyVideos { count, .. }
             | TooManyElementsWithFrames { count, .. }
+            | TooManyVideoCharacters { count, .. }
+            | TooManyImagesWithVideoCharacters { count, .. }
             | TooManyImagesWithEndFrame { count, .. } => count.to_string(),
+            VideoCharactersWithVideo { count, images, .. } => {
+                format!("{count} video characters, {images} image elements")
+            }
             DialogueTooLong { needed_tenths, .. } => format!("{} s", tenths(*needed_tenths)),
             ElementNotOnProvider { element_id, .. } => format!("element {element_id}"),
             FalVideoElements { count, .. } => count.to_string(),

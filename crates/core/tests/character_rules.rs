@@ -410,3 +410,96 @@ fn replicate_refuses_a_character_by_name() {
         }]
     ));
 }
+
+// ------------------------------------------------- video characters (§0.3)
+
+fn video_character(n: usize) -> Reference {
+    Reference::character(
+        format!("v{n}"),
+        format!("{}", 900 + n),
+        video_link(&format!("c-v{n}")),
+    )
+}
+
+fn counts(b: &Board) -> Vec<ProblemKind> {
+    kling(b, &RequestOptions::default())
+        .into_iter()
+        .filter(|p| p.location == Location::Board && p.field == Field::References)
+        .map(|p| p.kind)
+        .collect()
+}
+
+#[test]
+fn video_characters_are_counted_as_kling_says() {
+    // Three made from a video: allowed; a fourth is one too many.
+    let three: Vec<Reference> = (1..=3).map(video_character).collect();
+    assert_eq!(
+        counts(&board(&["@v1 @v2 @v3 walk."], three.clone())),
+        vec![]
+    );
+    let mut four = three.clone();
+    four.push(video_character(4));
+    assert_eq!(
+        counts(&board(&["@v1 @v2 @v3 @v4 walk."], four)),
+        vec![ProblemKind::TooManyVideoCharacters { count: 4, max: 3 }]
+    );
+
+    // Beside them, images and image elements together at most 4.
+    let mut refs = vec![video_character(1)];
+    refs.extend(
+        (1..=3)
+            .map(|i| Reference::image(format!("img{i}"), format!("https://example.com/{i}.png"))),
+    );
+    refs.push(mia("123"));
+    let text = "@v1 @img1 @img2 @img3 @mia.";
+    assert_eq!(counts(&board(&[text], refs.clone())), vec![]);
+    refs.push(Reference::element("lamp", "77"));
+    assert_eq!(
+        counts(&board(&[&format!("{text} @lamp")], refs)),
+        vec![ProblemKind::TooManyImagesWithVideoCharacters { count: 5, max: 4 }]
+    );
+
+    // fal counts its own way: none of these apply there.
+    let four: Vec<Reference> = (1..=4).map(video_character).collect();
+    let b = board(&["@v1 @v2 @v3 @v4 walk."], four);
+    assert!(problems(&b, Provider::Fal, &RequestOptions::default())
+        .iter()
+        .all(|p| !matches!(p.kind, ProblemKind::TooManyVideoCharacters { .. })));
+}
+
+#[test]
+fn with_a_reference_video_one_video_character_and_no_image_elements() {
+    let clip = || {
+        Reference::video(
+            "clip",
+            "https://example.com/clip.mp4",
+            storyreel_core::VideoUse::Feature,
+        )
+    };
+    let one = board(&["@v1 moves like @clip."], vec![video_character(1), clip()]);
+    assert_eq!(counts(&one), vec![]);
+    let two = board(
+        &["@v1 and @v2 move like @clip."],
+        vec![video_character(1), video_character(2), clip()],
+    );
+    assert_eq!(
+        counts(&two),
+        vec![ProblemKind::VideoCharactersWithVideo {
+            count: 2,
+            images: 0,
+            max: 1
+        }]
+    );
+    let mixed = board(
+        &["@v1 and @mia move like @clip."],
+        vec![video_character(1), mia("123"), clip()],
+    );
+    assert_eq!(
+        counts(&mixed),
+        vec![ProblemKind::VideoCharactersWithVideo {
+            count: 1,
+            images: 1,
+            max: 1
+        }]
+    );
+}

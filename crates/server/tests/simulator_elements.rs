@@ -213,7 +213,12 @@ fn without(mut body: Value, path: &[&str]) -> Value {
 /// Starts a task at `uri`; returns its `data`.
 async fn start(app: &Router, uri: &str, body: &Value) -> Value {
     let a = post(app, uri, body).await;
-    assert_eq!((a.status, a.code()), (200, Some(0)), "{}: {body}", a.message());
+    assert_eq!(
+        (a.status, a.code()),
+        (200, Some(0)),
+        "{}: {body}",
+        a.message()
+    );
     let data = a.data();
     assert_eq!(data["task_status"], "submitted");
     assert!(data["task_id"].as_str().is_some_and(|t| !t.is_empty()));
@@ -280,9 +285,15 @@ async fn faults(app: &Router, plan: Value) {
 }
 
 async fn inspect(app: &Router, id: &str) -> Value {
-    call(app, "GET", &format!("/sim/kling/control/tasks/{id}"), None, None)
-        .await
-        .json()
+    call(
+        app,
+        "GET",
+        &format!("/sim/kling/control/tasks/{id}"),
+        None,
+        None,
+    )
+    .await
+    .json()
 }
 
 #[tokio::test]
@@ -335,7 +346,11 @@ async fn an_element_is_created_polled_listed_and_deleted() {
     assert_eq!(listed[0]["task_result"]["elements"][0]["status"], "deleted");
     let again = post(&app, DELETE_ELEMENT, &json!({"element_id": id})).await;
     assert_eq!((again.status, again.code()), (404, Some(1203)));
-    assert!(again.message().contains("was deleted"), "{}", again.message());
+    assert!(
+        again.message().contains("was deleted"),
+        "{}",
+        again.message()
+    );
     let control = inspect(&app, &task_id).await;
     assert_eq!(control["kind"], "element");
     assert_eq!(control["deleted"], true);
@@ -358,10 +373,16 @@ async fn each_element_rule_holds_just_inside_and_refuses_just_outside() {
         with(
             body(),
             &["tag_list"],
-            (101..=108).map(|n| json!({"tag_id": format!("o_{n}")})).collect(),
+            (101..=108)
+                .map(|n| json!({"tag_id": format!("o_{n}")}))
+                .collect(),
         ),
         with(body(), &["element_voice_id"], json!(PRESET_VOICE)),
-        with(body(), &["element_image_list", "frontal_image"], json!("https://example.com/f.png")),
+        with(
+            body(),
+            &["element_image_list", "frontal_image"],
+            json!("https://example.com/f.png"),
+        ),
         video_element("", "https://example.com/omar.mp4"),
     ];
     for b in &inside {
@@ -495,7 +516,14 @@ async fn element_and_voice_calls_take_the_api_key() {
     ] {
         let a = call(&app, method, uri, None, Some(&json!({}))).await;
         assert_eq!((a.status, a.code()), (401, Some(1001)), "{method} {uri}");
-        let a = call(&app, method, uri, Some("Bearer not-the-key"), Some(&json!({}))).await;
+        let a = call(
+            &app,
+            method,
+            uri,
+            Some("Bearer not-the-key"),
+            Some(&json!({})),
+        )
+        .await;
         assert_eq!((a.status, a.code()), (401, Some(1000)), "{method} {uri}");
     }
 }
@@ -579,7 +607,12 @@ async fn a_reference_video_is_timed_when_the_simulator_can_read_it() {
         at(&fine)
     );
     // A file elsewhere cannot be timed: taken on trust, as a URL.
-    let a = post(&app, ELEMENTS, &video_element("", "https://cdn.example/long.mp4")).await;
+    let a = post(
+        &app,
+        ELEMENTS,
+        &video_element("", "https://cdn.example/long.mp4"),
+    )
+    .await;
     assert_eq!(a.code(), Some(0));
     // The same holds for a voice's file.
     refused(
@@ -607,16 +640,22 @@ async fn a_video_element_clones_its_voice_and_a_given_voice_is_bound() {
     // The cloned voice is in the account's voice library.
     let voices = get(&app, VOICES).await.data();
     assert_eq!(
-        voices[0]["task_result"]["voices"][0]["voice_id"],
-        voice_id,
+        voices[0]["task_result"]["voices"][0]["voice_id"], voice_id,
         "{voices}"
     );
     let trial = fetch(&app, info["trial_url"].as_str().expect("trial")).await;
-    assert_eq!((trial.status, trial.content_type.as_str()), (200, "audio/wav"));
+    assert_eq!(
+        (trial.status, trial.content_type.as_str()),
+        (200, "audio/wav")
+    );
 
     let bound = made_element(
         &app,
-        &with(image_element(""), &["element_voice_id"], json!(PRESET_VOICE)),
+        &with(
+            image_element(""),
+            &["element_voice_id"],
+            json!(PRESET_VOICE),
+        ),
     )
     .await;
     assert_eq!(bound["element_voice_info"]["voice_id"], PRESET_VOICE);
@@ -667,14 +706,28 @@ async fn presets_are_listed_with_pictures_and_trials() {
         assert_eq!(e["owned_by"], "kling");
         assert_eq!(e["status"], "succeed");
         assert!(e["element_name"].as_str().is_some_and(|n| !n.is_empty()));
-        let frontal = fetch(&app, e["element_image_list"]["frontal_image"].as_str().expect("url")).await;
-        assert_eq!((frontal.status, frontal.content_type.as_str()), (200, "image/png"));
+        let frontal = fetch(
+            &app,
+            e["element_image_list"]["frontal_image"]
+                .as_str()
+                .expect("url"),
+        )
+        .await;
+        assert_eq!(
+            (frontal.status, frontal.content_type.as_str()),
+            (200, "image/png")
+        );
         let bytes = frontal.body.expect("bytes");
         let info = storyreel_core::media::image::read_image(&bytes).expect("a PNG");
         assert!(info.width >= 300 && info.height >= 300, "Kling's minimum");
     }
-    assert_eq!(id_of(&list[0]["task_result"]["elements"][0]), PRESET_ELEMENT);
-    let page = get(&app, &format!("{PRESET_ELEMENTS}?pageNum=2&pageSize=2")).await.data();
+    assert_eq!(
+        id_of(&list[0]["task_result"]["elements"][0]),
+        PRESET_ELEMENT
+    );
+    let page = get(&app, &format!("{PRESET_ELEMENTS}?pageNum=2&pageSize=2"))
+        .await
+        .data();
     assert_eq!(page.as_array().map(Vec::len), Some(2));
     assert_eq!(page[0]["task_id"], list[2]["task_id"]);
 
@@ -685,7 +738,10 @@ async fn presets_are_listed_with_pictures_and_trials() {
         let v = &item["task_result"]["voices"][0];
         assert_eq!(v["owned_by"], "kling");
         let trial = fetch(&app, v["trial_url"].as_str().expect("url")).await;
-        assert_eq!((trial.status, trial.content_type.as_str()), (200, "audio/wav"));
+        assert_eq!(
+            (trial.status, trial.content_type.as_str()),
+            (200, "audio/wav")
+        );
         assert!(trial.body.expect("bytes").starts_with(b"RIFF"));
     }
     let a = get(&app, &format!("{PRESET_VOICES}?pageSize=1000")).await;
@@ -699,7 +755,9 @@ async fn presets_are_listed_with_pictures_and_trials() {
         &app,
         DELETE_ELEMENT,
         &json!({"element_id": PRESET_ELEMENT}),
-        &format!("element_id value '{PRESET_ELEMENT}' is invalid; it is one of Kling's preset elements"),
+        &format!(
+            "element_id value '{PRESET_ELEMENT}' is invalid; it is one of Kling's preset elements"
+        ),
     )
     .await;
     refused(
@@ -709,9 +767,19 @@ async fn presets_are_listed_with_pictures_and_trials() {
         "only custom voices can be deleted",
     )
     .await;
-    assert_eq!(fetch(&app, &format!("http://{HOST}/sim/kling/voices/123.wav")).await.status, 404);
     assert_eq!(
-        fetch(&app, &format!("http://{HOST}/sim/kling/elements/123/frontal.png")).await.status,
+        fetch(&app, &format!("http://{HOST}/sim/kling/voices/123.wav"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        fetch(
+            &app,
+            &format!("http://{HOST}/sim/kling/elements/123/frontal.png")
+        )
+        .await
+        .status,
         404
     );
 }
@@ -756,7 +824,12 @@ async fn a_video_citing_an_unknown_or_deleted_element_is_refused_on_both_designs
     let record = inspect(&app, a.data()["id"].as_str().expect("id")).await;
     assert_eq!(record["elements"][0]["preset"], true);
     assert_eq!(record["elements"][0]["name"], "Harbour Keeper");
-    let a = post(&app, LEGACY, &legacy_citing(PRESET_ELEMENT.parse().expect("digits"))).await;
+    let a = post(
+        &app,
+        LEGACY,
+        &legacy_citing(PRESET_ELEMENT.parse().expect("digits")),
+    )
+    .await;
     assert_eq!(a.code(), Some(0), "{}", a.message());
 
     let a = post(&app, DELETE_ELEMENT, &json!({"element_id": id})).await;
@@ -822,7 +895,10 @@ async fn a_voice_is_made_from_a_file_or_a_video_listed_and_deleted() {
     assert_eq!(voice["voice_name"], "Custom Voice");
     let trial = fetch(&app, voice["trial_url"].as_str().expect("url")).await;
     assert_eq!(trial.status, 200);
-    assert_eq!(get(&app, &format!("{VOICES}/v-1")).await.data()["task_id"], data["task_id"]);
+    assert_eq!(
+        get(&app, &format!("{VOICES}/v-1")).await.data()["task_id"],
+        data["task_id"]
+    );
 
     // From a video: a finished one of this account, with sound, 5-30 s.
     let mut video = common::three_shots("");
@@ -870,7 +946,13 @@ async fn a_voice_is_made_from_a_file_or_a_video_listed_and_deleted() {
         "voice_name value 'vvvvvvvvvvvvvvvvvvvvv' is invalid; it must be at most 20 characters; it has 21",
     )
     .await;
-    refused(&app, VOICES, &json!({"voice_name": "No file"}), "one of voice_url or video_id is required").await;
+    refused(
+        &app,
+        VOICES,
+        &json!({"voice_name": "No file"}),
+        "one of voice_url or video_id is required",
+    )
+    .await;
     refused(
         &app,
         VOICES,
@@ -879,7 +961,9 @@ async fn a_voice_is_made_from_a_file_or_a_video_listed_and_deleted() {
     )
     .await;
 
-    let listed = get(&app, &format!("{VOICES}?pageNum=1&pageSize=30")).await.data();
+    let listed = get(&app, &format!("{VOICES}?pageNum=1&pageSize=30"))
+        .await
+        .data();
     assert_eq!(listed.as_array().map(Vec::len), Some(2));
     let a = post(&app, DELETE_VOICE, &json!({"voice_id": voice_id})).await;
     assert_eq!(a.code(), Some(0), "{}", a.message());
@@ -891,7 +975,12 @@ async fn a_voice_is_made_from_a_file_or_a_video_listed_and_deleted() {
     let a = get(&app, &format!("{VOICES}/v-1")).await;
     assert_eq!((a.status, a.code()), (404, Some(1203)));
     assert!(a.message().contains("was deleted"), "{}", a.message());
-    assert_eq!(fetch(&app, voice["trial_url"].as_str().expect("url")).await.status, 404);
+    assert_eq!(
+        fetch(&app, voice["trial_url"].as_str().expect("url"))
+            .await
+            .status,
+        404
+    );
     let a = post(&app, DELETE_VOICE, &json!({"voice_id": 5})).await;
     assert_eq!(a.code(), Some(1201));
 }
@@ -980,9 +1069,15 @@ async fn faults_apply_to_element_and_voice_calls() {
     assert_eq!((a.status, a.code()), (500, Some(5000)));
     let dropped = get(&app, &format!("{ELEMENTS}/f-drop")).await;
     assert_eq!(dropped.code(), Some(0), "the dropped create made its task");
-    assert_eq!(get(&app, &format!("{ELEMENTS}/f-reset")).await.code(), Some(0));
+    assert_eq!(
+        get(&app, &format!("{ELEMENTS}/f-reset")).await.code(),
+        Some(0)
+    );
     for gone in ["f-code", "f-gateway"] {
-        assert_eq!(get(&app, &format!("{ELEMENTS}/{gone}")).await.code(), Some(1203));
+        assert_eq!(
+            get(&app, &format!("{ELEMENTS}/{gone}")).await.code(),
+            Some(1203)
+        );
     }
     assert!(get(&app, ELEMENTS).await.body.is_err(), "a truncated list");
     let listed = get(&app, ELEMENTS).await.data();
@@ -990,25 +1085,47 @@ async fn faults_apply_to_element_and_voice_calls() {
 
     let task = until_done(&app, ELEMENTS, failing["task_id"].as_str().expect("id")).await;
     assert_eq!(task["task_status"], "failed");
-    assert_eq!(task["task_status_msg"], "No face found in the frontal image");
+    assert_eq!(
+        task["task_status_msg"],
+        "No face found in the frontal image"
+    );
     assert!(task.get("task_result").is_none());
 
     // A dropped delete still deletes.
-    let made = until_done(&app, ELEMENTS, dropped.data()["task_id"].as_str().expect("id")).await;
+    let made = until_done(
+        &app,
+        ELEMENTS,
+        dropped.data()["task_id"].as_str().expect("id"),
+    )
+    .await;
     let id = id_of(&made["task_result"]["elements"][0]);
     let a = post(&app, DELETE_ELEMENT, &json!({"element_id": id})).await;
     assert_eq!(a.status, 502);
     let again = post(&app, DELETE_ELEMENT, &json!({"element_id": id})).await;
-    assert!(again.message().contains("was deleted"), "{}", again.message());
+    assert!(
+        again.message().contains("was deleted"),
+        "{}",
+        again.message()
+    );
 
-    let a = post(&app, VOICES, &json!({"voice_name": "V", "voice_url": "https://example.com/a.mp3"})).await;
+    let a = post(
+        &app,
+        VOICES,
+        &json!({"voice_name": "V", "voice_url": "https://example.com/a.mp3"}),
+    )
+    .await;
     assert_eq!((a.status, a.code()), (429, Some(1102)));
     let a = get(&app, PRESET_VOICES).await;
     assert_eq!((a.status, a.code()), (502, None));
     assert_eq!(get(&app, PRESET_VOICES).await.code(), Some(0));
-    let stats = call(&app, "GET", "/sim/kling/control/stats", None, None).await.json();
+    let stats = call(&app, "GET", "/sim/kling/control/stats", None, None)
+        .await
+        .json();
     assert_eq!(stats["faults_left"], 0);
-    assert_eq!(stats["creates_seen"], 0, "element and voice creates are not video creates");
+    assert_eq!(
+        stats["creates_seen"], 0,
+        "element and voice creates are not video creates"
+    );
 }
 
 #[tokio::test]
@@ -1019,7 +1136,9 @@ async fn the_relay_forwards_element_and_voice_calls_to_the_simulator() {
     let c = common::client();
     // The relay signs /v1/... calls with the simulator's JWT.
     let res = c
-        .post(format!("{url}/api/kling/v1/general/advanced-custom-elements"))
+        .post(format!(
+            "{url}/api/kling/v1/general/advanced-custom-elements"
+        ))
         .body(image_element("relay-1").to_string())
         .send()
         .await
@@ -1031,10 +1150,12 @@ async fn the_relay_forwards_element_and_voice_calls_to_the_simulator() {
     let mut element = Value::Null;
     for _ in 0..200 {
         let v = common::json_of(
-            c.get(format!("{url}/api/kling/v1/general/advanced-custom-elements/relay-1"))
-                .send()
-                .await
-                .expect("answer"),
+            c.get(format!(
+                "{url}/api/kling/v1/general/advanced-custom-elements/relay-1"
+            ))
+            .send()
+            .await
+            .expect("answer"),
         )
         .await;
         assert_eq!(v["data"]["task_id"], task_id);
@@ -1048,14 +1169,19 @@ async fn the_relay_forwards_element_and_voice_calls_to_the_simulator() {
     let frontal = element["element_image_list"]["frontal_image"]
         .as_str()
         .expect("frontal");
-    assert!(frontal.starts_with(&format!("{url}/sim/kling/elements/")), "{frontal}");
+    assert!(
+        frontal.starts_with(&format!("{url}/sim/kling/elements/")),
+        "{frontal}"
+    );
     let res = c.get(frontal).send().await.expect("picture");
     assert_eq!(res.status(), 200);
     let voices = common::json_of(
-        c.get(format!("{url}/api/kling/v1/general/presets-voices?pageNum=1&pageSize=30"))
-            .send()
-            .await
-            .expect("answer"),
+        c.get(format!(
+            "{url}/api/kling/v1/general/presets-voices?pageNum=1&pageSize=30"
+        ))
+        .send()
+        .await
+        .expect("answer"),
     )
     .await;
     let trial = voices["data"][0]["task_result"]["voices"][0]["trial_url"]
@@ -1065,7 +1191,9 @@ async fn the_relay_forwards_element_and_voice_calls_to_the_simulator() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "audio/wav");
     let res = c
-        .post(format!("{url}/api/kling/v1/general/delete-advanced-elements"))
+        .post(format!(
+            "{url}/api/kling/v1/general/delete-advanced-elements"
+        ))
         .body(json!({"element_id": id_of(&element)}).to_string())
         .send()
         .await

@@ -399,6 +399,61 @@ async fn a_public_base_url_makes_absolute_urls() {
     );
 }
 
+/// A WAV of `seconds` of silence, 8 kHz mono 8-bit.
+fn wav(seconds: u32) -> Vec<u8> {
+    let data = 8000 * seconds;
+    let mut b = b"RIFF".to_vec();
+    b.extend_from_slice(&(36 + data).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    b.extend_from_slice(&1u16.to_le_bytes()); // mono
+    b.extend_from_slice(&8000u32.to_le_bytes());
+    b.extend_from_slice(&8000u32.to_le_bytes()); // bytes per second
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&8u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data.to_le_bytes());
+    b.resize(b.len() + data as usize, 128);
+    b
+}
+
+#[tokio::test]
+async fn a_voice_clip_uploads_as_audio_and_needs_a_public_address_for_kling() {
+    let s = start(&[]);
+    let body = wav(6);
+    let hex = sha256_hex(&body);
+    let a = upload(&s, body.clone()).await;
+    assert_eq!(a.status, 201, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.json()["content_type"], "audio/wav");
+    let g = send(client().get(format!("{}/uploads/{hex}", s.url))).await;
+    assert_eq!(g.status, 200);
+    assert_eq!(g.header(header::CONTENT_TYPE), "audio/wav");
+    assert_eq!(g.body.as_ref(), body.as_slice());
+
+    // Kling fetches voice clips by URL only: without a public base URL the
+    // relay says so and sends nothing.
+    let v = send(
+        client()
+            .post(format!("{}/api/kling/v1/general/custom-voices", s.url))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(
+                serde_json::json!({
+                    "voice_name": "mia",
+                    "voice_url": format!("upload:{hex}"),
+                })
+                .to_string(),
+            ),
+    )
+    .await;
+    assert_eq!(v.status, 400, "{}", String::from_utf8_lossy(&v.body));
+    let msg = v.json()["error"].as_str().unwrap_or_default().to_string();
+    assert!(
+        msg.contains("voice clip") && msg.contains("--public-base-url"),
+        "{msg}"
+    );
+}
+
 #[test]
 fn a_bad_public_base_url_stops_the_start() {
     let d = dist();
@@ -442,7 +497,14 @@ async fn text_named_png_is_refused_and_leaves_nothing(b: Backend) {
     assert!(msg.contains("text") && msg.contains("JPEG or PNG"), "{msg}");
     assert_eq!(
         j["accepted"],
-        serde_json::json!(["image/jpeg", "image/png", "video/mp4", "video/quicktime"])
+        serde_json::json!([
+            "image/jpeg",
+            "image/png",
+            "video/mp4",
+            "video/quicktime",
+            "audio/mpeg",
+            "audio/wav"
+        ])
     );
     assert!(s.files().await.is_empty(), "{:?}", s.files().await);
 }

@@ -10,6 +10,9 @@
 use crate::board::{Board, Provider};
 use crate::character::{ElementStatus, Roster};
 use crate::dialogue;
+use crate::limits::{
+    MAX_IMAGES_WITH_VIDEO_CHARACTERS, MAX_VIDEO_CHARACTERS, MAX_VIDEO_CHARACTERS_WITH_VIDEO,
+};
 use crate::mention;
 use crate::plan::is_mentioned;
 use crate::problem::{Field, Location, Problem, ProblemKind};
@@ -18,6 +21,7 @@ use crate::reference::ReferenceKind;
 pub(super) fn check(board: &Board, provider: Provider, roster: &Roster, out: &mut Vec<Problem>) {
     if provider == Provider::Kling {
         elements(board, roster, out);
+        video_characters(board, out);
     }
     voices(board, out);
 }
@@ -69,6 +73,43 @@ fn elements(board: &Board, roster: &Roster, out: &mut Vec<Problem>) {
             _ => continue,
         };
         out.push(Problem::error(at, Field::ElementId, kind));
+    }
+}
+
+/// Kling's counts for elements made from a video of a real person
+/// (providers.md §0.3). Only a library character is known to be one; a
+/// bare element id counts as an image element.
+fn video_characters(board: &Board, out: &mut Vec<Problem>) {
+    let is_video_character =
+        |r: &&crate::reference::Reference| r.character_link().is_some_and(|l| l.look.is_video());
+    let count = board.elements().filter(is_video_character).count();
+    if count == 0 {
+        return;
+    }
+    let image_elements = board.elements().count() - count;
+    let mut push = |kind| out.push(Problem::error(Location::Board, Field::References, kind));
+    if board.video().is_some() {
+        if count > MAX_VIDEO_CHARACTERS_WITH_VIDEO || image_elements > 0 {
+            push(ProblemKind::VideoCharactersWithVideo {
+                count,
+                images: image_elements,
+                max: MAX_VIDEO_CHARACTERS_WITH_VIDEO,
+            });
+        }
+        return;
+    }
+    if count > MAX_VIDEO_CHARACTERS {
+        push(ProblemKind::TooManyVideoCharacters {
+            count,
+            max: MAX_VIDEO_CHARACTERS,
+        });
+    }
+    let images = board.images().count() + image_elements;
+    if images > MAX_IMAGES_WITH_VIDEO_CHARACTERS {
+        push(ProblemKind::TooManyImagesWithVideoCharacters {
+            count: images,
+            max: MAX_IMAGES_WITH_VIDEO_CHARACTERS,
+        });
     }
 }
 

@@ -158,6 +158,11 @@ impl UploadResolver {
         if uploads.public_base_url().is_some() {
             return Ok((format!("{}/{sha}", uploads.url_base()), 0));
         }
+        if found.kind.is_audio() {
+            return bad(format!(
+                "upload:{short}… is a voice clip stored on this server, and {provider} fetches voice clips by URL only: the server needs --public-base-url (an address {provider} can reach)"
+            ));
+        }
         if !found.kind.is_image() {
             return bad(format!(
                 "reference upload:{short}… is a video stored on this server, and {provider} fetches reference videos by URL only: the server needs --public-base-url (an address {provider} can reach)"

@@ -54,6 +54,11 @@ async fn check_video(sim: &Simulator, url: &str) -> Result<(), KlingError> {
             &value,
             &format!("the video cannot be read: {why}"),
         )),
+        Seen::Video { kind, .. } if kind.is_audio() => Err(invalid(
+            VIDEO_PATH,
+            &value,
+            &format!("it is an {} sound file; it must be an .mp4 or .mov video", kind.name()),
+        )),
         Seen::Video { seconds, .. }
             if !(MIN_VIDEO_SECONDS..=MAX_VIDEO_SECONDS).contains(&seconds) =>
         {
@@ -223,7 +228,9 @@ pub async fn query(
         .map(|t| t.json(now_ms(), &base_url(&headers)));
     match found {
         Some(data) => answer(after, rid, data),
-        None => KlingError::new(404, 1203, format!("element task {id} not found")).into_response(rid),
+        None => {
+            KlingError::new(404, 1203, format!("element task {id} not found")).into_response(rid)
+        }
     }
 }
 
@@ -328,12 +335,9 @@ pub async fn delete(
                 "it is one of Kling's preset elements; only custom elements can be deleted",
             ))
         } else {
-            match store
-                .library
-                .elements
-                .iter_mut()
-                .find(|t| t.element.id.to_string() == id && t.life.status_at(now) == Status::Succeed)
-            {
+            match store.library.elements.iter_mut().find(|t| {
+                t.element.id.to_string() == id && t.life.status_at(now) == Status::Succeed
+            }) {
                 Some(t) if t.deleted => Err(KlingError::new(
                     404,
                     1203,
@@ -343,7 +347,11 @@ pub async fn delete(
                     t.deleted = true;
                     Ok(())
                 }
-                None => Err(KlingError::new(404, 1203, format!("element {id} not found"))),
+                None => Err(KlingError::new(
+                    404,
+                    1203,
+                    format!("element {id} not found"),
+                )),
             }
         }
     };
@@ -371,8 +379,12 @@ pub async fn picture(
         None => {
             let preset = library::preset_element_ids().find(|p| p.to_string() == id);
             match (preset, file.as_str()) {
-                (Some(seed), "frontal.png") => ("image/png", super::picture::png(seed, false).into()),
-                (Some(seed), "refer-1.png") => ("image/png", super::picture::png(seed, true).into()),
+                (Some(seed), "frontal.png") => {
+                    ("image/png", super::picture::png(seed, false).into())
+                }
+                (Some(seed), "refer-1.png") => {
+                    ("image/png", super::picture::png(seed, true).into())
+                }
                 _ => return (StatusCode::NOT_FOUND, "no such picture").into_response(),
             }
         }

@@ -215,8 +215,7 @@ impl ElementTask {
             task_head(&self.task_id, &self.external_task_id, &self.life, now_ms);
         match status {
             Status::Succeed => {
-                data["task_result"] =
-                    json!({"elements": [self.element.json(self.deleted, base)]});
+                data["task_result"] = json!({"elements": [self.element.json(self.deleted, base)]});
                 charge(&mut data, "0");
             }
             Status::Failed => charge(&mut data, "0"),
@@ -465,14 +464,11 @@ impl Library {
     /// An element task by its task id, or else by its external id
     /// (Kling's query takes either in the path).
     pub fn element_task(&self, id: &str) -> Option<&ElementTask> {
-        self.elements
-            .iter()
-            .find(|t| t.task_id == id)
-            .or_else(|| {
-                self.elements
-                    .iter()
-                    .find(|t| t.external_task_id.as_deref() == Some(id))
-            })
+        self.elements.iter().find(|t| t.task_id == id).or_else(|| {
+            self.elements
+                .iter()
+                .find(|t| t.external_task_id.as_deref() == Some(id))
+        })
     }
 
     /// A voice task by its task id, or else by its external id.
@@ -564,10 +560,16 @@ mod tests {
         let t = element_task(&mut lib, Outcome::Succeed);
         let id = t.element.id.to_string();
         lib.elements.push(t);
-        assert!(lib.check_element(&id, 1_005).unwrap_err().contains("not ready yet"));
+        assert!(lib
+            .check_element(&id, 1_005)
+            .unwrap_err()
+            .contains("not ready yet"));
         assert!(lib.check_element(&id, 2_000).is_ok());
         assert!(lib.check_element("880000000001", 0).is_ok());
-        assert!(lib.check_element("42", 0).unwrap_err().contains("no element has the id 42"));
+        assert!(lib
+            .check_element("42", 0)
+            .unwrap_err()
+            .contains("no element has the id 42"));
         lib.elements[0].deleted = true;
         assert_eq!(
             lib.check_element(&id, 2_000).unwrap_err(),

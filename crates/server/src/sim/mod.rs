@@ -260,11 +260,11 @@ pub fn router(sim: Arc<Simulator>) -> Router {
         .route("/videos/{file}", get(video::serve))
         .route(
             "/v1/general/advanced-custom-elements",
-            post(elements::create).get(elements::list).layer(
-                axum::extract::DefaultBodyLimit::max(
+            post(elements::create)
+                .get(elements::list)
+                .layer(axum::extract::DefaultBodyLimit::max(
                     crate::relay::uploads::MAX_RESOLVED_BODY_BYTES,
-                ),
-            ),
+                )),
         )
         .route(
             "/v1/general/advanced-custom-elements/{id}",
@@ -718,7 +718,8 @@ async fn inspect(
                     .iter()
                     .find(|t| t.element.id.to_string() == cited.id)
                     .map(|t| &t.element);
-                let known = custom.or_else(|| presets.iter().find(|p| p.id.to_string() == cited.id));
+                let known =
+                    custom.or_else(|| presets.iter().find(|p| p.id.to_string() == cited.id));
                 json!({
                     "path": cited.path,
                     "element_id": cited.id,

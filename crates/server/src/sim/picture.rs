@@ -19,7 +19,11 @@ pub fn png(seed: u64, side: bool) -> Vec<u8> {
     let palette = [ground, figure, [240, 230, 210]];
 
     // Rows: a filter byte (0) then one palette index per pixel.
-    let cx = if side { WIDTH as i64 * 3 / 5 } else { WIDTH as i64 / 2 };
+    let cx = if side {
+        WIDTH as i64 * 3 / 5
+    } else {
+        WIDTH as i64 / 2
+    };
     let mut raw = Vec::with_capacity(((WIDTH + 1) * HEIGHT) as usize);
     for y in 0..HEIGHT as i64 {
         raw.push(0);

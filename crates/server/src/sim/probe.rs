@@ -18,8 +18,12 @@ pub enum Seen {
     /// Not a stored upload, or the store could not be read.
     CannotTell,
     Image(Kind),
-    /// A video (or a MOV/MP4 with sound only) of this many seconds.
-    Video { kind: Kind, seconds: f64 },
+    /// A video, a MOV/MP4 with sound only, or a voice clip (MP3, WAV) of
+    /// this many seconds.
+    Video {
+        kind: Kind,
+        seconds: f64,
+    },
     /// A stored video whose length cannot be read (no `moov`, damaged).
     Unreadable(String),
 }
@@ -40,6 +44,16 @@ pub async fn look(sim: &Simulator, url: &str) -> Seen {
     };
     if found.kind.is_image() {
         return Seen::Image(found.kind);
+    }
+    if found.kind.is_audio() {
+        return match audio_seconds(uploads, sha, found.size).await {
+            Ok(Some(seconds)) => Seen::Video {
+                kind: found.kind,
+                seconds,
+            },
+            Ok(None) => Seen::CannotTell,
+            Err(why) => Seen::Unreadable(why),
+        };
     }
     match video_seconds(uploads, sha, found.size).await {
         Ok(Some(seconds)) => Seen::Video {
@@ -70,10 +84,12 @@ async fn video_seconds(uploads: &Uploads, sha: &str, size: u64) -> Result<Option
         };
         let moov = match video::locate_moov_from(&bytes, offset, size).map_err(|e| e.to_string())? {
             MoovLocation::InHead(range) => bytes[range].to_vec(),
-            MoovLocation::At { offset, len } => match read(uploads, sha, offset..offset + len).await {
-                Some(b) => b,
-                None => return Ok(None),
-            },
+            MoovLocation::At { offset, len } => {
+                match read(uploads, sha, offset..offset + len).await {
+                    Some(b) => b,
+                    None => return Ok(None),
+                }
+            }
             MoovLocation::ReadAt { offset: next } => {
                 offset = next;
                 continue;
@@ -87,6 +103,23 @@ async fn video_seconds(uploads: &Uploads, sha: &str, size: u64) -> Result<Option
     Ok(None)
 }
 
+/// A voice clip larger than this is not read whole (30 s of WAV at
+/// 48 kHz, 24-bit stereo is about 8.6 MB).
+const MAX_AUDIO_READ: u64 = 32 * 1024 * 1024;
+
+/// The length of a stored MP3 or WAV, read whole, as the browser does.
+async fn audio_seconds(uploads: &Uploads, sha: &str, size: u64) -> Result<Option<f64>, String> {
+    if size > MAX_AUDIO_READ {
+        return Ok(None);
+    }
+    let Some(bytes) = read(uploads, sha, 0..size).await else {
+        return Ok(None);
+    };
+    storyreel_core::media::audio::read_audio(&bytes)
+        .map(|info| Some(info.seconds))
+        .map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,8 +127,14 @@ mod tests {
     #[test]
     fn only_upload_addresses_are_looked_at() {
         let sha = "a".repeat(64);
-        assert_eq!(upload_sha(&format!("https://h/uploads/{sha}")), Some(sha.as_str()));
-        assert_eq!(upload_sha(&format!("http://h/x/uploads/{sha}?v=1")), Some(sha.as_str()));
+        assert_eq!(
+            upload_sha(&format!("https://h/uploads/{sha}")),
+            Some(sha.as_str())
+        );
+        assert_eq!(
+            upload_sha(&format!("http://h/x/uploads/{sha}?v=1")),
+            Some(sha.as_str())
+        );
         assert_eq!(upload_sha(&format!("https://h/files/{sha}")), None);
         assert_eq!(upload_sha("https://h/uploads/abc"), None);
     }

@@ -10,11 +10,9 @@ pub const SECONDS: u32 = 2;
 /// A pitch from 150 to 400 Hz for `id`, the same every time.
 pub fn pitch_of(id: &str) -> f64 {
     // FNV-1a: stable across runs and platforms.
-    let hash = id
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     150.0 + (hash % 250) as f64
 }
 
@@ -40,7 +38,9 @@ pub fn wav(hz: f64) -> Vec<u8> {
         let t = f64::from(n) / f64::from(RATE);
         // Four swells a second, silent at the ends, like syllables.
         let swell = (tau * 2.0 * t).sin().abs();
-        let fade = (t / 0.05).min((f64::from(SECONDS) - t) / 0.05).clamp(0.0, 1.0);
+        let fade = (t / 0.05)
+            .min((f64::from(SECONDS) - t) / 0.05)
+            .clamp(0.0, 1.0);
         let wave = (tau * hz * t).sin() + 0.3 * (tau * 2.0 * hz * t).sin();
         let v = (wave / 1.3 * swell * fade * 0.5 * f64::from(i16::MAX)) as i16;
         out.extend_from_slice(&v.to_le_bytes());
@@ -64,7 +64,10 @@ mod tests {
     #[test]
     fn pitches_differ_by_voice_and_stay_put() {
         assert_eq!(pitch_of("a"), pitch_of("a"));
-        assert_ne!(pitch_of("829000000000000001"), pitch_of("829000000000000002"));
+        assert_ne!(
+            pitch_of("829000000000000001"),
+            pitch_of("829000000000000002")
+        );
         assert!((150.0..400.0).contains(&pitch_of("x")));
     }
 }

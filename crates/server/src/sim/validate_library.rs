@@ -276,7 +276,11 @@ pub fn element(body: &Value) -> Result<ElementSpec, KlingError> {
                     return Err(bad(format!("{path}.video_url is required; it is empty")))
                 }
                 Some(other) => {
-                    return Err(invalid(&format!("{path}.video_url"), other, "it must be a string"))
+                    return Err(invalid(
+                        &format!("{path}.video_url"),
+                        other,
+                        "it must be a string",
+                    ))
                 }
             };
             if !(url.starts_with("https://") || url.starts_with("http://")) {
@@ -305,7 +309,11 @@ fn tags(body: &Map<String, Value>) -> Result<Vec<String>, KlingError> {
             ))
         }
     };
-    let known = TAGS.iter().map(|(id, _)| *id).collect::<Vec<_>>().join(", ");
+    let known = TAGS
+        .iter()
+        .map(|(id, _)| *id)
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("tag_list[{i}].tag_id");
@@ -401,24 +409,35 @@ mod tests {
     #[test]
     fn names_and_descriptions_have_limits() {
         assert!(element(&with(images(), &["element_name"], json!("a".repeat(20)))).is_ok());
-        assert!(says(with(images(), &["element_name"], json!("a".repeat(21))))
-            .contains("at most 20 characters; it has 21"));
-        assert!(says(with(images(), &["element_name"], json!(" "))).contains("element_name is required"));
-        assert!(says(with(images(), &["element_description"], json!("d".repeat(101))))
-            .starts_with("element_description value 'ddd"));
+        assert!(
+            says(with(images(), &["element_name"], json!("a".repeat(21))))
+                .contains("at most 20 characters; it has 21")
+        );
+        assert!(says(with(images(), &["element_name"], json!(" ")))
+            .contains("element_name is required"));
+        assert!(says(with(
+            images(),
+            &["element_description"],
+            json!("d".repeat(101))
+        ))
+        .starts_with("element_description value 'ddd"));
     }
 
     #[test]
     fn base64_images_are_kept() {
         use base64::Engine as _;
-        let png = base64::engine::general_purpose::STANDARD.encode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        let png =
+            base64::engine::general_purpose::STANDARD.encode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
         let spec = element(&with(
             images(),
             &["element_image_list", "frontal_image"],
             json!(png),
         ))
         .expect("valid");
-        assert!(matches!(spec.frontal, Some(ImageInput::Inline { png: true, .. })));
+        assert!(matches!(
+            spec.frontal,
+            Some(ImageInput::Inline { png: true, .. })
+        ));
         assert!(says(with(
             images(),
             &["element_image_list", "frontal_image"],
@@ -429,8 +448,10 @@ mod tests {
 
     #[test]
     fn voices_need_a_name_and_a_source() {
-        let v = voice(&json!({"voice_name": "Narrator", "voice_url": "https://x/a.mp3", "video_id": ""}))
-            .expect("valid");
+        let v = voice(
+            &json!({"voice_name": "Narrator", "voice_url": "https://x/a.mp3", "video_id": ""}),
+        )
+        .expect("valid");
         assert_eq!(v.source, VoiceSource::Url("https://x/a.mp3".into()));
         let e = |b: Value| voice(&b).expect_err("refused").message;
         assert!(e(json!({"voice_name": "N"})).contains("one of voice_url or video_id"));

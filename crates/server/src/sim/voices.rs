@@ -44,7 +44,10 @@ async fn check_file(sim: &Simulator, url: &str) -> Result<(), KlingError> {
         Seen::Image(kind) => Err(invalid(
             "voice_url",
             &value,
-            &format!("it is a {} image; it must be an .mp3, .wav, .mp4 or .mov file", kind.name()),
+            &format!(
+                "it is a {} image; it must be an .mp3, .wav, .mp4 or .mov file",
+                kind.name()
+            ),
         )),
         Seen::Unreadable(why) => Err(invalid(
             "voice_url",
@@ -74,11 +77,7 @@ fn store_voice(
         VoiceSource::Url(url) => format!("voice_url {url}"),
         VoiceSource::Video(id) => {
             let value = Value::String(id.clone());
-            let Some(video) = store
-                .tasks
-                .iter()
-                .find(|t| format!("{}-v1", t.id) == *id)
-            else {
+            let Some(video) = store.tasks.iter().find(|t| format!("{}-v1", t.id) == *id) else {
                 return Err(invalid(
                     "video_id",
                     &value,
@@ -180,7 +179,10 @@ pub async fn query(
         let store = sim.store();
         store.library.voice_task(&id).map(|t| {
             if t.deleted {
-                Err(format!("voice task {id} not found: its voice {} was deleted", t.voice.id))
+                Err(format!(
+                    "voice task {id} not found: its voice {} was deleted",
+                    t.voice.id
+                ))
             } else {
                 Ok(t.json(now_ms(), &base_url(&headers)))
             }
@@ -271,8 +273,12 @@ pub async fn delete(
         None | Some(Value::Null) => return bad("voice_id is required").into_response(rid),
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         Some(v) => {
-            return invalid("voice_id", v, "it must be the voice's id as a non-empty string")
-                .into_response(rid)
+            return invalid(
+                "voice_id",
+                v,
+                "it must be the voice's id as a non-empty string",
+            )
+            .into_response(rid)
         }
     };
     let now = now_ms();
@@ -319,10 +325,11 @@ pub async fn trial(State(sim): State<Arc<Simulator>>, Path(file): Path<String>) 
         return (StatusCode::NOT_FOUND, "no such trial").into_response();
     };
     let now = now_ms();
-    let known = library::preset_voices().iter().any(|v| v.id == id)
-        || sim.store().library.voices.iter().any(|t| {
-            t.voice.id == id && !t.deleted && t.life.status_at(now) == Status::Succeed
-        });
+    let known =
+        library::preset_voices().iter().any(|v| v.id == id)
+            || sim.store().library.voices.iter().any(|t| {
+                t.voice.id == id && !t.deleted && t.life.status_at(now) == Status::Succeed
+            });
     if !known {
         return (StatusCode::NOT_FOUND, "no such trial").into_response();
     }

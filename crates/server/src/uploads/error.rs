@@ -53,7 +53,7 @@ pub enum UploadError {
     #[error("the upload is empty: send the file's bytes as the request body")]
     Empty,
     #[error(
-        "this is {found}, which Storyreel does not store: upload a JPEG or PNG image, or an MP4 or MOV video"
+        "this is {found}, which Storyreel does not store: upload a JPEG or PNG image, an MP4 or MOV video, or an MP3 or WAV voice clip"
     )]
     Unsupported { found: String },
     #[error("the file is too large: {limit}, and this one {}", size_text(*.size, *.declared))]
