@@ -57,7 +57,10 @@ fn rows(problems: &[Problem]) -> Vec<Row> {
         let is_error = p.is_error();
         let place = place(p);
         let message = p.message();
-        let base = format!("{}|{target}|{place}|{message}", if is_error { 'E' } else { 'W' });
+        let base = format!(
+            "{}|{target}|{place}|{message}",
+            if is_error { 'E' } else { 'W' }
+        );
         // The same line twice gets a second key.
         let twins = bases.iter().filter(|b| **b == base).count();
         let key = format!("{base}#{twins}");

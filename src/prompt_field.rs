@@ -207,7 +207,8 @@ pub fn PromptField(
 
     // What the menu shows: typing on in a name moves the caret but keeps
     // the same options, which are then not rebuilt.
-    let shown = Memo::new(move |_| menu.with(|m| m.as_ref().map(|m| (m.names.clone(), m.selected))));
+    let shown =
+        Memo::new(move |_| menu.with(|m| m.as_ref().map(|m| (m.names.clone(), m.selected))));
     let menu_id_attr = menu_id.clone();
     let active_option = {
         let menu_id = menu_id.clone();

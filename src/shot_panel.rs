@@ -44,7 +44,8 @@ fn ShotPanel(key: u32) -> impl IntoView {
     let max_here = Memo::new(move |_| {
         let (total, max) = editor.seconds.get();
         let current = duration.get();
-        max.saturating_sub(total.saturating_sub(current)).max(current)
+        max.saturating_sub(total.saturating_sub(current))
+            .max(current)
     });
     let speech = Memo::new(move |_| prompt.with(|p| dialogue::tenths_needed(p)));
     // Each quoted line with who says it (the cast member cited before it).

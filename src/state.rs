@@ -10,10 +10,10 @@
 
 use leptos::prelude::*;
 use storyreel_core::cast;
+use storyreel_core::character::{Character, Roster};
 use storyreel_core::edit::{self, EditError};
 use storyreel_core::history::{EditKind, History};
 use storyreel_core::rules::{self, Report};
-use storyreel_core::character::{Character, Roster};
 use storyreel_core::{Board, KlingApi, Reference, ReferenceKind, RequestOptions};
 
 /// A message shown in the status line.
@@ -88,9 +88,7 @@ impl Editor {
             names: Memo::new(move |_| {
                 board.with(|b| b.reference_names().map(str::to_string).collect())
             }),
-            seconds: Memo::new(move |_| {
-                board.with(|b| (b.total_seconds(), b.max_total_seconds()))
-            }),
+            seconds: Memo::new(move |_| board.with(|b| (b.total_seconds(), b.max_total_seconds()))),
             status: RwSignal::new(None),
             board_id: RwSignal::new(board_id),
             can_undo: RwSignal::new(false),

@@ -106,7 +106,11 @@ async fn main() {
             layout,
         } = keystrokes(&h, &board).await;
         h.close().await;
-        for (name, part) in [("handler", &handler), ("reactive", &flush), ("layout", &layout)] {
+        for (name, part) in [
+            ("handler", &handler),
+            ("reactive", &flush),
+            ("layout", &layout),
+        ] {
             println!(
                 "  {name}: median {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
                 percentile(part, 50.0),

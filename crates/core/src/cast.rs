@@ -241,7 +241,10 @@ pub fn mentioned_in_shot(board: &Board, index: usize) -> Vec<&str> {
     let Some(shot) = board.shots.get(index) else {
         return Vec::new();
     };
-    mentioned_in(&shot.prompt, board.references.iter().map(|r| r.name.as_str()))
+    mentioned_in(
+        &shot.prompt,
+        board.references.iter().map(|r| r.name.as_str()),
+    )
 }
 
 /// [`mentioned_in_shot`] from a prompt and the cast's names in order
@@ -556,7 +559,11 @@ mod tests {
         assert_eq!(mentioned_in_shot(&b, 0), vec!["mia", "mia_hat"]);
         assert_eq!(mentioned_in_shot(&b, 1), vec!["stall"]);
         assert!(mentioned_in_shot(&b, 9).is_empty());
-        let names = vec!["stall".to_string(), "mia_hat".to_string(), "mia".to_string()];
+        let names = vec![
+            "stall".to_string(),
+            "mia_hat".to_string(),
+            "mia".to_string(),
+        ];
         assert_eq!(
             mentioned_in(&b.shots[0].prompt, names.iter().map(String::as_str)),
             vec!["mia_hat", "mia"],
