@@ -28,9 +28,10 @@ pub struct Autosave {
     pub conflict: RwSignal<Option<Board>>,
     /// Bumped whenever the library changed (here or in another tab).
     pub library_changed: RwSignal<u32>,
-    /// Bumped by every change; a pending library write runs only if it is
-    /// still the latest.
-    generation: StoredValue<u32>,
+    /// When the board last changed (ms since the epoch), and whether the
+    /// library write's timer is set.
+    last_change: StoredValue<u64>,
+    timer_armed: StoredValue<bool>,
     tab: StoredValue<String>,
 }
 
@@ -51,14 +52,51 @@ impl Autosave {
         Ok(())
     }
 
-    /// Tells the other tabs that `id` now holds `board`.
-    pub fn announce(&self, id: &str, board: &Board) {
+    /// Tells the other tabs that `id` now holds the board written as
+    /// `json`.
+    pub fn announce(&self, id: &str, json: &str) {
         let message = js_sys::Object::new();
         let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&message, &k.into(), v);
         let _ = set("tab", &JsValue::from_str(&self.tab.get_value()));
         let _ = set("id", &JsValue::from_str(id));
-        let _ = set("board", &JsValue::from_str(&board.to_json()));
+        let _ = set("board", &JsValue::from_str(json));
         tabs::post(CHANNEL, &message);
+    }
+
+    /// Writes the board to the library once it has rested for
+    /// [`LIBRARY_DELAY_MS`]: one timer at a time, however fast the board
+    /// changes (a burst of typing re-arms it when it fires, not per key).
+    fn library_later(self, editor: Editor) {
+        self.last_change.set_value(crate::net::now_ms());
+        if self.timer_armed.get_value() {
+            return;
+        }
+        self.timer_armed.set_value(true);
+        self.arm_library_timer(editor, LIBRARY_DELAY_MS);
+    }
+
+    fn arm_library_timer(self, editor: Editor, wait_ms: u64) {
+        set_timeout(
+            move || {
+                let rested = crate::net::now_ms().saturating_sub(self.last_change.get_value());
+                if rested < LIBRARY_DELAY_MS {
+                    self.arm_library_timer(editor, LIBRARY_DELAY_MS - rested);
+                    return;
+                }
+                self.timer_armed.set_value(false);
+                spawn_local(async move {
+                    if let Err(why) = self.flush(editor).await {
+                        show_error(
+                            editor,
+                            format!(
+                                "Not saved to the library: {why}. The board is still open here; export it to keep a copy."
+                            ),
+                        );
+                    }
+                });
+            },
+            std::time::Duration::from_millis(wait_ms),
+        );
     }
 }
 
@@ -74,7 +112,8 @@ pub fn start(editor: Editor, tab: String) -> Autosave {
     let autosave = Autosave {
         conflict: RwSignal::new(None),
         library_changed: RwSignal::new(0),
-        generation: StoredValue::new(0),
+        last_change: StoredValue::new(0),
+        timer_armed: StoredValue::new(false),
         tab: StoredValue::new(tab.clone()),
     };
 
@@ -85,34 +124,17 @@ pub fn start(editor: Editor, tab: String) -> Autosave {
         if autosave.conflict.with(Option::is_some) {
             return;
         }
-        let saved = editor.board.with(|board| {
-            autosave.announce(&id, board);
-            storage::save(board)
-        });
+        // Written as JSON once, for this tab's storage and the others.
+        let json = editor.board.with(Board::to_json);
+        autosave.announce(&id, &json);
+        let saved = storage::save_json(&json);
+        // With the board, always: another tab on another board may have
+        // written its own id in between.
         storage::set_current_id(&id);
         if let Err(why) = saved {
             show_error(editor, format!("Not saved: {why}."));
         }
-        let generation = autosave.generation.get_value().wrapping_add(1);
-        autosave.generation.set_value(generation);
-        set_timeout(
-            move || {
-                if autosave.generation.get_value() != generation {
-                    return;
-                }
-                spawn_local(async move {
-                    if let Err(why) = autosave.flush(editor).await {
-                        show_error(
-                            editor,
-                            format!(
-                                "Not saved to the library: {why}. The board is still open here; export it to keep a copy."
-                            ),
-                        );
-                    }
-                });
-            },
-            std::time::Duration::from_millis(LIBRARY_DELAY_MS),
-        );
+        autosave.library_later(editor);
     });
     autosave
 }

@@ -38,12 +38,51 @@ fn place(p: &Problem) -> String {
     }
 }
 
+/// One line of the list. Everything it shows is in its key, so when the
+/// report changes only the lines that changed are rebuilt, in place.
+#[derive(Clone, PartialEq)]
+struct Row {
+    key: String,
+    target: String,
+    is_error: bool,
+    place: String,
+    message: String,
+}
+
+fn rows(problems: &[Problem]) -> Vec<Row> {
+    let mut out: Vec<Row> = Vec::with_capacity(problems.len());
+    let mut bases: Vec<String> = Vec::with_capacity(problems.len());
+    for p in problems {
+        let target = target_id(p);
+        let is_error = p.is_error();
+        let place = place(p);
+        let message = p.message();
+        let base = format!(
+            "{}|{target}|{place}|{message}",
+            if is_error { 'E' } else { 'W' }
+        );
+        // The same line twice gets a second key.
+        let twins = bases.iter().filter(|b| **b == base).count();
+        let key = format!("{base}#{twins}");
+        bases.push(base);
+        out.push(Row {
+            key,
+            target,
+            is_error,
+            place,
+            message,
+        });
+    }
+    out
+}
+
 #[component]
 pub fn ProblemsPanel() -> impl IntoView {
     let editor = Editor::expect();
     let report = editor.report;
     let errors = Memo::new(move |_| report.with(|r| r.error_count()));
     let warnings = Memo::new(move |_| report.with(|r| r.warnings().count()));
+    let rows = Memo::new(move |_| report.with(|r| rows(&r.problems)));
 
     view! {
         <section class="problems" id="problems" aria-labelledby="problems-heading">
@@ -62,34 +101,26 @@ pub fn ProblemsPanel() -> impl IntoView {
                 fallback=|| view! { <p class="all-good">"No problems: this board can be sent as it is."</p> }
             >
                 <ul class="problem-list">
-                    {move || {
-                        report
-                            .get()
-                            .problems
-                            .into_iter()
-                            .map(|p| {
-                                let target = target_id(&p);
-                                let is_error = p.is_error();
-                                let label = place(&p);
-                                let message = p.message();
-                                view! {
-                                    <li>
-                                        <button
-                                            class="problem"
-                                            class:error=is_error
-                                            class:warning=!is_error
-                                            data-target=target.clone()
-                                            on:click=move |_| dom::focus_id(&target)
-                                        >
-                                            <span class="problem-kind">{if is_error { "Error" } else { "Warning" }}</span>
-                                            <span class="problem-place">{label}</span>
-                                            <span class="problem-message">{message}</span>
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    }}
+                    <For each=move || rows.get() key=|row| row.key.clone() let:row>
+                        {
+                            let Row { target, is_error, place, message, .. } = row;
+                            view! {
+                                <li>
+                                    <button
+                                        class="problem"
+                                        class:error=is_error
+                                        class:warning=!is_error
+                                        data-target=target.clone()
+                                        on:click=move |_| dom::focus_id(&target)
+                                    >
+                                        <span class="problem-kind">{if is_error { "Error" } else { "Warning" }}</span>
+                                        <span class="problem-place">{place}</span>
+                                        <span class="problem-message">{message}</span>
+                                    </button>
+                                </li>
+                            }
+                        }
+                    </For>
                 </ul>
             </Show>
         </section>

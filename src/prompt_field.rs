@@ -138,7 +138,10 @@ pub fn PromptField(
                 selected: 0,
             })
         });
-        menu.set(next);
+        // Most keystrokes leave the menu as it was (closed): no update then.
+        if menu.with_untracked(|m| *m != next) {
+            menu.set(next);
+        }
     };
 
     let accept = move |choice: usize| {
@@ -202,13 +205,17 @@ pub fn PromptField(
         }
     };
 
+    // What the menu shows: typing on in a name moves the caret but keeps
+    // the same options, which are then not rebuilt.
+    let shown =
+        Memo::new(move |_| menu.with(|m| m.as_ref().map(|m| (m.names.clone(), m.selected))));
     let menu_id_attr = menu_id.clone();
     let active_option = {
         let menu_id = menu_id.clone();
         move || {
-            menu.with(|m| {
+            shown.with(|m| {
                 m.as_ref()
-                    .map(|m| format!("{menu_id}-{}", m.selected))
+                    .map(|(_, selected)| format!("{menu_id}-{selected}"))
                     .unwrap_or_default()
             })
         }
@@ -268,19 +275,19 @@ pub fn PromptField(
                         }
                     }
                 ></textarea>
-                <Show when=move || menu.with(Option::is_some)>
+                <Show when=move || shown.with(Option::is_some)>
                     <ul class="completions" role="listbox" id=menu_id.clone() aria-label="Cast names">
                         {
                             let option_prefix = option_prefix.clone();
                             move || {
                                 let option_prefix = option_prefix.clone();
-                                menu.get()
-                                    .map(|m| {
-                                        m.names
+                                shown.get()
+                                    .map(|(names, chosen)| {
+                                        names
                                             .into_iter()
                                             .enumerate()
                                             .map(|(i, n)| {
-                                                let selected = i == m.selected;
+                                                let selected = i == chosen;
                                                 view! {
                                                     <li
                                                         id=format!("{option_prefix}-{i}")

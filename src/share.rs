@@ -139,7 +139,10 @@ pub fn ShareButton() -> impl IntoView {
     // A link shows the board as it was: any edit makes it stale.
     Effect::new(move |_| {
         editor.board.track();
-        made.set(None);
+        // Only when a link is shown, so a keystroke notifies nothing here.
+        if made.with_untracked(Option::is_some) {
+            made.set(None);
+        }
     });
 
     let select_link = move || {

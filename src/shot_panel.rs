@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use storyreel_core::limits::MAX_SHOT_PROMPT_CHARS;
-use storyreel_core::{cast, dialogue, edit, problem::tenths, Location};
+use storyreel_core::{cast, dialogue, problem::tenths, Location};
 use wasm_bindgen::JsCast;
 
 use crate::cast_item::{thumb_of, ThumbView, DRAG_TYPE};
@@ -32,19 +32,20 @@ fn ShotPanel(key: u32) -> impl IntoView {
     let board = editor.board;
     let index = Memo::new(move |_| editor.index_of(key).unwrap_or(0));
     let count = Memo::new(move |_| editor.keys.with(Vec::len));
-    let prompt = Memo::new(move |_| {
+    // This shot alone: the views below follow it, so a keystroke in
+    // another shot's prompt re-runs none of them.
+    let shot = Memo::new(move |_| {
         let i = index.get();
-        board
-            .with(|b| b.shots.get(i).map(|s| s.prompt.clone()))
-            .unwrap_or_default()
+        board.with(|b| b.shots.get(i).cloned()).unwrap_or_default()
     });
-    let duration = Memo::new(move |_| {
-        let i = index.get();
-        board.with(|b| b.shots.get(i).map_or(0, |s| s.duration))
-    });
+    let prompt = Memo::new(move |_| shot.with(|s| s.prompt.clone()));
+    let duration = Memo::new(move |_| shot.with(|s| s.duration));
+    // `edit::max_duration` from the board's seconds and this shot's.
     let max_here = Memo::new(move |_| {
-        let i = index.get();
-        board.with(|b| edit::max_duration(b, i))
+        let (total, max) = editor.seconds.get();
+        let current = duration.get();
+        max.saturating_sub(total.saturating_sub(current))
+            .max(current)
     });
     let speech = Memo::new(move |_| prompt.with(|p| dialogue::tenths_needed(p)));
     // Each quoted line with who says it (the cast member cited before it).
@@ -86,12 +87,13 @@ fn ShotPanel(key: u32) -> impl IntoView {
     let settings = Settings::expect();
     // The cast this shot cites, for the chips.
     let chips = Memo::new(move |_| {
-        let i = index.get();
-        board.with(|b| {
-            cast::mentioned_in_shot(b, i)
-                .into_iter()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
+        editor.names.with(|names| {
+            prompt.with(|p| {
+                cast::mentioned_in(p, names.iter().map(String::as_str))
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
         })
     });
     // A cast item dropped on the shot (not on its prompt, where the

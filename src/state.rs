@@ -10,10 +10,10 @@
 
 use leptos::prelude::*;
 use storyreel_core::cast;
+use storyreel_core::character::{Character, Roster};
 use storyreel_core::edit::{self, EditError};
 use storyreel_core::history::{EditKind, History};
 use storyreel_core::rules::{self, Report};
-use storyreel_core::character::{Character, Roster};
 use storyreel_core::{Board, KlingApi, Reference, ReferenceKind, RequestOptions};
 
 /// A message shown in the status line.
@@ -40,6 +40,9 @@ pub struct Editor {
     pub report: Memo<Report>,
     /// The cast's names, in order; changes only when the cast does.
     pub names: Memo<Vec<String>>,
+    /// The board's length and the most it may have, in seconds; changes
+    /// only when a duration or the cast's video does, not while typing.
+    pub seconds: Memo<(u32, u32)>,
     pub status: RwSignal<Option<Status>>,
     /// The board's id in the library.
     pub board_id: RwSignal<String>,
@@ -85,6 +88,7 @@ impl Editor {
             names: Memo::new(move |_| {
                 board.with(|b| b.reference_names().map(str::to_string).collect())
             }),
+            seconds: Memo::new(move |_| board.with(|b| (b.total_seconds(), b.max_total_seconds()))),
             status: RwSignal::new(None),
             board_id: RwSignal::new(board_id),
             can_undo: RwSignal::new(false),
@@ -107,14 +111,18 @@ impl Editor {
             self.seen.set_value(now.clone());
             return;
         }
-        let before = self
-            .seen
-            .with_value(|seen| (seen != now).then(|| seen.clone()));
-        if let Some(before) = before {
-            let kind = typing.map_or(EditKind::Discrete, EditKind::Typing);
-            let at = crate::net::now_ms();
-            self.history.update_value(|h| h.record(before, at, kind));
-            self.seen.set_value(now.clone());
+        let changed = self.seen.with_value(|seen| seen != now);
+        if changed {
+            // The state before moves into the history; `seen` takes a copy
+            // of the new one (one clone per change).
+            let before = self
+                .seen
+                .try_update_value(|seen| std::mem::replace(seen, now.clone()));
+            if let Some(before) = before {
+                let kind = typing.map_or(EditKind::Discrete, EditKind::Typing);
+                let at = crate::net::now_ms();
+                self.history.update_value(|h| h.record(before, at, kind));
+            }
         }
         self.sync_history_flags();
     }

@@ -53,10 +53,16 @@ pub fn load() -> Restored {
 
 /// Saves the board; the error says why it could not be kept.
 pub fn save(board: &Board) -> Result<(), String> {
+    save_json(&board.to_json())
+}
+
+/// Saves a board already written as JSON (`Board::to_json`), so a caller
+/// that needs the text for something else writes it once.
+pub fn save_json(json: &str) -> Result<(), String> {
     let store = local().ok_or_else(|| {
         "browser storage is not available (private mode?); export the board to keep it".to_string()
     })?;
-    store.set_item(KEY, &board.to_json()).map_err(|_| {
+    store.set_item(KEY, json).map_err(|_| {
         "browser storage refused the board (storage full?); export the board to keep it".to_string()
     })
 }

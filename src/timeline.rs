@@ -19,8 +19,8 @@ fn percent(seconds: u32) -> String {
 pub fn Timeline() -> impl IntoView {
     let editor = Editor::expect();
     let board = editor.board;
-    let total = Memo::new(move |_| board.with(|b| b.total_seconds()));
-    let max = Memo::new(move |_| board.with(|b| b.max_total_seconds()));
+    let total = Memo::new(move |_| editor.seconds.get().0);
+    let max = Memo::new(move |_| editor.seconds.get().1);
     let add_refusal =
         Memo::new(move |_| board.with(|b| edit::can_add_shot(b).err().map(|e| e.to_string())));
     let track = NodeRef::<leptos::html::Div>::new();
@@ -125,14 +125,18 @@ fn ShotCard(key: u32) -> impl IntoView {
     });
     let resize = StoredValue::new(None::<Resize>);
 
-    let excerpt = move || {
-        let s = shot.with(|s| s.prompt.clone());
-        if s.trim().is_empty() {
-            "(no prompt yet)".to_string()
-        } else {
-            s.chars().take(60).collect()
-        }
-    };
+    // What the card shows of its shot: a keystroke past the excerpt
+    // changes neither, so the card is not touched.
+    let seconds = Memo::new(move |_| shot.with(|s| s.duration));
+    let excerpt = Memo::new(move |_| {
+        shot.with(|s| {
+            if s.prompt.trim().is_empty() {
+                "(no prompt yet)".to_string()
+            } else {
+                s.prompt.chars().take(60).collect::<String>()
+            }
+        })
+    });
 
     let step = move |delta: i32| {
         let current = shot.with_untracked(|s| s.duration) as i32;
@@ -209,12 +213,12 @@ fn ShotCard(key: u32) -> impl IntoView {
             draggable="true"
             class:has-error=has_error
             class:playing=move || studio.playing_shot.get() == Some(index.get())
-            style:flex-basis=move || percent(shot.with(|s| s.duration))
+            style:flex-basis=move || percent(seconds.get())
             aria-label=move || {
                 format!(
                     "Shot {}, {} seconds. Alt+Arrow keys move it, + and - change its length, Enter edits its prompt.",
                     index.get() + 1,
-                    shot.with(|s| s.duration),
+                    seconds.get(),
                 )
             }
             on:keydown=on_keydown
@@ -243,9 +247,9 @@ fn ShotCard(key: u32) -> impl IntoView {
         >
             <div class="card-top">
                 <span class="card-number">{move || index.get() + 1}</span>
-                <span class="card-seconds">{move || format!("{} s", shot.with(|s| s.duration))}</span>
+                <span class="card-seconds">{move || format!("{} s", seconds.get())}</span>
             </div>
-            <p class="card-excerpt">{excerpt}</p>
+            <p class="card-excerpt">{move || excerpt.get()}</p>
             <div
                 class="card-edge"
                 title="Drag to change the length"

@@ -93,6 +93,46 @@ async fn main() {
         println!("{md}");
         return;
     }
+    // `STORYREEL_BENCH_ONLY=keys` runs the keystroke benchmark alone and
+    // prints median, p90, p99 and max (and the idle floor).
+    if std::env::var("STORYREEL_BENCH_ONLY").as_deref() == Ok("keys") {
+        let h = Harness::start().await;
+        h.goto("/").await;
+        ready_ms(&h).await;
+        let board = six_shot_board().to_string();
+        let Keys {
+            times,
+            idle,
+            handler,
+            flush,
+            layout,
+        } = keystrokes(&h, &board).await;
+        h.close().await;
+        for (name, part) in [
+            ("handler", &handler),
+            ("reactive", &flush),
+            ("layout", &layout),
+        ] {
+            println!(
+                "  {name}: median {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+                percentile(part, 50.0),
+                percentile(part, 90.0),
+                percentile(part, 99.0),
+                part.last().copied().unwrap_or(f64::NAN),
+            );
+        }
+        println!(
+            "keystrokes: median {:.3} ms, p90 {:.3} ms, p99 {:.3} ms, max {:.3} ms (idle: median {:.3}, p99 {:.3}, max {:.3})",
+            percentile(&times, 50.0),
+            percentile(&times, 90.0),
+            percentile(&times, 99.0),
+            times.last().copied().unwrap_or(f64::NAN),
+            percentile(&idle, 50.0),
+            percentile(&idle, 99.0),
+            idle.last().copied().unwrap_or(f64::NAN),
+        );
+        return;
+    }
     let h = Harness::start().await;
 
     // 1. Cold load: what the browser transferred.
@@ -131,61 +171,7 @@ async fn main() {
 
     // 3. Keystrokes on a 6-shot board.
     let board = six_shot_board().to_string();
-    h.eval(
-        "localStorage.setItem('storyreel.board', arguments[0]);",
-        vec![json!(board)],
-    )
-    .await;
-    h.goto("/?bench").await;
-    ready_ms(&h).await;
-    let shots = h.find_all(".shot-card").await.len();
-    assert_eq!(shots, 6, "the bench board has six shots");
-    let timings = h
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             const n = arguments[0];
-             const ta = document.getElementById('shot-2-prompt');
-             ta.focus();
-             const base = ta.value + ' ';
-             const text = 'Rain drips from the awning while @mia listens. ';
-             const chan = new MessageChannel();
-             const settle = () => new Promise(r => { chan.port1.onmessage = () => r(); chan.port2.postMessage(0); });
-             (async () => {
-               const times = [];
-               let typed = '';
-               for (let i = 0; i < n; i++) {
-                 typed = (base.length + typed.length >= 500) ? '' : typed + text[i % text.length];
-                 const t0 = performance.now();
-                 ta.value = base + typed;
-                 ta.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertText'}));
-                 await settle();
-                 document.body.getBoundingClientRect();
-                 times.push(performance.now() - t0);
-               }
-               const counter = document.getElementById('shot-2-prompt-count').innerText;
-               const idle = [];
-               for (let i = 0; i < n; i++) {
-                 const t0 = performance.now();
-                 await settle();
-                 document.body.getBoundingClientRect();
-                 idle.push(performance.now() - t0);
-               }
-               done({times, idle, counter, length: ta.value.length});
-             })();",
-            vec![json!(KEYSTROKES)],
-        )
-        .await
-        .expect("keystroke script");
-    let times = numbers(&timings["times"]);
-    let idle = numbers(&timings["idle"]);
-    assert_eq!(times.len(), KEYSTROKES);
-    let counter = timings["counter"].as_str().unwrap_or_default().to_string();
-    let length = timings["length"].as_u64().unwrap_or(0);
-    assert!(
-        counter.starts_with(&format!("{length} ")),
-        "the counter followed the typing: {counter} vs {length}"
-    );
+    let Keys { times, idle, .. } = keystrokes(&h, &board).await;
     // 4. Opening a share link of the 6-shot board: the decode in wasm.
     let six = storyreel_core::Board::from_json_draft(&board).expect("the bench board");
     let fragment = storyreel_core::share::encode(&six);
@@ -328,6 +314,92 @@ async fn main() {
         eprintln!("bench: {why}");
         std::process::exit(1);
     }
+}
+
+/// Types [`KEYSTROKES`] characters into shot 3's prompt of `board` (stored
+/// as the saved board first); the sorted times per keystroke and of the
+/// same loop with no input.
+async fn keystrokes(h: &Harness, board: &str) -> Keys {
+    h.eval(
+        "localStorage.setItem('storyreel.board', arguments[0]);",
+        vec![json!(board)],
+    )
+    .await;
+    h.goto("/?bench").await;
+    ready_ms(&h).await;
+    let shots = h.find_all(".shot-card").await.len();
+    assert_eq!(shots, 6, "the bench board has six shots");
+    let timings = h
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const n = arguments[0];
+             const ta = document.getElementById('shot-2-prompt');
+             ta.focus();
+             const base = ta.value + ' ';
+             const text = 'Rain drips from the awning while @mia listens. ';
+             const chan = new MessageChannel();
+             const settle = () => new Promise(r => { chan.port1.onmessage = () => r(); chan.port2.postMessage(0); });
+             (async () => {
+               const times = [], handler = [], flush = [], layout = [];
+               let typed = '';
+               for (let i = 0; i < n; i++) {
+                 typed = (base.length + typed.length >= 500) ? '' : typed + text[i % text.length];
+                 const t0 = performance.now();
+                 ta.value = base + typed;
+                 ta.dispatchEvent(new InputEvent('input', {bubbles: true, inputType: 'insertText'}));
+                 const t1 = performance.now();
+                 await settle();
+                 const t2 = performance.now();
+                 document.body.getBoundingClientRect();
+                 const t3 = performance.now();
+                 times.push(t3 - t0);
+                 handler.push(t1 - t0);
+                 flush.push(t2 - t1);
+                 layout.push(t3 - t2);
+               }
+               const counter = document.getElementById('shot-2-prompt-count').innerText;
+               const idle = [];
+               for (let i = 0; i < n; i++) {
+                 const t0 = performance.now();
+                 await settle();
+                 document.body.getBoundingClientRect();
+                 idle.push(performance.now() - t0);
+               }
+               done({times, idle, handler, flush, layout, counter, length: ta.value.length});
+             })();",
+            vec![json!(KEYSTROKES)],
+        )
+        .await
+        .expect("keystroke script");
+    let times = numbers(&timings["times"]);
+    let idle = numbers(&timings["idle"]);
+    assert_eq!(times.len(), KEYSTROKES);
+    let counter = timings["counter"].as_str().unwrap_or_default().to_string();
+    let length = timings["length"].as_u64().unwrap_or(0);
+    assert!(
+        counter.starts_with(&format!("{length} ")),
+        "the counter followed the typing: {counter} vs {length}"
+    );
+    Keys {
+        times,
+        idle,
+        handler: numbers(&timings["handler"]),
+        flush: numbers(&timings["flush"]),
+        layout: numbers(&timings["layout"]),
+    }
+}
+
+/// The keystroke figures, each list sorted: the whole time per keystroke,
+/// the idle loop, and the keystroke's three parts (the input handler, the
+/// message-channel turn in which the reactive updates run, the forced
+/// layout).
+struct Keys {
+    times: Vec<f64>,
+    idle: Vec<f64>,
+    handler: Vec<f64>,
+    flush: Vec<f64>,
+    layout: Vec<f64>,
 }
 
 /// The simulator's video: making a 15 s clip (6 shots, sound on) in

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask serve [--addr ADDR] [--port PORT]\n       cargo xtask test\n       cargo xtask bench [photos]   (photos: the photo benchmark alone, printed, BENCHMARKS.md untouched)\n       cargo xtask moto   (installs the S3 server the upload tests use; prints its path)"
+        "usage: cargo xtask serve [--addr ADDR] [--port PORT]\n       cargo xtask test\n       cargo xtask bench [photos|keys]   (one benchmark alone, printed, BENCHMARKS.md untouched)\n       cargo xtask moto   (installs the S3 server the upload tests use; prints its path)"
     );
     ExitCode::from(2)
 }
@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         "bench" => match args.get(1).map(String::as_str) {
             None => run::bench(),
             Some("photos") => run::bench_photos(),
+            Some("keys") => run::bench_keys(),
             Some(_) => return usage(),
         },
         "moto" => ensure::moto().map(|bin| {

@@ -472,6 +472,12 @@ pub fn bench_photos() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `cargo xtask bench keys`: the keystroke benchmark alone, printed.
+pub fn bench_keys() -> Result<ExitCode, String> {
+    browser_bench(Some("keys"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn bench() -> Result<ExitCode, String> {
     browser_bench(None)?;
     // After the browser figures, which rewrite the file: the fal proxy

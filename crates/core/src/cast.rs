@@ -241,10 +241,22 @@ pub fn mentioned_in_shot(board: &Board, index: usize) -> Vec<&str> {
     let Some(shot) = board.shots.get(index) else {
         return Vec::new();
     };
-    let known = |n: &str| board.reference(n).is_some();
-    let found = mention::find(&shot.prompt, &known);
-    board
-        .reference_names()
+    mentioned_in(
+        &shot.prompt,
+        board.references.iter().map(|r| r.name.as_str()),
+    )
+}
+
+/// [`mentioned_in_shot`] from a prompt and the cast's names in order
+/// (`Board::reference_names`): the editor's view of one shot asks this
+/// without reading the whole board.
+pub fn mentioned_in<'a>(
+    prompt: &str,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Vec<&'a str> {
+    let known = |n: &str| names.clone().any(|k| k == n);
+    let found = mention::find(prompt, &known);
+    names
         .filter(|n| found.iter().any(|m| m.known && m.name == *n))
         .collect()
 }
@@ -547,6 +559,16 @@ mod tests {
         assert_eq!(mentioned_in_shot(&b, 0), vec!["mia", "mia_hat"]);
         assert_eq!(mentioned_in_shot(&b, 1), vec!["stall"]);
         assert!(mentioned_in_shot(&b, 9).is_empty());
+        let names = vec![
+            "stall".to_string(),
+            "mia_hat".to_string(),
+            "mia".to_string(),
+        ];
+        assert_eq!(
+            mentioned_in(&b.shots[0].prompt, names.iter().map(String::as_str)),
+            vec!["mia_hat", "mia"],
+            "in the order of the names given"
+        );
     }
 
     #[test]

@@ -47,7 +47,8 @@ pub fn seconds_to_say(text: &str) -> f64 {
 
 /// The quoted lines of a prompt, in order. An unclosed quote is not a line.
 pub fn lines<'a>(prompt: &'a str, known: &dyn Fn(&str) -> bool) -> Vec<Line<'a>> {
-    let mentions = mention::find(prompt, known);
+    // Found on the first line only: most prompts quote no one.
+    let mut mentions: Option<Vec<mention::Mention<'a>>> = None;
     let mut out: Vec<Line<'a>> = Vec::new();
     let mut pos = 0;
     while pos < prompt.len() {
@@ -68,6 +69,7 @@ pub fn lines<'a>(prompt: &'a str, known: &dyn Fn(&str) -> bool) -> Vec<Line<'a>>
         let end = body_end + close.len_utf8();
         let text = &prompt[body_start..body_end];
         let after_previous = out.last().map_or(0, |l| l.end);
+        let mentions = mentions.get_or_insert_with(|| mention::find(prompt, known));
         let speaker = mentions
             .iter()
             .rev()

@@ -147,23 +147,28 @@ fn inputs<'b>(board: &'b Board, scheme: (&str, &str, &str)) -> Vec<Input<'b>> {
 }
 
 /// The user's own text with every known mention taken out: what Kling
-/// would read as plain words.
+/// would read as plain words, lowercased. A text with no `@` left cannot
+/// cite anything and is left out.
 fn plain_texts(board: &Board) -> Vec<String> {
     let known = |n: &str| board.reference(n).is_some();
     std::iter::once(board.prompt.as_str())
         .chain(board.shots.iter().map(|s| s.prompt.as_str()))
+        .filter(|t| t.contains('@'))
         .map(|t| mention::rewrite(t, &known, &|_| Some(" ".to_string())))
+        .filter(|t| t.contains('@'))
+        .map(|t| t.to_lowercase())
         .collect()
 }
 
-/// The `@…` of the user's plain words that an id of `inputs` would match,
-/// or an id that is a substring of another.
+/// The `@…` of the user's plain words (lowercased, from [`plain_texts`])
+/// that an id of `inputs` would match, or an id that is a substring of
+/// another.
 fn clashes(inputs: &[Input<'_>], plain: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for input in inputs {
         let cited = format!("@{}", input.id).to_lowercase();
         for text in plain {
-            if text.to_lowercase().contains(&cited) && !out.contains(&cited) {
+            if text.contains(&cited) && !out.contains(&cited) {
                 out.push(cited.clone());
             }
         }

@@ -8,7 +8,7 @@
 //! warns, never blocks.
 
 use crate::board::Board;
-use crate::mention;
+use crate::mention::{self, Mention};
 use crate::problem::{Field, Location, Problem, ProblemKind};
 use crate::reference::ReferenceKind;
 
@@ -54,14 +54,17 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
         return;
     }
     let known = |n: &str| board.reference(n).is_some();
-    let mentioned = |text: &str, name: &str| {
-        mention::find(text, &known)
-            .iter()
-            .any(|m| m.known && m.name == name)
-    };
+    // Each prompt's mentions, found once: the overall prompt, then each shot.
+    let overall = mention::find(&board.prompt, &known);
+    let shots: Vec<Vec<Mention>> = board
+        .shots
+        .iter()
+        .map(|s| mention::find(&s.prompt, &known))
+        .collect();
+    let mentioned = |found: &[Mention], name: &str| found.iter().any(|m| m.known && m.name == name);
     for name in &cited {
-        let used = mentioned(&board.prompt, name)
-            || board.shots.iter().any(|s| mentioned(&s.prompt, name))
+        let used = mentioned(&overall, name)
+            || shots.iter().any(|found| mentioned(found, name))
             || board.first_frame.as_deref() == Some(name)
             || board.last_frame.as_deref() == Some(name);
         if !used {
@@ -74,10 +77,10 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
             ));
         }
     }
-    let overall_cites = cited.iter().any(|n| mentioned(&board.prompt, n));
+    let overall_cites = cited.iter().any(|n| mentioned(&overall, n));
     if !overall_cites {
-        for (i, shot) in board.shots.iter().enumerate() {
-            let cites = mention::find(&shot.prompt, &known).iter().any(|m| m.known);
+        for (i, (shot, found)) in board.shots.iter().zip(&shots).enumerate() {
+            let cites = found.iter().any(|m| m.known);
             if !cites && !shot.prompt.trim().is_empty() {
                 out.push(Problem::warning(
                     Location::Shot(i),
@@ -87,16 +90,16 @@ pub(super) fn check(board: &Board, out: &mut Vec<Problem>) {
             }
         }
     }
-    colours(board, &known, out);
+    colours(board, &shots, out);
 }
 
-/// Colour words in the clause after each known mention, per shot.
-fn colours(board: &Board, known: &dyn Fn(&str) -> bool, out: &mut Vec<Problem>) {
+/// Colour words in the clause after each known mention, per shot
+/// (`found`: each shot's mentions).
+fn colours(board: &Board, found: &[Vec<Mention>], out: &mut Vec<Problem>) {
     // (name, shot, colours) of the first shot that gave the name colours.
     let mut first: Vec<(&str, usize, Vec<&'static str>)> = Vec::new();
-    for (i, shot) in board.shots.iter().enumerate() {
+    for (i, (shot, found)) in board.shots.iter().zip(found).enumerate() {
         let text = shot.prompt.as_str();
-        let found = mention::find(text, known);
         for (k, m) in found.iter().enumerate() {
             if !m.known {
                 continue;
