@@ -21,10 +21,11 @@ use tokio::sync::OnceCell;
 use super::error::{Limit, LimitOf, UploadError};
 use super::sniff::{sniff, Kind, SNIFF_LEN};
 
-/// The board format's limit for images (JPEG, PNG).
-pub const IMAGE_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// The board format's limit for images (JPEG, PNG), the one the browser
+/// checks before it uploads.
+pub const IMAGE_MAX_BYTES: u64 = storyreel_core::limits::MAX_IMAGE_BYTES;
 /// The default `--upload-max-bytes`: the board format's limit for videos.
-pub const DEFAULT_MAX_BYTES: u64 = 200 * 1024 * 1024;
+pub const DEFAULT_MAX_BYTES: u64 = storyreel_core::limits::MAX_VIDEO_BYTES;
 
 /// Parts of a multipart write (S3's smallest part is 5 MiB).
 const PART_BYTES: usize = 5 * 1024 * 1024;
