@@ -8,9 +8,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::journal::Answer;
-use storyreel_core::transport::{
-    normalize_proxy, KlingCredential, KlingSetup, ServerStatus, Transport,
-};
+use storyreel_core::transport::{normalize_proxy, Transport};
+use storyreel_core::wire::{KlingCredential, KlingSetup, ServerStatus};
 use storyreel_core::KlingApi;
 
 use crate::net;
@@ -304,7 +303,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     .into_iter()
                     .map(|p| {
                         let st = s.provider(p);
-                        let word = if st.simulated {
+                        let word = if st.is_simulated() {
                             "simulated"
                         } else if st.ready {
                             "ready"

@@ -403,16 +403,13 @@ async fn upload_all(
             storyreel_core::journal::Answer::Http { status, body }
                 if (200..300).contains(&status) =>
             {
-                serde_json::from_str::<serde_json::Value>(&body)
-                    .ok()
-                    .and_then(|v| v["ref"].as_str().map(str::to_string))
-                    .filter(|r| storyreel_core::reference::src_problem(r).is_none())
+                storyreel_core::wire::Uploaded::parse(&body)
+                    .map(|u| u.reference)
                     .ok_or_else(|| format!("the server's answer for @{name} was not an upload"))?
             }
             storyreel_core::journal::Answer::Http { body, status } => {
-                let why = serde_json::from_str::<serde_json::Value>(&body)
-                    .ok()
-                    .and_then(|v| v["error"].as_str().map(str::to_string))
+                let why = storyreel_core::wire::RelayError::parse(&body)
+                    .map(|e| e.message().to_string())
                     .unwrap_or_else(|| format!("HTTP {status}"));
                 return Err(format!("the server refused @{name}: {why}"));
             }

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Promise;
+use storyreel_core::wire::{RelayError, Uploaded};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -70,27 +71,22 @@ pub async fn send(
     answer(status, &body)
 }
 
-/// Reads the server's answer to an upload.
+/// Reads the server's answer to an upload (the core's `Uploaded`, or its
+/// `RelayError` when refused).
 fn answer(status: u16, body: &str) -> Result<Stored, String> {
     if status == 0 {
         return Err("the server could not be reached; nothing was stored".into());
     }
-    let json: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     if !(200..300).contains(&status) {
-        let why = json["error"]
-            .as_str()
-            .map(str::to_string)
+        let why = RelayError::parse(body)
+            .map(|e| e.message().to_string())
             .unwrap_or_else(|| format!("HTTP {status}"));
         return Err(format!("the server refused the file: {why}"));
     }
-    let reference = json["ref"]
-        .as_str()
-        .filter(|r| storyreel_core::reference::src_problem(r).is_none())
-        .ok_or("the server's answer was not an upload")?
-        .to_string();
+    let stored = Uploaded::parse(body).ok_or("the server's answer was not an upload")?;
     Ok(Stored {
-        reference,
-        url: json["url"].as_str().unwrap_or_default().to_string(),
-        bytes: json["bytes"].as_u64().unwrap_or(0),
+        reference: stored.reference,
+        url: stored.url,
+        bytes: stored.bytes,
     })
 }

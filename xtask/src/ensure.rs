@@ -1,7 +1,10 @@
 //! Installing what the build and the tests need, only when it is missing.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use serde::Deserialize;
 
 use crate::run::{cmd, root};
 
@@ -23,30 +26,55 @@ fn step(what: &str) {
     eprintln!("xtask: {what}");
 }
 
+/// The parts of `Cargo.lock` read here.
+#[derive(Deserialize)]
+struct CargoLock {
+    #[serde(default)]
+    package: Vec<LockedPackage>,
+}
+
+#[derive(Deserialize)]
+struct LockedPackage {
+    name: String,
+    version: String,
+}
+
+/// The parts of `Trunk.toml` read here: `[tools]`, tool name to version.
+#[derive(Deserialize)]
+struct TrunkToml {
+    #[serde(default)]
+    tools: BTreeMap<String, String>,
+}
+
 /// The `wasm-bindgen` version pinned in Cargo.lock.
 pub fn locked_wasm_bindgen() -> Result<String, String> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock"))
         .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines
-                .next()
-                .and_then(|l| l.trim().strip_prefix("version = "))
-            {
-                return Ok(v.trim_matches('"').to_string());
-            }
-        }
-    }
-    Err("Cargo.lock has no wasm-bindgen entry".into())
+    locked_version(&lock, "wasm-bindgen")
 }
 
-fn trunk_toml_tool(name: &str) -> Option<String> {
-    let text = std::fs::read_to_string(root().join("Trunk.toml")).ok()?;
-    text.lines().find_map(|l| {
-        let (k, v) = l.split_once('=')?;
-        (k.trim() == name).then(|| v.trim().trim_matches('"').to_string())
-    })
+/// The version of package `name` in the text of a `Cargo.lock`.
+fn locked_version(lock: &str, name: &str) -> Result<String, String> {
+    let lock: CargoLock =
+        toml::from_str(lock).map_err(|e| format!("Cargo.lock is not valid TOML: {e}"))?;
+    lock.package
+        .into_iter()
+        .find(|p| p.name == name)
+        .map(|p| p.version)
+        .ok_or_else(|| format!("Cargo.lock has no {name} entry"))
+}
+
+/// The version `Trunk.toml` pins for tool `name` (`[tools]`).
+fn trunk_toml_tool(name: &str) -> Result<Option<String>, String> {
+    let text = std::fs::read_to_string(root().join("Trunk.toml"))
+        .map_err(|e| format!("cannot read Trunk.toml: {e}"))?;
+    trunk_tool(&text, name)
+}
+
+fn trunk_tool(text: &str, name: &str) -> Result<Option<String>, String> {
+    let trunk: TrunkToml =
+        toml::from_str(text).map_err(|e| format!("Trunk.toml is not valid TOML: {e}"))?;
+    Ok(trunk.tools.get(name).cloned())
 }
 
 /// Everything `trunk build --release --offline` needs.
@@ -76,7 +104,7 @@ pub fn build_tools() -> Result<(), String> {
         cmd("cargo", &["generate-lockfile"]).run()?;
     }
     let wb = locked_wasm_bindgen()?;
-    match trunk_toml_tool("wasm_bindgen") {
+    match trunk_toml_tool("wasm_bindgen")? {
         Some(v) if v == wb => {}
         other => {
             return Err(format!(
@@ -214,4 +242,51 @@ pub fn moto() -> Result<PathBuf, String> {
         .is_file()
         .then_some(user_bin.clone())
         .ok_or_else(|| format!("{spec} installed but {} is missing", user_bin.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locked_wasm_bindgen_and_trunks_pin_are_read() {
+        let lock = r#"
+version = 4
+
+[[package]]
+name = "wasm-bindgen-macro"
+version = "0.2.99"
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = ["cfg-if"]
+"#;
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Ok("0.2.130")
+        );
+        assert!(locked_version(lock, "trunk").is_err());
+        assert!(locked_version("[[package]", "wasm-bindgen").is_err());
+        let trunk = "[build]\ntarget = \"index.html\"\n\n[tools]\n# pinned\nwasm_bindgen = \"0.2.130\"\nwasm_opt = \"version_132\"\n";
+        assert_eq!(
+            trunk_tool(trunk, "wasm_bindgen"),
+            Ok(Some("0.2.130".to_string()))
+        );
+        assert_eq!(
+            trunk_tool(trunk, "wasm_opt"),
+            Ok(Some("version_132".into()))
+        );
+        assert_eq!(trunk_tool("[build]\n", "wasm_bindgen"), Ok(None));
+    }
+
+    #[test]
+    fn this_checkouts_files_read() {
+        assert!(locked_wasm_bindgen().is_ok());
+        assert_eq!(
+            trunk_toml_tool("wasm_bindgen").ok().flatten(),
+            locked_wasm_bindgen().ok()
+        );
+    }
 }

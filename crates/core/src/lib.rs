@@ -34,6 +34,7 @@ pub mod rules;
 pub mod share;
 pub mod text;
 pub mod transport;
+pub mod wire;
 
 pub use board::{AspectRatio, Board, Provider, Resolution, Shot};
 pub use format::BoardError;

@@ -42,13 +42,15 @@ pub const MAX_VIDEOS: usize = 1;
 
 // ------------------------------------------------------------ media files
 // Kling O3's media limits (providers.md §1.5, storyboard-format.md). The
-// documents say "MB" without saying which; the server holds uploads to
-// 10 MiB and 200 MiB (`crates/server/src/uploads/store.rs`), and these are
-// the same numbers, so a file the browser passes is one the server stores.
+// documents say "MB" without saying which, and 10 MiB and 200 MiB are
+// read here. The server's uploads take their limits from these constants
+// (`crates/server/src/uploads/store.rs`: images, and the default
+// `--upload-max-bytes`), so a file the browser passes is one the server
+// stores.
 
 /// Shortest side of an image reference or frame, in pixels.
 pub const MIN_IMAGE_SIDE_PX: u32 = 300;
-/// Largest image file: 10 MiB, as the server's upload limit.
+/// Largest image file: 10 MiB (the server's upload limit for images).
 pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
 /// Widest image aspect ratio, long side to short side, as the fraction
 /// `MAX_IMAGE_ASPECT_NUM / MAX_IMAGE_ASPECT_DEN` (2.5:1 either way), so
@@ -80,7 +82,7 @@ pub const MAX_VIDEO_FPS: f64 = 60.0;
 /// everyone, and an average over a variable-rate phone recording wobbles
 /// by a few hundredths.
 pub const VIDEO_FPS_TOLERANCE: f64 = 0.1;
-/// Largest video file: 200 MiB, as the server's default upload limit.
+/// Largest video file: 200 MiB (the server's default upload limit).
 pub const MAX_VIDEO_BYTES: u64 = 200 * 1024 * 1024;
 
 // ------------------------------------------------------------ characters

@@ -31,7 +31,6 @@ pub use element::{
 };
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use thiserror::Error;
 
 use crate::board::{Board, Provider};
@@ -39,6 +38,10 @@ use crate::fal::QUEUE_BASE_URL;
 use crate::kling::TASKS_PATH;
 use crate::options::KlingApi;
 use crate::request::{RequestError, RequestOptions, UploadsMode};
+use crate::wire::RelayError;
+// `/api/status` lives in `wire`; these names are kept for code that
+// reads them from here.
+pub use crate::wire::{KlingCredential, KlingSetup, ProviderStatus, ServerStatus, UploadsStatus};
 
 /// Replicate's API host.
 pub const REPLICATE_API: &str = "https://api.replicate.com";
@@ -474,181 +477,10 @@ pub fn fal_request_url(endpoint_url: &str, remote_id: &str) -> String {
     )
 }
 
-/// The relay's own error (`{"error": "...", "relay": true}`), not the
-/// provider's: its message.
+/// The relay's own error ([`RelayError`]), not the provider's: its
+/// message.
 pub fn relay_error(body: &str) -> Option<String> {
-    let value: Value = serde_json::from_str(body).ok()?;
-    let map = value.as_object()?;
-    if map.get("relay").and_then(Value::as_bool) != Some(true) {
-        return None;
-    }
-    Some(
-        map.get("error")
-            .and_then(Value::as_str)
-            .unwrap_or("the server could not relay the request")
-            .to_string(),
-    )
-}
-
-/// What `GET /api/status` says about one provider.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ProviderStatus {
-    #[serde(default)]
-    pub ready: bool,
-    #[serde(default)]
-    pub simulated: bool,
-    #[serde(default)]
-    pub why: Option<String>,
-}
-
-/// What `/api/status` says of uploads.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct UploadsStatus {
-    #[serde(default)]
-    pub available: bool,
-    /// Where stored files can be fetched from outside (`--public-base-url`);
-    /// `None` when the server has no public address.
-    #[serde(default)]
-    pub public_base_url: Option<String>,
-}
-
-impl UploadsStatus {
-    /// The public base of `/uploads/<sha256>`, when there is one.
-    pub fn public_uploads_base(&self) -> Option<String> {
-        let base = self.public_base_url.as_deref()?.trim_end_matches('/');
-        (self.available && !base.is_empty()).then(|| format!("{base}/uploads"))
-    }
-
-    /// Why the files of `board` stored on this server cannot reach
-    /// `provider`, if they cannot; known before anything is sent. Without a
-    /// public base the relay inlines images but cannot hand over a video
-    /// (providers fetch reference videos by URL only), and fal called with
-    /// the user's own key (`fal_direct`) bypasses the relay altogether.
-    pub fn refusal(&self, board: &Board, provider: Provider, fal_direct: bool) -> Option<String> {
-        if self.public_uploads_base().is_some() {
-            return None;
-        }
-        let stored = board
-            .references
-            .iter()
-            .filter(|r| r.src().is_some_and(|s| s.starts_with("upload:")));
-        for r in stored {
-            if provider == Provider::Fal && fal_direct {
-                return Some(format!(
-                    "'{}' is stored on this server, but fal is called directly with your own key, so the server cannot hand it over: clear your own fal key, or start the server with --public-base-url.",
-                    r.name
-                ));
-            }
-            if matches!(r.kind, crate::reference::ReferenceKind::Video { .. }) {
-                return Some(format!(
-                    "'{}' is a video stored on this server, and {} fetches reference videos by URL only: start the server with --public-base-url (an address {} can reach), or use an https link to the video.",
-                    r.name,
-                    provider.label(),
-                    provider.label()
-                ));
-            }
-        }
-        None
-    }
-}
-
-/// Which Kling credential a server holds (never the credential itself).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KlingCredential {
-    /// A console API key (`KLING_API_KEY`), sent as `Bearer <key>`.
-    ApiKey,
-    /// An access key / secret key pair, signed into a JWT (legacy design
-    /// only).
-    AccessKeyPair,
-    /// None: Kling is simulated, or not available.
-    #[default]
-    None,
-}
-
-impl KlingCredential {
-    pub fn label(self) -> &'static str {
-        match self {
-            KlingCredential::ApiKey => "an API key",
-            KlingCredential::AccessKeyPair => "an access key / secret key pair",
-            KlingCredential::None => "no Kling credential",
-        }
-    }
-}
-
-/// What `/api/status` says of how the server speaks to Kling: which
-/// credential, which design, and why that design.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct KlingSetup {
-    #[serde(default)]
-    pub credential: KlingCredential,
-    #[serde(default)]
-    pub api: KlingApi,
-    /// Why this design, in words.
-    #[serde(default)]
-    pub reason: String,
-}
-
-/// `GET /api/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ServerStatus {
-    #[serde(default)]
-    pub simulator: bool,
-    #[serde(default)]
-    pub providers: std::collections::BTreeMap<String, ProviderStatus>,
-    #[serde(default)]
-    pub uploads: UploadsStatus,
-    /// The server was started with `--access-token`: `/api/...` calls
-    /// need it.
-    #[serde(default)]
-    pub access_token_required: bool,
-    /// Kling's credential and design; a server from before the current
-    /// design says nothing, which means the legacy design.
-    #[serde(default = "KlingSetup::unstated")]
-    pub kling: KlingSetup,
-}
-
-impl KlingSetup {
-    /// What a status without a `kling` section means: a server that only
-    /// knows the legacy design.
-    pub fn unstated() -> KlingSetup {
-        KlingSetup {
-            credential: KlingCredential::None,
-            api: KlingApi::Legacy,
-            reason: "the server does not say which design it speaks, so it speaks the legacy one"
-                .into(),
-        }
-    }
-}
-
-impl ServerStatus {
-    /// Reads the answer; `None` when it is not the status document.
-    pub fn parse(body: &str) -> Option<ServerStatus> {
-        serde_json::from_str(body).ok()
-    }
-
-    pub fn provider(&self, provider: Provider) -> ProviderStatus {
-        self.providers
-            .get(provider.as_str())
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// Why the board's provider cannot be used through this server, if it
-    /// cannot. `own_fal_key`: the user gave fal a key of their own.
-    pub fn refusal(&self, provider: Provider, own_fal_key: bool) -> Option<String> {
-        if provider == Provider::Fal && own_fal_key {
-            return None;
-        }
-        let p = self.provider(provider);
-        if p.ready {
-            return None;
-        }
-        Some(match p.why {
-            Some(why) => format!("{} is not available: {why}", provider.label()),
-            None => format!("{} is not available on this server", provider.label()),
-        })
-    }
+    RelayError::parse(body).map(|e| e.message().to_string())
 }
 
 /// How long a generation usually takes, in words.

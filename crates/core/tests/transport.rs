@@ -4,8 +4,9 @@ use serde_json::Value;
 use storyreel_core::options::KlingApi;
 use storyreel_core::transport::{
     encode_component, fal_request_url, normalize_proxy, relay_error, typical_wait, ProxyError,
-    ServerStatus, Transport, FAL_TARGET_HEADER,
+    Transport, FAL_TARGET_HEADER,
 };
+use storyreel_core::wire::{ServerStatus, UploadsSetup, UploadsStatus};
 use storyreel_core::{Board, Provider, Shot};
 
 fn board(provider: Provider) -> Board {
@@ -284,7 +285,7 @@ fn server_status_reads_readiness() {
     )
     .unwrap();
     assert!(s.simulator);
-    assert!(s.provider(Provider::Kling).simulated);
+    assert!(s.provider(Provider::Kling).is_simulated());
     assert_eq!(s.refusal(Provider::Kling, false), None);
     assert_eq!(
         s.refusal(Provider::Fal, false).as_deref(),
@@ -420,16 +421,24 @@ fn uploaded(provider: Provider) -> Board {
     }
 }
 
+/// A status whose uploads are `available`, with `base` (JSON) as the
+/// public base URL.
+fn uploads_doc(available: bool, base: &str) -> String {
+    format!(
+        r#"{{"uploads": {{"available": {available}, "public_base_url": {base},
+            "upload_base_url": "/uploads", "max_bytes": 209715200,
+            "image_max_bytes": 10485760, "accepted": ["image/png"]}}}}"#
+    )
+}
+
 fn body_of(created: &storyreel_core::transport::Created) -> Value {
     serde_json::from_str(created.call.body.as_deref().unwrap()).unwrap()
 }
 
 #[test]
 fn uploads_become_public_urls_when_the_server_publishes_them() {
-    let status = ServerStatus::parse(
-        r#"{"uploads": {"available": true, "public_base_url": "https://media.example.test/"}}"#,
-    )
-    .unwrap();
+    let status =
+        ServerStatus::parse(&uploads_doc(true, r#""https://media.example.test/""#)).unwrap();
     let t = Transport::new("")
         .unwrap()
         .with_public_uploads(status.uploads.public_uploads_base());
@@ -480,10 +489,11 @@ fn without_a_public_base_the_relay_resolves_uploads() {
     }
     // A status without a public base (or without uploads) gives none.
     for doc in [
-        r#"{"uploads": {"available": true, "public_base_url": null}}"#,
-        r#"{"uploads": {"available": false, "public_base_url": "https://x.test"}}"#,
+        uploads_doc(true, "null"),
+        uploads_doc(false, r#""https://x.test""#),
+        r#"{"uploads": {"available": false}}"#.to_string(),
     ] {
-        let status = ServerStatus::parse(doc).unwrap();
+        let status = ServerStatus::parse(&doc).unwrap();
         let t = t
             .clone()
             .with_public_uploads(status.uploads.public_uploads_base());
@@ -517,17 +527,17 @@ fn fal_with_the_users_key_cannot_take_an_upload_without_a_public_base() {
 
 #[test]
 fn stored_files_that_cannot_reach_the_provider_are_named_before_sending() {
-    use storyreel_core::transport::UploadsStatus;
     let clip = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
     let mut b = uploaded(Provider::Kling);
-    let private = UploadsStatus {
-        available: true,
-        public_base_url: None,
+    let setup = |base: Option<&str>| UploadsSetup {
+        public_base_url: base.map(str::to_string),
+        upload_base_url: "/uploads".into(),
+        max_bytes: 1,
+        image_max_bytes: 1,
+        accepted: Vec::new(),
     };
-    let public = UploadsStatus {
-        available: true,
-        public_base_url: Some("https://media.example.test".into()),
-    };
+    let private = UploadsStatus::available(setup(None));
+    let public = UploadsStatus::available(setup(Some("https://media.example.test")));
     // Images are inlined by the relay.
     assert_eq!(private.refusal(&b, Provider::Kling, false), None);
     b.references.push(storyreel_core::Reference {

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Json, Router};
-use serde_json::json;
 
 use crate::config::Keys;
 use crate::relay::fal::FalRelay;
@@ -21,7 +20,9 @@ use crate::relay::uploads::UploadResolver;
 use crate::relay::{self, relay_error, RelayConfig, MAX_BODY_BYTES, MAX_JSON_BODY_BYTES};
 use crate::sim::{self, SimConfig, Simulator};
 use crate::uploads;
-use storyreel_core::transport::{KlingCredential, KlingSetup};
+use storyreel_core::wire::{
+    KlingCredential, KlingSetup, ProviderStatus, Providers, ServerStatus, UploadsStatus,
+};
 
 /// Everything the API needs, made once at start-up.
 pub struct Api {
@@ -119,21 +120,29 @@ impl Api {
         self
     }
 
-    fn status(&self) -> serde_json::Value {
+    fn status(&self) -> ServerStatus {
         let simulated = self.kling.is_simulated();
-        json!({
-            "simulator": simulated,
-            "providers": {
-                "kling": {"ready": true, "simulated": simulated},
-                "fal": fal_ready(&self.fal),
-                "replicate": ready(self.keys.replicate.token.is_some(), crate::config::ENV_REPLICATE_TOKEN),
+        ServerStatus {
+            simulator: simulated,
+            providers: Providers {
+                kling: ProviderStatus {
+                    simulated: Some(simulated),
+                    ..ProviderStatus::ready()
+                },
+                fal: fal_ready(&self.fal),
+                replicate: ready(
+                    self.keys.replicate.token.is_some(),
+                    crate::config::ENV_REPLICATE_TOKEN,
+                ),
             },
-            "uploads": self.uploads.as_ref().map_or_else(uploads::unavailable_status, |u| u.status()),
-            "access_token_required": self.access_token_required,
-            // The core's type, so the app reads exactly what is written;
-            // it names the credential's kind, never the credential.
-            "kling": serde_json::to_value(&self.kling_setup).unwrap_or_default(),
-        })
+            uploads: self
+                .uploads
+                .as_ref()
+                .map_or_else(UploadsStatus::unavailable, |u| u.status()),
+            access_token_required: self.access_token_required,
+            // It names the credential's kind, never the credential.
+            kling: self.kling_setup.clone(),
+        }
     }
 
     /// The `/api` routes, plus the simulator's public routes at
@@ -187,18 +196,23 @@ impl Api {
     }
 }
 
-fn ready(ready: bool, variable: &str) -> serde_json::Value {
+fn ready(ready: bool, variable: &str) -> ProviderStatus {
     if ready {
-        json!({"ready": true})
+        ProviderStatus::ready()
     } else {
-        json!({"ready": false, "why": format!("this server has no key for it ({variable} is not set)")})
+        ProviderStatus::not_ready(format!(
+            "this server has no key for it ({variable} is not set)"
+        ))
     }
 }
 
 /// fal is ready with a server key, or when the browser may bring its own.
-fn fal_ready(fal: &FalRelay) -> serde_json::Value {
+fn fal_ready(fal: &FalRelay) -> ProviderStatus {
     if fal.allows_browser_key() {
-        json!({"ready": true, "browser_key": true})
+        ProviderStatus {
+            browser_key: true,
+            ..ProviderStatus::ready()
+        }
     } else {
         ready(fal.is_ready(), crate::config::ENV_FAL_KEY)
     }

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 use storyreel_core::options::KlingApi;
-use storyreel_core::transport::{KlingCredential, KlingSetup};
+use storyreel_core::wire::{KlingCredential, KlingSetup};
 use thiserror::Error;
 
 /// A value that must never be printed.

@@ -11,17 +11,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::moto::Moto;
-use common::{client, dist, json_of, spawn, three_shots, WAIT};
-use sha2::{Digest, Sha256};
+use common::{client, dist, json_of, sha256_hex, spawn, three_shots, WAIT};
 
 const BUCKET: &str = "storyreel-shared";
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 fn png(len: usize) -> Vec<u8> {
     let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];

@@ -1,6 +1,7 @@
 //! Static hosting: types, caching, fallback, traversal, compression.
 
 use std::fs;
+use std::path::Path;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -97,6 +98,36 @@ async fn unknown_paths_fall_back_to_the_app() {
     assert_eq!(header_of(&res, header::CACHE_CONTROL), "no-cache");
     let body = res.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&body).contains("<title>Storyreel</title>"));
+}
+
+/// The app's icon, which Trunk copies into dist as `index.html` asks
+/// (`copy-file` of `assets/favicon.ico`; browsers ask for `/favicon.ico`
+/// whatever the page says), is served as an image.
+#[tokio::test]
+async fn the_favicon_is_served_as_an_image() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let index = fs::read_to_string(repo.join("index.html")).expect("index.html");
+    assert!(
+        index.contains(r#"<link data-trunk rel="copy-file" href="assets/favicon.ico" />"#),
+        "index.html copies the icon into dist: {index}"
+    );
+    assert!(
+        index.contains(r#"<link data-trunk rel="icon" href="assets/favicon.svg" />"#),
+        "index.html names the icon: {index}"
+    );
+    let icon = fs::read(repo.join("assets/favicon.ico")).expect("assets/favicon.ico");
+    assert_eq!(icon[..4], [0, 0, 1, 0], "an ICO file");
+    let d = dist();
+    fs::write(d.path().join("favicon.ico"), &icon).unwrap();
+    let res = get(&d, "/favicon.ico", &[]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        header_of(&res, header::CONTENT_TYPE).starts_with("image/"),
+        "{:?}",
+        res.headers()
+    );
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(body.as_ref(), icon.as_slice());
 }
 
 #[tokio::test]

@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::moto::{self, Moto};
+use common::sha256_hex;
 use reqwest::header;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 const BIN: &str = env!("CARGO_BIN_EXE_storyreel-server");
 const WAIT: Duration = Duration::from_secs(30);
@@ -212,13 +212,6 @@ fn files(dir: &Path) -> Vec<String> {
     walk(dir, dir, &mut out);
     out.sort();
     out
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A PNG signature followed by `len - 8` bytes of pattern (the server

@@ -14,7 +14,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use storyreel_core::wire::RelayError;
 
 /// How the fal, Replicate and media relays are set up (from the command
 /// line; the defaults are the real providers).
@@ -90,19 +90,19 @@ pub fn filter_response_headers(from: &HeaderMap) -> HeaderMap {
 }
 
 /// A relay's own failure (never the provider's answer), as JSON the app
-/// shows: `{"error": "...", "relay": true, "request_id": "..."}` (the id
-/// when answering a request; see [`crate::request_id`]).
+/// shows: the core's [`RelayError`], `{"error": "...", "relay": true,
+/// "request_id": "..."}` (the id when answering a request; see
+/// [`crate::request_id`]).
 pub fn relay_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(error_body(message))).into_response()
 }
 
-/// The JSON of [`relay_error`], for errors that add fields to it.
-pub fn error_body(message: impl Into<String>) -> serde_json::Value {
-    let mut body = json!({"error": message.into(), "relay": true});
-    if let Some(id) = crate::request_id::current() {
-        body["request_id"] = json!(id);
+/// The body of [`relay_error`], for errors that add fields to it.
+pub fn error_body(message: impl Into<String>) -> RelayError {
+    RelayError {
+        request_id: crate::request_id::current(),
+        ..RelayError::new(message)
     }
-    body
 }
 
 /// Streams an upstream answer back, counting it for `/metrics`.

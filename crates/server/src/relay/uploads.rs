@@ -30,8 +30,9 @@ use super::relay_error;
 use crate::uploads::{is_sha256_hex, UploadError, Uploads, IMAGE_MAX_BYTES};
 
 /// The most image bytes one request may carry inlined: Kling's seven
-/// references of at most 10 MiB each.
-pub const MAX_INLINE_BYTES: u64 = 7 * IMAGE_MAX_BYTES;
+/// images and elements of at most 10 MiB each.
+pub const MAX_INLINE_BYTES: u64 =
+    storyreel_core::limits::MAX_IMAGES_AND_ELEMENTS as u64 * IMAGE_MAX_BYTES;
 
 /// The largest create body a relay may forward once images are inlined
 /// (Base64 is 4/3 of the bytes; 1 MiB for the rest of the JSON). The

@@ -5,7 +5,6 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
 use super::sniff::ACCEPTED;
 
@@ -108,12 +107,12 @@ impl IntoResponse for UploadError {
         let mut body = crate::relay::error_body(self.to_string());
         match &self {
             UploadError::Unsupported { found } => {
-                body["found"] = json!(found);
-                body["accepted"] = json!(ACCEPTED);
+                body.found = Some(found.clone());
+                body.accepted = Some(ACCEPTED.iter().map(|t| t.to_string()).collect());
             }
             UploadError::TooLarge { limit, size, .. } => {
-                body["limit"] = json!(limit.bytes);
-                body["size"] = json!(size);
+                body.limit = Some(limit.bytes);
+                body.size = Some(*size);
             }
             UploadError::Store(e) => {
                 let error = crate::config::redact::scrub(&e.to_string());

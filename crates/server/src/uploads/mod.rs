@@ -30,7 +30,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use serde_json::json;
+use storyreel_core::wire::{UploadsSetup, UploadsStatus};
 
 pub use error::{human_bytes, Limit, LimitOf, UploadError};
 pub use sniff::{sniff, Kind, ACCEPTED};
@@ -139,21 +139,15 @@ impl Uploads {
     }
 
     /// What `/api/status` says under `"uploads"`.
-    pub fn status(&self) -> serde_json::Value {
-        json!({
-            "available": true,
-            "public_base_url": self.public_base_url(),
-            "upload_base_url": self.url_base(),
-            "max_bytes": self.max_bytes(),
-            "image_max_bytes": self.image_max_bytes(),
-            "accepted": ACCEPTED,
+    pub fn status(&self) -> UploadsStatus {
+        UploadsStatus::available(UploadsSetup {
+            public_base_url: self.public_base_url().map(str::to_string),
+            upload_base_url: self.url_base(),
+            max_bytes: self.max_bytes(),
+            image_max_bytes: self.image_max_bytes(),
+            accepted: ACCEPTED.iter().map(|t| t.to_string()).collect(),
         })
     }
-}
-
-/// `"uploads"` in `/api/status` when this server keeps no uploads.
-pub fn unavailable_status() -> serde_json::Value {
-    json!({"available": false})
 }
 
 /// Checks a `--public-base-url`: an absolute http or https URL with a

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::{Stream, StreamExt};
-use serde_json::json;
+use storyreel_core::wire::Uploaded;
 
 use super::error::UploadError;
 use super::store::{is_sha256_hex, Found, Uploads};
@@ -45,13 +45,13 @@ pub async fn upload(
             tracing::info!(sha256 = %stored.sha256, bytes = stored.bytes, new = stored.new, "uploads: stored");
             let mut res = (
                 status,
-                Json(json!({
-                    "ref": format!("upload:{}", stored.sha256),
-                    "sha256": stored.sha256,
-                    "bytes": stored.bytes,
-                    "content_type": stored.kind.content_type(),
-                    "url": url,
-                })),
+                Json(Uploaded {
+                    reference: format!("upload:{}", stored.sha256),
+                    sha256: stored.sha256.clone(),
+                    bytes: stored.bytes,
+                    content_type: stored.kind.content_type().to_string(),
+                    url: url.clone(),
+                }),
             )
                 .into_response();
             if let Ok(v) = HeaderValue::from_str(&url) {

@@ -21,10 +21,11 @@ use tokio::sync::OnceCell;
 use super::error::{Limit, LimitOf, UploadError};
 use super::sniff::{sniff, Kind, SNIFF_LEN};
 
-/// The board format's limit for images (JPEG, PNG).
-pub const IMAGE_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// The board format's limit for images (JPEG, PNG), the one the browser
+/// checks before it uploads.
+pub const IMAGE_MAX_BYTES: u64 = storyreel_core::limits::MAX_IMAGE_BYTES;
 /// The default `--upload-max-bytes`: the board format's limit for videos.
-pub const DEFAULT_MAX_BYTES: u64 = 200 * 1024 * 1024;
+pub const DEFAULT_MAX_BYTES: u64 = storyreel_core::limits::MAX_VIDEO_BYTES;
 
 /// Parts of a multipart write (S3's smallest part is 5 MiB).
 const PART_BYTES: usize = 5 * 1024 * 1024;
@@ -269,7 +270,7 @@ impl Uploads {
                 pending.write(chunk).await?;
             }
             pending.finish().await?;
-            Ok((hex(&hasher.finalize()), bytes))
+            Ok((hex::encode(hasher.finalize()), bytes))
         }
         .await;
         let (sha256, bytes) = match written {
@@ -390,17 +391,6 @@ fn temp_path() -> Path {
         NEXT.fetch_add(1, Ordering::Relaxed)
     );
     Path::from("tmp").join(name.as_str())
-}
-
-/// Lowercase hex.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 /// True for 64 lowercase hex digits, the only names looked up in the store.
@@ -525,7 +515,7 @@ mod tests {
         assert!(a.new);
         assert_eq!(a.bytes, body.len() as u64);
         assert_eq!(a.kind, Kind::Png);
-        assert_eq!(a.sha256, hex(&Sha256::digest(&body)));
+        assert_eq!(a.sha256, hex::encode(Sha256::digest(&body)));
         let b = u
             .put_stream(Some(body.len() as u64), &mut chunks(&[&body]))
             .await

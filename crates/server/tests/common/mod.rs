@@ -40,6 +40,12 @@ pub fn dist() -> tempfile::TempDir {
     dir
 }
 
+/// The SHA-256 of `bytes` in lowercase hex: an upload's name.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 /// Serves `app` on loopback with peer addresses; returns `http://ADDR`.
 pub async fn serve(app: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
