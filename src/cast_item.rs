@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 use storyreel_core::cast::{self, describe_usages};
+use storyreel_core::character::Look;
+use storyreel_core::transport::Transport;
 use storyreel_core::ReferenceKind;
 
 use crate::settings::Settings;
@@ -27,28 +29,32 @@ pub fn thumb_of(editor: Editor, settings: Settings, name: &str) -> Thumb {
     editor
         .board
         .with(|b| match b.reference(name).map(|r| &r.kind) {
-            Some(ReferenceKind::Image { src }) => crate::thumbs::url_for(src)
-                .or_else(|| transport.view_url(src))
-                .map_or(Thumb::None, Thumb::Image),
+            Some(ReferenceKind::Image { src }) => image_thumb(src, &transport),
             Some(ReferenceKind::Video { src, .. }) => {
                 transport.view_url(src).map_or(Thumb::None, Thumb::Video)
             }
             Some(ReferenceKind::Element {
                 character: Some(link),
                 ..
-            }) => match &link.look {
-                storyreel_core::character::Look::Images { frontal, .. } => {
-                    crate::thumbs::url_for(frontal)
-                        .or_else(|| transport.view_url(frontal))
-                        .map_or(Thumb::None, Thumb::Image)
-                }
-                storyreel_core::character::Look::Video { src } => {
-                    transport.view_url(src).map_or(Thumb::None, Thumb::Video)
-                }
-            },
+            }) => look_thumb(&link.look, &transport),
             Some(ReferenceKind::Element { element_id, .. }) => Thumb::Element(element_id.clone()),
             None => Thumb::None,
         })
+}
+
+/// The thumbnail of a character's look: its frontal image or its video.
+pub fn look_thumb(look: &Look, transport: &Transport) -> Thumb {
+    match look {
+        Look::Images { frontal, .. } => image_thumb(frontal, transport),
+        Look::Video { src } => transport.view_url(src).map_or(Thumb::None, Thumb::Video),
+    }
+}
+
+/// An image by the picture this browser keeps of it, or its address.
+fn image_thumb(src: &str, transport: &Transport) -> Thumb {
+    crate::thumbs::url_for(src)
+        .or_else(|| transport.view_url(src))
+        .map_or(Thumb::None, Thumb::Image)
 }
 
 /// A small square picture of a reference.
@@ -275,7 +281,7 @@ pub fn CastItem(name: String) -> impl IntoView {
 }
 
 /// A source as shown on the item: uploads by a short hash.
-fn short_src(src: &str) -> String {
+pub fn short_src(src: &str) -> String {
     match src.strip_prefix("upload:") {
         Some(sha) => format!("uploaded · {}", &sha[..sha.len().min(10)]),
         None => src.to_string(),

@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use storyreel_core::journal::Answer;
-use storyreel_core::response::kling_general::{parse_element_list, Browse, ElementSummary};
+use storyreel_core::response::kling_general::{parse_element_list, ElementSummary};
 
 use crate::characters::{self, Characters};
 use crate::settings::Settings;
@@ -32,16 +31,7 @@ pub fn ElementBrowser() -> impl IntoView {
             } else {
                 transport.elements_mine(1, PAGE)
             };
-            let out = match crate::net::send(&call).await {
-                Answer::Network { message } => {
-                    Err(format!("the server could not be reached ({message})"))
-                }
-                Answer::Http { status, body } => match parse_element_list(status, &body) {
-                    Ok(Browse::Items(v)) => Ok(v),
-                    Ok(Browse::Refused(f)) => Err(format!("Kling refused: {}", f.message)),
-                    Err(e) => Err(format!("the answer could not be read ({e})")),
-                },
-            };
+            let out = crate::net::browse(&call, parse_element_list).await;
             listed.set(Some(out));
         });
     });

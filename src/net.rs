@@ -181,3 +181,21 @@ pub async fn post_blob(url: &str, headers: &[(String, String)], blob: &web_sys::
     };
     Answer::Http { status, body }
 }
+
+/// Sends a list call to Kling (the account's elements, the preset
+/// voices…) and reads its answer with `parse`: the items, or why not, in
+/// words.
+pub async fn browse<T, E: std::fmt::Display>(
+    call: &HttpCall,
+    parse: impl FnOnce(u16, &str) -> Result<storyreel_core::response::kling_general::Browse<T>, E>,
+) -> Result<Vec<T>, String> {
+    use storyreel_core::response::kling_general::Browse;
+    match send(call).await {
+        Answer::Network { message } => Err(format!("the server could not be reached ({message})")),
+        Answer::Http { status, body } => match parse(status, &body) {
+            Ok(Browse::Items(v)) => Ok(v),
+            Ok(Browse::Refused(f)) => Err(format!("Kling refused: {}", f.message)),
+            Err(e) => Err(format!("the answer could not be read ({e})")),
+        },
+    }
+}

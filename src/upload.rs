@@ -71,6 +71,22 @@ pub async fn send(
     answer(status, &body)
 }
 
+/// Posts `file` to the uploads of the server `settings` name, without
+/// progress.
+pub async fn send_file(
+    settings: crate::settings::Settings,
+    file: &web_sys::File,
+) -> Result<Stored, String> {
+    let transport = settings.transport();
+    send(
+        &transport.uploads_url(),
+        &transport.api_headers(),
+        file,
+        |_| {},
+    )
+    .await
+}
+
 /// Reads the server's answer to an upload (the core's `Uploaded`, or its
 /// `RelayError` when refused).
 fn answer(status: u16, body: &str) -> Result<Stored, String> {
