@@ -24,9 +24,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::characters::Characters;
 use crate::journal::{self, err, CHARACTERS, CHARACTER_TASKS};
+use crate::net;
 use crate::settings::Settings;
 use storyreel_core::transport::Transport;
-use crate::net;
 
 const CHANNEL: &str = "storyreel-character-tasks";
 /// How often makings held by another tab are checked for a lapsed lease.
@@ -69,8 +69,12 @@ fn making_record(m: &Making) -> Result<JsValue, String> {
 fn character_record(c: &Character) -> Result<JsValue, String> {
     let json = serde_json::to_string(c).map_err(err)?;
     let value = journal::record(&c.id, "character", &json)?;
-    Reflect::set(&value, &"updated".into(), &JsValue::from_f64(c.updated_ms as f64))
-        .map_err(|_| "cannot build a record")?;
+    Reflect::set(
+        &value,
+        &"updated".into(),
+        &JsValue::from_f64(c.updated_ms as f64),
+    )
+    .map_err(|_| "cannot build a record")?;
     Ok(value)
 }
 
@@ -86,7 +90,12 @@ async fn list() -> Result<Vec<Making>, String> {
 /// transaction; with `fresh`, refuses when a making of the same kind for
 /// the same character is under way (its key), and when `tab` is given,
 /// only if that tab may still drive it (`Ok(false)` otherwise).
-async fn write(making: &Making, fresh: bool, tab: Option<&str>, now_ms: u64) -> Result<bool, String> {
+async fn write(
+    making: &Making,
+    fresh: bool,
+    tab: Option<&str>,
+    now_ms: u64,
+) -> Result<bool, String> {
     let db = journal::db().await?;
     let tx = db
         .transaction(&[CHARACTER_TASKS, CHARACTERS], TransactionMode::ReadWrite)
@@ -359,7 +368,9 @@ pub fn make(
         return;
     }
     let Some(key) = new_key() else {
-        error.set(Some("This browser gave no random numbers for the task's key.".into()));
+        error.set(Some(
+            "This browser gave no random numbers for the task's key.".into(),
+        ));
         return;
     };
     let uploads = settings.transport().uploads_mode();
@@ -386,7 +397,9 @@ pub fn delete_at_kling(
     error: RwSignal<Option<String>>,
 ) {
     use storyreel_core::response::kling_general::{parse_delete, DeleteAnswer};
-    let Some(element_id) = characters.get(&id).and_then(|c| c.element_id().map(str::to_string))
+    let Some(element_id) = characters
+        .get(&id)
+        .and_then(|c| c.element_id().map(str::to_string))
     else {
         return;
     };

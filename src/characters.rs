@@ -55,10 +55,7 @@ pub async fn put(character: &Character) -> Result<(), String> {
 /// Changes the stored character `id` by `f` in one read-write
 /// transaction (so a change from another tab in between is not lost);
 /// the character as saved, `None` if it is gone.
-pub async fn update(
-    id: &str,
-    f: impl FnOnce(&mut Character),
-) -> Result<Option<Character>, String> {
+pub async fn update(id: &str, f: impl FnOnce(&mut Character)) -> Result<Option<Character>, String> {
     let db = journal::db().await?;
     let tx = db
         .transaction(&[CHARACTERS], idb::TransactionMode::ReadWrite)

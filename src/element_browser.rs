@@ -43,11 +43,17 @@ pub fn ElementBrowser() -> impl IntoView {
                 .map(|c| c.name.clone())
         });
         if let Some(name) = known {
-            editor.say(format!("Element {} is already in your characters as '{name}'.", e.element_id));
+            editor.say(format!(
+                "Element {} is already in your characters as '{name}'.",
+                e.element_id
+            ));
             return;
         }
         let Some(character) = e.character(characters::new_id(), crate::net::now_ms()) else {
-            editor.say(format!("Kling shows no picture of element {}, so it cannot be kept.", e.element_id));
+            editor.say(format!(
+                "Kling shows no picture of element {}, so it cannot be kept.",
+                e.element_id
+            ));
             return;
         };
         spawn_local(async move {

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use storyreel_core::{cost, AspectRatio, Provider, Resolution};
 
+use crate::characters_panel::CharactersButton;
 use crate::file_io::FileMenu;
 use crate::generate::Generate;
-use crate::characters_panel::CharactersButton;
 use crate::library_panel::LibraryButton;
 use crate::share::ShareButton;
 use crate::shortcuts::HistoryButtons;

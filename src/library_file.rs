@@ -27,8 +27,16 @@ pub fn LibraryFile() -> impl IntoView {
         }
         let base = settings.public_uploads_base();
         let text = file::to_json(&all, base.as_deref());
-        if crate::file_io::download("characters.storyreel-characters.json", "application/json", &text).is_err() {
-            characters.error.set(Some("The file could not be saved by this browser.".into()));
+        if crate::file_io::download(
+            "characters.storyreel-characters.json",
+            "application/json",
+            &text,
+        )
+        .is_err()
+        {
+            characters
+                .error
+                .set(Some("The file could not be saved by this browser.".into()));
             return;
         }
         let local = file::local_only_characters(&all);
@@ -49,9 +57,17 @@ pub fn LibraryFile() -> impl IntoView {
         };
         input.set_value("");
         spawn_local(async move {
-            let text = match JsFuture::from(f.text()).await.ok().and_then(|v| v.as_string()) {
+            let text = match JsFuture::from(f.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+            {
                 Some(t) => t,
-                None => return characters.error.set(Some(format!("{} could not be read.", f.name()))),
+                None => {
+                    return characters
+                        .error
+                        .set(Some(format!("{} could not be read.", f.name())))
+                }
             };
             let list = match file::from_json(&text) {
                 Ok(l) => l,
@@ -61,7 +77,9 @@ pub fn LibraryFile() -> impl IntoView {
             for c in list {
                 if let Err(why) = characters::put(&c).await {
                     characters.changed();
-                    return characters.error.set(Some(format!("Import stopped at '{}': {why}.", c.name)));
+                    return characters
+                        .error
+                        .set(Some(format!("Import stopped at '{}': {why}.", c.name)));
                 }
             }
             characters.changed();

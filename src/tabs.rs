@@ -45,9 +45,10 @@ pub fn listen(name: &'static str, on_message: impl FnMut(JsValue) + 'static) {
         return;
     };
     let mut on_message = on_message;
-    let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-        move |ev: web_sys::MessageEvent| on_message(ev.data()),
-    );
+    let handler =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            on_message(ev.data())
+        });
     ch.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     // The channel lives as long as the page.
     handler.forget();

@@ -112,8 +112,18 @@ async fn make_character(h: &Harness, name: &str) -> String {
         "Red coat, short dark hair",
     )
     .await;
-    pick(h, "character-new-frontal", json!([jpeg("front.jpg", 600, 800)])).await;
-    pick(h, "character-new-others", json!([jpeg("side.jpg", 640, 800)])).await;
+    pick(
+        h,
+        "character-new-frontal",
+        json!([jpeg("front.jpg", 600, 800)]),
+    )
+    .await;
+    pick(
+        h,
+        "character-new-others",
+        json!([jpeg("side.jpg", 640, 800)]),
+    )
+    .await;
     h.wait_until(
         "both pictures to pass their checks",
         "document.querySelectorAll('#character-new-form .character-picked').length === 2",
@@ -178,13 +188,21 @@ async fn a_character_is_made_from_two_images_and_a_bad_picture_is_refused() {
     h.click("#characters-new").await;
     // A picture too small for Kling: refused by name, limit and value;
     // nothing uploaded, library unchanged.
-    pick(&h, "character-new-frontal", json!([jpeg("tiny.jpg", 200, 200)])).await;
+    pick(
+        &h,
+        "character-new-frontal",
+        json!([jpeg("tiny.jpg", 200, 200)]),
+    )
+    .await;
     let refusal = h.text("#character-new-refusals li.refused").await;
     assert!(refusal.contains("tiny.jpg"), "{refusal}");
     assert!(refusal.contains("300"), "names the limit: {refusal}");
     assert!(refusal.contains("200"), "names the value: {refusal}");
     assert_eq!(stored_files(dir.path()), 0, "nothing uploaded");
-    assert!(h.find_all("#characters-list .character-item").await.is_empty());
+    assert!(h
+        .find_all("#characters-list .character-item")
+        .await
+        .is_empty());
     h.screenshot("characters-form-1280").await;
     // Cancel, then make it properly.
     h.click("#character-new-form .link-like").await;
@@ -318,7 +336,8 @@ async fn used_in_two_boards_generated_then_deleted_at_kling_both_boards_flag_it(
     let confirm = h.text(&format!("{sel} .character-confirm")).await;
     assert!(confirm.contains("'Pier'"), "{confirm}");
     assert!(confirm.contains("'Harbour'"), "{confirm}");
-    h.click(&format!("{sel} .character-delete-kling-confirm")).await;
+    h.click(&format!("{sel} .character-delete-kling-confirm"))
+        .await;
     wait_element_state(&h, &sel, "deleted").await;
     let elements = sim_elements(&h).await;
     assert_eq!(elements.len(), 1);
@@ -336,8 +355,11 @@ async fn used_in_two_boards_generated_then_deleted_at_kling_both_boards_flag_it(
     )
     .await;
     assert!(
-        h.eval("return document.getElementById('generate').disabled;", vec![])
-            .await
+        h.eval(
+            "return document.getElementById('generate').disabled;",
+            vec![]
+        )
+        .await
             == json!(true),
         "Generate is blocked"
     );
@@ -464,9 +486,15 @@ async fn the_same_character_goes_to_fal_as_elements_with_both_image_urls() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
-    let elements = body["elements"].as_array().expect("elements in the fal body");
+    let elements = body["elements"]
+        .as_array()
+        .expect("elements in the fal body");
     assert_eq!(elements.len(), 1, "{body}");
-    assert_eq!(elements[0]["frontal_image_url"], json!(public(&frontal)), "{body}");
+    assert_eq!(
+        elements[0]["frontal_image_url"],
+        json!(public(&frontal)),
+        "{body}"
+    );
     assert_eq!(
         elements[0]["reference_image_urls"],
         json!([public(&other)]),
@@ -483,7 +511,9 @@ async fn a_preset_voice_is_picked_after_listening_and_speech_says_it() {
     h.wait_for(&format!("{sel} .voice-item")).await;
     // Each preset can be listened to first.
     assert!(
-        !h.find_all(&format!("{sel} .voice-item audio[src]")).await.is_empty(),
+        !h.find_all(&format!("{sel} .voice-item audio[src]"))
+            .await
+            .is_empty(),
         "trial audio"
     );
     // Without a public base URL the custom voice says why it cannot be made.

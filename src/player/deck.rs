@@ -106,7 +106,10 @@ impl Deck {
 
     pub fn previous_shot(self) {
         let t = self.time.get_untracked();
-        self.seek(self.chapters.with_untracked(|c| playback::previous_start(c, t)));
+        self.seek(
+            self.chapters
+                .with_untracked(|c| playback::previous_start(c, t)),
+        );
     }
 
     pub fn next_shot(self) {

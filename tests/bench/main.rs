@@ -326,7 +326,7 @@ async fn keystrokes(h: &Harness, board: &str) -> Keys {
     )
     .await;
     h.goto("/?bench").await;
-    ready_ms(&h).await;
+    ready_ms(h).await;
     let shots = h.find_all(".shot-card").await.len();
     assert_eq!(shots, 6, "the bench board has six shots");
     let timings = h

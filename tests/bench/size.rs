@@ -103,7 +103,10 @@ pub fn section(md: &mut String, sizes: &Sizes) {
         md,
         "The first load over HTTPS, as the precompressed brotli files (quality 11) that `cargo xtask` writes next to the build and the server sends to browsers that accept `br`: the files Chromium fetched on a cold load of the editor. `cargo xtask bench` fails when this total passes {CEILING} bytes (`tests/bench/size.rs`).\n"
     );
-    let _ = writeln!(md, "| file | raw (bytes) | brotli (bytes) |\n|---|---:|---:|");
+    let _ = writeln!(
+        md,
+        "| file | raw (bytes) | brotli (bytes) |\n|---|---:|---:|"
+    );
     for r in &sizes.first_load {
         let _ = writeln!(md, "| `{}` | {} | {} |", r.name, r.raw, r.brotli);
     }

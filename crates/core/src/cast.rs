@@ -559,7 +559,7 @@ mod tests {
         assert_eq!(mentioned_in_shot(&b, 0), vec!["mia", "mia_hat"]);
         assert_eq!(mentioned_in_shot(&b, 1), vec!["stall"]);
         assert!(mentioned_in_shot(&b, 9).is_empty());
-        let names = vec![
+        let names = [
             "stall".to_string(),
             "mia_hat".to_string(),
             "mia".to_string(),

@@ -35,9 +35,9 @@ pub enum Kind {
 impl Kind {
     pub fn content_type(self) -> &'static str {
         match self {
-            Kind::Jpeg | Kind::Png | Kind::Mp4 | Kind::Mov => {
-                self.media().map_or("application/octet-stream", |k| k.content_type())
-            }
+            Kind::Jpeg | Kind::Png | Kind::Mp4 | Kind::Mov => self
+                .media()
+                .map_or("application/octet-stream", |k| k.content_type()),
             Kind::Mp3 => AudioKind::Mp3.content_type(),
             Kind::Wav => AudioKind::Wav.content_type(),
         }
