@@ -266,7 +266,16 @@ async fn a_big_photo_is_shrunk_in_the_browser_before_upload() {
     // Shrinking a noisy 17-megapixel photo under 10 MiB takes several
     // encodes: wait longer than for a click, and say where it stands.
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(90);
-    while h.find_all("#cast-intake .intake-note").await.is_empty() {
+    // The note is read in the page in one step: the intake list re-renders
+    // while the upload reports progress, so an element found first may be
+    // gone by the time its text is asked for.
+    let read_note =
+        "return document.querySelector('#cast-intake .intake-note')?.textContent ?? '';";
+    let note = loop {
+        let note = h.eval(read_note, vec![]).await;
+        if let Some(n) = note.as_str().filter(|n| !n.is_empty()) {
+            break n.to_string();
+        }
         let items = h
             .eval(
                 "return [...document.querySelectorAll('#cast-intake .intake-item')].map(i => i.innerText).join(' | ');",
@@ -284,8 +293,7 @@ async fn a_big_photo_is_shrunk_in_the_browser_before_upload() {
             "no resize note in time: {items}"
         );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    let note = h.text("#cast-intake .intake-note").await;
+    };
     assert!(note.starts_with("Resized 5000×3500"), "{note}");
     let sha = added_upload(&h, "huge").await;
     let got = h
