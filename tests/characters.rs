@@ -254,7 +254,21 @@ async fn its_element_survives_a_reload_mid_creation_and_is_made_once() {
         state == "making" || state == "ready",
         "after the reload the element is {state}"
     );
-    wait_element_state(&h, &sel, "ready").await;
+    // When the reload cut the create off before it left, the making looks
+    // its key up with growing pauses (2, 4, 8, 16 s) before it sends it
+    // again, so this can take longer than a click's wait.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        let state = element_state(&h, &sel).await;
+        if state == "ready" {
+            break;
+        }
+        assert!(
+            state == "making" && tokio::time::Instant::now() < deadline,
+            "the element did not get made after the reload: it is {state}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
     let text = h.text(&sel).await;
     assert!(text.contains("Kling element "), "{text}");
     let elements = sim_elements(&h).await;
