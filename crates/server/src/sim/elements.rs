@@ -32,8 +32,8 @@ use super::validate_library::{
     self, ElementSpec, ImageInput, MAX_VIDEO_SECONDS, MIN_VIDEO_SECONDS,
 };
 use super::{
-    answer, authorized, base_url, external_id_refused, now_ms, read_fault, received, KlingError,
-    Page, Simulator,
+    answer, authorized, base_url, external_id_refused, list_prelude, now_ms, read_fault, received,
+    KlingError, Page, Simulator,
 };
 
 const VIDEO_PATH: &str = "element_video_list.refer_videos[0].video_url";
@@ -241,18 +241,11 @@ pub async fn list(
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    let rid = match authorized(&sim, &headers, KlingApi::Legacy) {
-        Ok(rid) => rid,
-        Err(refused) => return refused.into_response(),
-    };
-    let (skip, size) = match page.read(500) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(rid),
-    };
-    let after = match read_fault(&sim, |f| &mut f.elements.list, &rid).await {
-        Ok(after) => after,
-        Err(res) => return res,
-    };
+    let (rid, skip, size, after) =
+        match list_prelude(&sim, &headers, &page, 500, |f| &mut f.elements.list).await {
+            Ok(p) => p,
+            Err(res) => return res,
+        };
     let (now, base) = (now_ms(), base_url(&headers));
     let items: Vec<Value> = sim
         .store()
@@ -273,18 +266,11 @@ pub async fn presets(
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    let rid = match authorized(&sim, &headers, KlingApi::Legacy) {
-        Ok(rid) => rid,
-        Err(refused) => return refused.into_response(),
-    };
-    let (skip, size) = match page.read(500) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(rid),
-    };
-    let after = match read_fault(&sim, |f| &mut f.elements.list, &rid).await {
-        Ok(after) => after,
-        Err(res) => return res,
-    };
+    let (rid, skip, size, after) =
+        match list_prelude(&sim, &headers, &page, 500, |f| &mut f.elements.list).await {
+            Ok(p) => p,
+            Err(res) => return res,
+        };
     let base = base_url(&headers);
     let items: Vec<Value> = library::preset_elements()
         .iter()

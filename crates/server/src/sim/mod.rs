@@ -444,6 +444,24 @@ pub(crate) async fn received(
     }
 }
 
+/// What every library list call does first: the key, the page asked for
+/// (at most `max_size` items), then the fault queued for it. The request
+/// id, the items to skip and take, and a fault to apply after the work.
+pub(crate) async fn list_prelude(
+    sim: &Simulator,
+    headers: &HeaderMap,
+    page: &Page,
+    max_size: u64,
+    queue: fn(&mut FaultPlan) -> &mut VecDeque<Fault>,
+) -> Result<(String, usize, usize, Option<Fault>), Response> {
+    let rid = authorized(sim, headers, KlingApi::Legacy).map_err(|r| r.into_response())?;
+    let (skip, size) = page
+        .read(max_size)
+        .map_err(|e| e.into_response(rid.clone()))?;
+    let after = read_fault(sim, queue, &rid).await?;
+    Ok((rid, skip, size, after))
+}
+
 /// What a read call (a query or a list, on either design) does first:
 /// meet the next fault of its queue. A code or a gateway page is the
 /// answer given instead, and so is a dropped answer; `Ok` holds what is

@@ -24,8 +24,8 @@ use super::validate::bad;
 use super::validate_current::invalid;
 use super::validate_library::{self, VoiceSource, VoiceSpec, MAX_VOICE_SECONDS, MIN_VOICE_SECONDS};
 use super::{
-    answer, authorized, base_url, external_id_refused, now_ms, read_fault, received, KlingError,
-    Page, Simulator,
+    answer, authorized, base_url, external_id_refused, list_prelude, now_ms, read_fault, received,
+    KlingError, Page, Simulator,
 };
 
 fn length_hint(seconds: f64) -> String {
@@ -201,18 +201,11 @@ pub async fn list(
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    let rid = match authorized(&sim, &headers, KlingApi::Legacy) {
-        Ok(rid) => rid,
-        Err(refused) => return refused.into_response(),
-    };
-    let (skip, size) = match page.read(1000) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(rid),
-    };
-    let after = match read_fault(&sim, |f| &mut f.voices.list, &rid).await {
-        Ok(after) => after,
-        Err(res) => return res,
-    };
+    let (rid, skip, size, after) =
+        match list_prelude(&sim, &headers, &page, 1000, |f| &mut f.voices.list).await {
+            Ok(p) => p,
+            Err(res) => return res,
+        };
     let (now, base) = (now_ms(), base_url(&headers));
     let items: Vec<Value> = sim
         .store()
@@ -234,18 +227,11 @@ pub async fn presets(
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    let rid = match authorized(&sim, &headers, KlingApi::Legacy) {
-        Ok(rid) => rid,
-        Err(refused) => return refused.into_response(),
-    };
-    let (skip, size) = match page.read(1000) {
-        Ok(p) => p,
-        Err(e) => return e.into_response(rid),
-    };
-    let after = match read_fault(&sim, |f| &mut f.voices.list, &rid).await {
-        Ok(after) => after,
-        Err(res) => return res,
-    };
+    let (rid, skip, size, after) =
+        match list_prelude(&sim, &headers, &page, 1000, |f| &mut f.voices.list).await {
+            Ok(p) => p,
+            Err(res) => return res,
+        };
     let base = base_url(&headers);
     let items: Vec<Value> = library::preset_voices()
         .iter()
