@@ -406,10 +406,10 @@ pub fn delete_at_kling(
     spawn_local(async move {
         let call = settings.transport().element_delete(&element_id);
         let refused = match net::send(&call).await {
-            storyreel_core::journal::Answer::Network { message } => {
+            storyreel_core::transport::Answer::Network { message } => {
                 Some(format!("the server could not be reached ({message})"))
             }
-            storyreel_core::journal::Answer::Http { status, body } => {
+            storyreel_core::transport::Answer::Http { status, body } => {
                 match parse_delete(status, &body) {
                     Ok(DeleteAnswer::Accepted { .. }) => None,
                     Ok(DeleteAnswer::Refused(f)) => Some(format!("Kling refused: {}", f.message)),

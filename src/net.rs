@@ -3,8 +3,7 @@
 
 use js_sys::{Promise, Uint8Array};
 use leptos::prelude::*;
-use storyreel_core::journal::Answer;
-use storyreel_core::transport::HttpCall;
+use storyreel_core::transport::{Answer, HttpCall};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 

@@ -7,8 +7,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use storyreel_core::journal::Answer;
-use storyreel_core::transport::{normalize_proxy, Transport};
+use storyreel_core::transport::{normalize_proxy, Answer, Transport};
 use storyreel_core::wire::{KlingCredential, KlingSetup, ServerStatus};
 use storyreel_core::KlingApi;
 

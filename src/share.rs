@@ -400,20 +400,20 @@ async fn upload_all(
             .await
             .map_err(|e| format!("@{name} could not be read ({e})"))?;
         let stored = match crate::net::post_blob(&url, &headers, &blob).await {
-            storyreel_core::journal::Answer::Http { status, body }
+            storyreel_core::transport::Answer::Http { status, body }
                 if (200..300).contains(&status) =>
             {
                 storyreel_core::wire::Uploaded::parse(&body)
                     .map(|u| u.reference)
                     .ok_or_else(|| format!("the server's answer for @{name} was not an upload"))?
             }
-            storyreel_core::journal::Answer::Http { body, status } => {
+            storyreel_core::transport::Answer::Http { body, status } => {
                 let why = storyreel_core::wire::RelayError::parse(&body)
                     .map(|e| e.message().to_string())
                     .unwrap_or_else(|| format!("HTTP {status}"));
                 return Err(format!("the server refused @{name}: {why}"));
             }
-            storyreel_core::journal::Answer::Network { message } => {
+            storyreel_core::transport::Answer::Network { message } => {
                 return Err(format!("the server could not be reached ({message})"));
             }
         };

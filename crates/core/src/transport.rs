@@ -22,7 +22,10 @@
 //! The proxy is a base URL (`https://host[:port][/prefix]`) or empty for
 //! the server that serves the app.
 
+mod answer;
 mod element;
+
+pub use answer::Answer;
 
 pub use element::{
     DEFAULT_PAGE_SIZE, DELETE_ELEMENT_PATH, DELETE_VOICE_PATH, ELEMENTS_PATH,

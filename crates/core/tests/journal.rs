@@ -5,12 +5,13 @@ use serde_json::json;
 use storyreel_core::job::{Job, Phase};
 use storyreel_core::journal::{
     at_fault, busy_with, cash_text, charge_short, charge_text, explain, is_duplicate_key,
-    retry_delay_ms, Action, Answer, ClipState, Entry, Take, MAX_CLIP_TRIES, MAX_CREATE_RETRIES,
+    retry_delay_ms, Action, ClipState, Entry, Take, MAX_CLIP_TRIES, MAX_CREATE_RETRIES,
     MAX_LOOKUPS, MAX_UNSEEN_LOOKUPS, MAX_UNSEEN_POLLS,
 };
 use storyreel_core::options::KlingApi;
 use storyreel_core::reference::Reference;
 use storyreel_core::response::{Cash, Charge, Charged, Currency, Failure, FailureCategory, Scope};
+use storyreel_core::transport::Answer;
 use storyreel_core::{Board, Provider, Shot};
 
 const KEY: &str = "storyreel-00112233445566778899aabb";

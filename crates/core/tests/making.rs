@@ -8,8 +8,8 @@ use storyreel_core::character::making::Stage;
 use storyreel_core::character::{
     Character, ElementStatus, Look, Made, Making, MakingAction, Tag, Voice, VoiceSource,
 };
-use storyreel_core::journal::{Answer, MAX_CREATE_RETRIES, MAX_LOOKUPS, MAX_UNSEEN_LOOKUPS};
-use storyreel_core::transport::Transport;
+use storyreel_core::journal::{MAX_CREATE_RETRIES, MAX_LOOKUPS, MAX_UNSEEN_LOOKUPS};
+use storyreel_core::transport::{Answer, Transport};
 use storyreel_core::UploadsMode;
 
 const KEY: &str = "storyreel-00112233445566778899aabb";

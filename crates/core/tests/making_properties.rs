@@ -7,7 +7,8 @@
 use proptest::prelude::*;
 use serde_json::Value;
 use storyreel_core::character::{Character, ElementStatus, Look, Making, MakingAction, Tag};
-use storyreel_core::journal::{Answer, MAX_CREATE_RETRIES, MAX_UNSEEN_LOOKUPS};
+use storyreel_core::journal::{MAX_CREATE_RETRIES, MAX_UNSEEN_LOOKUPS};
+use storyreel_core::transport::Answer;
 use storyreel_core::UploadsMode;
 
 const KEY: &str = "storyreel-0011223344556677";

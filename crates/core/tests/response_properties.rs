@@ -4,10 +4,11 @@
 
 use proptest::prelude::*;
 use storyreel_core::job::Job;
-use storyreel_core::journal::{Action, Answer, Entry, MAX_CREATE_RETRIES};
+use storyreel_core::journal::{Action, Entry, MAX_CREATE_RETRIES};
 use storyreel_core::response::{
     fal, kling, kling_current, replicate, Charged, Failure, FailureCategory, JobState, Scope,
 };
+use storyreel_core::transport::Answer;
 use storyreel_core::Board;
 use storyreel_core::Provider;
 

@@ -12,8 +12,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use storyreel_core::journal::{Action, Answer};
-use storyreel_core::transport::Transport;
+use storyreel_core::journal::Action;
+use storyreel_core::transport::{Answer, Transport};
 use storyreel_core::KlingApi;
 use storyreel_server::api::Api;
 use storyreel_server::config::{Keys, KlingKeys, Secret};

@@ -32,7 +32,7 @@ use super::wire::{CreateRequest, ElementRequest, VoiceRequest};
 use super::{Character, CharacterError, ElementStatus, Voice, VoiceSource};
 use crate::job::{next_poll_delay_ms, JobError};
 use crate::journal::{
-    is_duplicate_key, retry_delay_ms, task_category, Answer, LEASE_GRACE_MS, MAX_CREATE_RETRIES,
+    is_duplicate_key, retry_delay_ms, task_category, LEASE_GRACE_MS, MAX_CREATE_RETRIES,
     MAX_LOOKUPS, MAX_NOT_FOUND, MAX_POLL_ERRORS, MAX_UNSEEN_LOOKUPS, RELAY_CODE,
 };
 use crate::request::UploadsMode;
@@ -40,7 +40,7 @@ use crate::response::kling_general::{
     self, CreateAnswer, ElementSummary, GeneralTask, Queried, TaskState, VoiceSummary,
 };
 use crate::response::{Charged, Failure, FailureCategory, FailureCategory as Category, Scope};
-use crate::transport::{relay_error, HttpCall, Transport};
+use crate::transport::{relay_error, Answer, HttpCall, Transport};
 
 /// What a finished creation made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

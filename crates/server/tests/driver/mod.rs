@@ -11,8 +11,8 @@
 use std::time::{Duration, Instant};
 
 use storyreel_core::job::Job;
-use storyreel_core::journal::{Action, Answer, Entry};
-use storyreel_core::transport::{HttpCall, Transport};
+use storyreel_core::journal::{Action, Entry};
+use storyreel_core::transport::{Answer, HttpCall, Transport};
 use storyreel_core::{Board, KlingApi, Provider, Shot};
 
 /// How a job is driven.
