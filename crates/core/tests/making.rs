@@ -403,7 +403,7 @@ fn one_tab_drives_a_making() {
     m.claim("a", 1_000, 2_000);
     assert!(m.may_drive("a", 1_500));
     assert!(!m.may_drive("b", 1_500));
-    assert!(m.may_drive("b", m.lease_until_ms));
+    assert!(m.may_drive("b", m.lease.until_ms));
     m.release();
     assert!(m.may_drive("b", 0));
 }

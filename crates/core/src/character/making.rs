@@ -23,7 +23,7 @@
 //! - Polls back off with [`next_poll_delay_ms`]; a failed status call is
 //!   not a failed creation.
 //!
-//! Only one tab drives a making: the one holding its lease, as for a
+//! Only one tab drives a making: the one holding its [`Lease`], as for a
 //! journal entry.
 
 use serde::{Deserialize, Serialize};
@@ -32,8 +32,8 @@ use super::wire::{CreateRequest, ElementRequest, VoiceRequest};
 use super::{Character, CharacterError, ElementStatus, Voice, VoiceSource};
 use crate::job::{next_poll_delay_ms, JobError};
 use crate::journal::{
-    is_duplicate_key, retry_delay_ms, task_category, LEASE_GRACE_MS, MAX_CREATE_RETRIES,
-    MAX_LOOKUPS, MAX_NOT_FOUND, MAX_POLL_ERRORS, MAX_UNSEEN_LOOKUPS, RELAY_CODE,
+    is_duplicate_key, retry_delay_ms, task_category, Lease, MAX_CREATE_RETRIES, MAX_LOOKUPS,
+    MAX_NOT_FOUND, MAX_POLL_ERRORS, MAX_UNSEEN_LOOKUPS, RELAY_CODE,
 };
 use crate::request::UploadsMode;
 use crate::response::kling_general::{
@@ -166,10 +166,9 @@ pub struct Making {
     #[serde(default)]
     pub charged_units: Option<f64>,
     pub updated_ms: u64,
-    #[serde(default)]
-    pub owner: Option<String>,
-    #[serde(default)]
-    pub lease_until_ms: u64,
+    /// The tab driving the making, and until when.
+    #[serde(flatten)]
+    pub lease: Lease,
 }
 
 impl Making {
@@ -192,8 +191,7 @@ impl Making {
             note: None,
             charged_units: None,
             updated_ms: now_ms,
-            owner: None,
-            lease_until_ms: 0,
+            lease: Lease::default(),
         }
     }
 
@@ -334,23 +332,19 @@ impl Making {
     /// Whether `tab` may drive the making at `now`: it holds the lease, or
     /// nobody does.
     pub fn may_drive(&self, tab: &str, now_ms: u64) -> bool {
-        self.owner.as_deref() == Some(tab) || self.owner.is_none() || self.lease_until_ms <= now_ms
+        self.lease.may_drive(tab, now_ms)
     }
 
     /// Takes (or renews) the lease for `tab` for `wait_ms` plus
-    /// [`LEASE_GRACE_MS`].
+    /// [`LEASE_GRACE_MS`](crate::journal::LEASE_GRACE_MS).
     pub fn claim(&mut self, tab: &str, now_ms: u64, wait_ms: u64) {
-        self.owner = Some(tab.to_string());
-        self.lease_until_ms = now_ms
-            .saturating_add(wait_ms)
-            .saturating_add(LEASE_GRACE_MS);
+        self.lease.claim(tab, now_ms, wait_ms);
         self.updated_ms = now_ms;
     }
 
     /// Lets go of the lease.
     pub fn release(&mut self) {
-        self.owner = None;
-        self.lease_until_ms = 0;
+        self.lease.release();
     }
 
     /// Journaled → SubmitUnknown, or a permitted re-send with the same key.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::charge::charge_of;
-use super::lease::LEASE_GRACE_MS;
+use super::lease::Lease;
 use super::retry::{retry_delay_ms, MAX_CLIP_TRIES};
 use crate::board::{Board, Provider};
 use crate::job::{lookup_by_key, Job, JobError, Phase};
@@ -102,10 +102,8 @@ pub struct Entry {
     pub finished_at_ms: Option<u64>,
     pub updated_ms: u64,
     /// The tab driving the entry, and until when.
-    #[serde(default)]
-    pub owner: Option<String>,
-    #[serde(default)]
-    pub lease_until_ms: u64,
+    #[serde(flatten)]
+    pub lease: Lease,
 }
 
 impl Entry {
@@ -137,8 +135,7 @@ impl Entry {
             clip_tries: 0,
             finished_at_ms: None,
             updated_ms: now,
-            owner: None,
-            lease_until_ms: 0,
+            lease: Lease::default(),
         }
     }
 
@@ -229,24 +226,20 @@ impl Entry {
     /// Whether `tab` may drive the entry at `now`: it holds the lease, or
     /// nobody does.
     pub fn may_drive(&self, tab: &str, now_ms: u64) -> bool {
-        self.owner.as_deref() == Some(tab) || self.owner.is_none() || self.lease_until_ms <= now_ms
+        self.lease.may_drive(tab, now_ms)
     }
 
     /// Takes (or renews) the lease for `tab` for `wait_ms` plus
-    /// [`LEASE_GRACE_MS`].
+    /// [`LEASE_GRACE_MS`](super::LEASE_GRACE_MS).
     pub fn claim(&mut self, tab: &str, now_ms: u64, wait_ms: u64) {
-        self.owner = Some(tab.to_string());
-        self.lease_until_ms = now_ms
-            .saturating_add(wait_ms)
-            .saturating_add(LEASE_GRACE_MS);
+        self.lease.claim(tab, now_ms, wait_ms);
         self.updated_ms = now_ms;
     }
 
     /// Lets go of the lease (the entry needs no more work, or the tab
     /// closes).
     pub fn release(&mut self) {
-        self.owner = None;
-        self.lease_until_ms = 0;
+        self.lease.release();
     }
 
     /// Journaled → SubmitUnknown, or a permitted re-send of the create

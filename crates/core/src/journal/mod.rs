@@ -57,7 +57,7 @@ pub use charge::{cash_text, charge_short, charge_text, units_text};
 pub use entry::{busy_with, Action, ClipState, Entry};
 pub use explain::{at_fault, charged_sentence, explain, headline};
 pub use failure::{is_duplicate_key, task_category, RELAY_CODE};
-pub use lease::LEASE_GRACE_MS;
+pub use lease::{Lease, LEASE_GRACE_MS};
 pub use retry::{
     retry_delay_ms, MAX_CLIP_TRIES, MAX_CREATE_RETRIES, MAX_LOOKUPS, MAX_LOOKUP_PAGES,
     MAX_NOT_FOUND, MAX_POLL_ERRORS, MAX_RETRY_DELAY_MS, MAX_UNSEEN_LOOKUPS, MAX_UNSEEN_POLLS,
