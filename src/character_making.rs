@@ -15,7 +15,6 @@
 use std::collections::HashSet;
 
 use idb::TransactionMode;
-use js_sys::Reflect;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::character::making::{busy_with, Making, MakingAction};
@@ -23,7 +22,7 @@ use storyreel_core::character::{Character, ElementStatus};
 use wasm_bindgen::prelude::*;
 
 use crate::characters::Characters;
-use crate::journal::{self, err, CHARACTERS, CHARACTER_TASKS};
+use crate::database::{self, err, CHARACTERS, CHARACTER_TASKS};
 use crate::net;
 use crate::settings::Settings;
 use storyreel_core::transport::Transport;
@@ -58,29 +57,22 @@ impl Makings {
 }
 
 fn making_of(value: &JsValue) -> Option<Making> {
-    serde_json::from_str(&journal::field_text(value, "making")?).ok()
+    serde_json::from_str(&database::field_text(value, "making")?).ok()
 }
 
 fn making_record(m: &Making) -> Result<JsValue, String> {
     let json = serde_json::to_string(m).map_err(err)?;
-    journal::record(&m.key, "making", &json)
+    database::record(&m.key, "making", &json)
 }
 
 fn character_record(c: &Character) -> Result<JsValue, String> {
     let json = serde_json::to_string(c).map_err(err)?;
-    let value = journal::record(&c.id, "character", &json)?;
-    Reflect::set(
-        &value,
-        &"updated".into(),
-        &JsValue::from_f64(c.updated_ms as f64),
-    )
-    .map_err(|_| "cannot build a record")?;
-    Ok(value)
+    database::stamped_record(&c.id, "character", &json, c.updated_ms as f64)
 }
 
 /// Every journaled making, oldest first.
 async fn list() -> Result<Vec<Making>, String> {
-    let values = journal::all(CHARACTER_TASKS).await?;
+    let values = database::all(CHARACTER_TASKS).await?;
     let mut out: Vec<Making> = values.iter().filter_map(making_of).collect();
     out.sort_by_key(|m| m.created_ms);
     Ok(out)
@@ -96,7 +88,7 @@ async fn write(
     tab: Option<&str>,
     now_ms: u64,
 ) -> Result<bool, String> {
-    let db = journal::db().await?;
+    let db = database::db().await?;
     let tx = db
         .transaction(&[CHARACTER_TASKS, CHARACTERS], TransactionMode::ReadWrite)
         .map_err(err)?;
@@ -140,7 +132,7 @@ async fn write(
             .map_err(err)?;
         let character: Option<Character> = stored
             .as_ref()
-            .and_then(|v| journal::field_text(v, "character"))
+            .and_then(|v| database::field_text(v, "character"))
             .and_then(|t| serde_json::from_str(&t).ok());
         if let Some(mut c) = character {
             let before = c.clone();
@@ -162,7 +154,7 @@ async fn write(
 /// Reads the making `key` and, if `tab` may drive it now, renews the
 /// tab's lease on it; `None` when another tab holds it (or it is gone).
 async fn claim(key: &str, tab: &str, now_ms: u64) -> Result<Option<Making>, String> {
-    let db = journal::db().await?;
+    let db = database::db().await?;
     let tx = db
         .transaction(&[CHARACTER_TASKS], TransactionMode::ReadWrite)
         .map_err(err)?;

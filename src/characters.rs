@@ -1,5 +1,5 @@
 //! The character library: every character the user keeps, in IndexedDB
-//! (store `characters` of the `storyreel` database, see `journal.rs`),
+//! (store `characters` of the `storyreel` database, see `database.rs`),
 //! and the page's copy of it shared through context.
 //!
 //! A record is `{key, character, updated}`: the character's id, the core
@@ -7,13 +7,12 @@
 //! Other tabs hear of every change on a `BroadcastChannel` and read the
 //! store again; the editor's rules read the library's [`Roster`].
 
-use js_sys::Reflect;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::character::{Character, ElementStatus, Roster};
 use wasm_bindgen::prelude::*;
 
-use crate::journal::{self, CHARACTERS};
+use crate::database::{self, CHARACTERS};
 
 const CHANNEL: &str = "storyreel-characters";
 
@@ -27,87 +26,63 @@ pub fn new_id() -> String {
 
 /// Saves `character` as it is (its `updated_ms` included).
 pub async fn put(character: &Character) -> Result<(), String> {
-    let db = journal::db().await?;
-    let json = serde_json::to_string(character).map_err(journal::err)?;
-    let value = journal::record(&character.id, "character", &json)?;
-    Reflect::set(
-        &value,
-        &"updated".into(),
-        &JsValue::from_f64(character.updated_ms as f64),
-    )
-    .map_err(|_| "cannot build a record")?;
-    let tx = db
-        .transaction(&[CHARACTERS], idb::TransactionMode::ReadWrite)
-        .map_err(journal::err)?;
-    let store = tx.object_store(CHARACTERS).map_err(journal::err)?;
-    store
-        .put(&value, None)
-        .map_err(journal::err)?
-        .await
-        .map_err(|e| format!("{e} (browser storage full?)"))?;
-    tx.commit()
-        .map_err(journal::err)?
-        .await
-        .map_err(journal::err)?;
-    Ok(())
+    let json = serde_json::to_string(character).map_err(database::err)?;
+    let updated = character.updated_ms as f64;
+    let value = database::stamped_record(&character.id, "character", &json, updated)?;
+    database::put(CHARACTERS, &value).await
 }
 
 /// Changes the stored character `id` by `f` in one read-write
 /// transaction (so a change from another tab in between is not lost);
 /// the character as saved, `None` if it is gone.
 pub async fn update(id: &str, f: impl FnOnce(&mut Character)) -> Result<Option<Character>, String> {
-    let db = journal::db().await?;
+    let db = database::db().await?;
     let tx = db
         .transaction(&[CHARACTERS], idb::TransactionMode::ReadWrite)
-        .map_err(journal::err)?;
-    let store = tx.object_store(CHARACTERS).map_err(journal::err)?;
+        .map_err(database::err)?;
+    let store = tx.object_store(CHARACTERS).map_err(database::err)?;
     let stored = store
         .get(JsValue::from_str(id))
-        .map_err(journal::err)?
+        .map_err(database::err)?
         .await
-        .map_err(journal::err)?;
+        .map_err(database::err)?;
     let Some(mut character) = stored.as_ref().and_then(character_of) else {
         let _ = tx.abort();
         return Ok(None);
     };
     f(&mut character);
     character.updated_ms = crate::net::now_ms();
-    let json = serde_json::to_string(&character).map_err(journal::err)?;
-    let value = journal::record(&character.id, "character", &json)?;
-    Reflect::set(
-        &value,
-        &"updated".into(),
-        &JsValue::from_f64(character.updated_ms as f64),
-    )
-    .map_err(|_| "cannot build a record")?;
+    let json = serde_json::to_string(&character).map_err(database::err)?;
+    let updated = character.updated_ms as f64;
+    let value = database::stamped_record(&character.id, "character", &json, updated)?;
     store
         .put(&value, None)
-        .map_err(journal::err)?
+        .map_err(database::err)?
         .await
-        .map_err(journal::err)?;
+        .map_err(database::err)?;
     tx.commit()
-        .map_err(journal::err)?
+        .map_err(database::err)?
         .await
-        .map_err(journal::err)?;
+        .map_err(database::err)?;
     Ok(Some(character))
 }
 
 /// Every readable character, the most recently saved first. A record
 /// that does not hold a readable character is skipped, never deleted.
 pub async fn list() -> Result<Vec<Character>, String> {
-    let values = journal::all(CHARACTERS).await?;
+    let values = database::all(CHARACTERS).await?;
     let mut items: Vec<Character> = values.iter().filter_map(character_of).collect();
     items.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then(a.name.cmp(&b.name)));
     Ok(items)
 }
 
 fn character_of(value: &JsValue) -> Option<Character> {
-    serde_json::from_str(&journal::field_text(value, "character")?).ok()
+    serde_json::from_str(&database::field_text(value, "character")?).ok()
 }
 
 /// Removes a character from the library.
 pub async fn delete(id: &str) -> Result<(), String> {
-    journal::delete(CHARACTERS, id).await
+    database::delete(CHARACTERS, id).await
 }
 
 /// The page's copy of the library, shared through context.

@@ -12,7 +12,7 @@ use storyreel_core::cost::{self, Estimate};
 use storyreel_core::job::{key_from_random, Job};
 use storyreel_core::journal::{busy_with, Entry};
 
-use crate::journal::{self, NotAdded};
+use crate::database::{self, NotAdded};
 use crate::settings::{ServerState, Settings};
 use crate::state::{Editor, Status};
 use crate::studio::Studio;
@@ -214,7 +214,7 @@ fn submit(editor: Editor, studio: Studio, settings: Settings, estimate: Estimate
     ));
     entry.claim(&studio.tab.get_value(), now, 0);
     spawn_local(async move {
-        match journal::add_if_free(&entry).await {
+        match database::add_if_free(&entry).await {
             Ok(()) => {
                 editor.say(format!(
                     "Generation started on {}: follow it under Jobs.",

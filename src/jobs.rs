@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::settings::Settings;
 use crate::studio::{Studio, TakeItem};
-use crate::{journal, net, tabs};
+use crate::{database, net, tabs};
 
 const CHANNEL: &str = "storyreel-jobs";
 /// How often jobs held by another tab are checked for a lapsed lease.
@@ -68,7 +68,7 @@ pub fn start(studio: Studio, settings: Settings, board: RwSignal<Board>) {
 
 /// Reads the journal into the page.
 async fn reload(studio: Studio) {
-    if let Ok(entries) = journal::entries().await {
+    if let Ok(entries) = database::entries().await {
         let changed = studio.entries.with_untracked(|e| *e != entries);
         if changed {
             studio.entries.set(entries);
@@ -110,7 +110,7 @@ fn tab(studio: Studio) -> String {
 
 async fn run(studio: Studio, settings: Settings, key: &str) {
     let me = tab(studio);
-    let mut entry = match journal::claim(key, &me, net::now_ms()).await {
+    let mut entry = match database::claim(key, &me, net::now_ms()).await {
         Ok(Some(e)) => e,
         _ => return,
     };
@@ -121,7 +121,7 @@ async fn run(studio: Studio, settings: Settings, key: &str) {
         let wait = match entry.next_action() {
             Action::Done => {
                 entry.release();
-                let _ = journal::save(&entry, &me, net::now_ms()).await;
+                let _ = database::save(&entry, &me, net::now_ms()).await;
                 studio.upsert(entry);
                 announce();
                 return;
@@ -146,7 +146,7 @@ async fn run(studio: Studio, settings: Settings, key: &str) {
                         }
                         // Journaled as "sent" before it is sent.
                         entry.claim(&me, net::now_ms(), 0);
-                        match journal::save(&entry, &me, net::now_ms()).await {
+                        match database::save(&entry, &me, net::now_ms()).await {
                             Ok(true) => {}
                             _ => return,
                         }
@@ -210,7 +210,7 @@ async fn run(studio: Studio, settings: Settings, key: &str) {
             entry.finished_at_ms = Some(now);
         }
         entry.claim(&me, now, wait);
-        match journal::save(&entry, &me, now).await {
+        match database::save(&entry, &me, now).await {
             Ok(true) => {}
             Ok(false) => return,
             Err(_) => {} // storage trouble: go on in memory
@@ -245,7 +245,7 @@ async fn save_clip(
     };
     let take = Take::of(entry, net::now_ms(), blob.size() as u64)
         .ok_or_else(|| "the job has no clip".to_string())?;
-    journal::put_take(&take, &blob).await?;
+    database::put_take(&take, &blob).await?;
     add_take(studio, take.clone(), &blob);
     studio.selected.set(Some(take.key));
     Ok(())
@@ -274,7 +274,7 @@ fn add_take(studio: Studio, take: Take, blob: &web_sys::Blob) {
 /// Reads the takes into the page. With the current board's `title`, its
 /// newest take goes into the player if the player is empty.
 pub async fn load_takes(studio: Studio, title: Option<String>) {
-    let Ok(stored) = journal::takes().await else {
+    let Ok(stored) = database::takes().await else {
         return;
     };
     let items: Vec<TakeItem> = stored
@@ -318,7 +318,7 @@ pub async fn load_takes(studio: Studio, title: Option<String>) {
 /// Forgets a job that is over (its take, if any, stays).
 pub fn forget(studio: Studio, key: String) {
     spawn_local(async move {
-        if journal::forget(&key).await.is_ok() {
+        if database::forget(&key).await.is_ok() {
             studio.entries.update(|all| all.retain(|e| e.key() != key));
             announce();
         }
@@ -328,7 +328,7 @@ pub fn forget(studio: Studio, key: String) {
 /// Deletes a take and its stored clip.
 pub fn delete_take(studio: Studio, key: String) {
     spawn_local(async move {
-        if journal::delete_take(&key).await.is_ok() {
+        if database::delete_take(&key).await.is_ok() {
             if studio.selected.get_untracked().as_deref() == Some(key.as_str()) {
                 studio.selected.set(None);
             }

@@ -1,5 +1,5 @@
 //! The library: every board the user keeps, in IndexedDB (store `boards`
-//! of the `storyreel` database, see `journal.rs`).
+//! of the `storyreel` database, see `database.rs`).
 //!
 //! A record is `{key, board, updated}`: the board's id, its file text
 //! (written as format 2; records saved as format 1 before are read
@@ -12,7 +12,7 @@ use js_sys::Reflect;
 use storyreel_core::Board;
 use wasm_bindgen::JsValue;
 
-use crate::journal::{self, BOARDS};
+use crate::database::{self, BOARDS};
 
 /// One board in the library, as the list shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,24 +36,8 @@ pub async fn put(id: &str, board: &Board) -> Result<(), String> {
 }
 
 async fn put_at(id: &str, board: &Board, updated_ms: f64) -> Result<(), String> {
-    let db = journal::db().await?;
-    let value = journal::record(id, "board", &board.to_json())?;
-    Reflect::set(&value, &"updated".into(), &JsValue::from_f64(updated_ms))
-        .map_err(|_| "cannot build a record")?;
-    let tx = db
-        .transaction(&[BOARDS], idb::TransactionMode::ReadWrite)
-        .map_err(journal::err)?;
-    let store = tx.object_store(BOARDS).map_err(journal::err)?;
-    store
-        .put(&value, None)
-        .map_err(journal::err)?
-        .await
-        .map_err(|e| format!("{e} (browser storage full?)"))?;
-    tx.commit()
-        .map_err(journal::err)?
-        .await
-        .map_err(journal::err)?;
-    Ok(())
+    let value = database::stamped_record(id, "board", &board.to_json(), updated_ms)?;
+    database::put(BOARDS, &value).await
 }
 
 /// Puts an item back as it was (undo of a delete).
@@ -64,15 +48,15 @@ pub async fn restore(item: &Item) -> Result<(), String> {
 /// Every readable board, the most recently saved first. A record that
 /// does not hold a readable board is skipped, never deleted.
 pub async fn list() -> Result<Vec<Item>, String> {
-    let values = journal::all(BOARDS).await?;
+    let values = database::all(BOARDS).await?;
     let mut items: Vec<Item> = values.iter().filter_map(item_of).collect();
     items.sort_by(|a, b| b.updated_ms.total_cmp(&a.updated_ms));
     Ok(items)
 }
 
 fn item_of(value: &JsValue) -> Option<Item> {
-    let id = journal::field_text(value, "key")?;
-    let board = Board::from_json_draft(&journal::field_text(value, "board")?).ok()?;
+    let id = database::field_text(value, "key")?;
+    let board = Board::from_json_draft(&database::field_text(value, "board")?).ok()?;
     let updated_ms = Reflect::get(value, &"updated".into()).ok()?.as_f64()?;
     Some(Item {
         id,
@@ -83,5 +67,5 @@ fn item_of(value: &JsValue) -> Option<Item> {
 
 /// Removes a board from the library.
 pub async fn delete(id: &str) -> Result<(), String> {
-    journal::delete(BOARDS, id).await
+    database::delete(BOARDS, id).await
 }

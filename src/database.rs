@@ -1,4 +1,6 @@
-//! The job journal and the takes, in IndexedDB (database `storyreel`).
+//! The app's IndexedDB database, `storyreel`: its stores, opened once;
+//! the record layout and the writes they share; and the job journal and
+//! the takes.
 //!
 //! - `jobs`: one record per job, keyed by its idempotency key:
 //!   `{key, entry}` where `entry` is the core `journal::Entry` as JSON (the
@@ -70,6 +72,38 @@ pub fn record(key: &str, field: &str, json: &str) -> Result<JsValue, String> {
     Reflect::set(&obj, &"key".into(), &key.into()).map_err(|_| "cannot build a record")?;
     Reflect::set(&obj, &field.into(), &json.into()).map_err(|_| "cannot build a record")?;
     Ok(obj.into())
+}
+
+/// `record` stamped with when it was saved (ms since the epoch) in its
+/// `updated` field: `{key, <field>, updated}`, as the library's `boards`
+/// and `characters` keep theirs.
+pub fn stamped_record(
+    key: &str,
+    field: &str,
+    json: &str,
+    updated_ms: f64,
+) -> Result<JsValue, String> {
+    let value = record(key, field, json)?;
+    Reflect::set(&value, &"updated".into(), &JsValue::from_f64(updated_ms))
+        .map_err(|_| "cannot build a record")?;
+    Ok(value)
+}
+
+/// Writes `value` into `store_name` (replacing the record with its key)
+/// in a read-write transaction of its own.
+pub async fn put(store_name: &str, value: &JsValue) -> Result<(), String> {
+    let db = db().await?;
+    let tx = db
+        .transaction(&[store_name], TransactionMode::ReadWrite)
+        .map_err(err)?;
+    let store = tx.object_store(store_name).map_err(err)?;
+    store
+        .put(value, None)
+        .map_err(err)?
+        .await
+        .map_err(|e| format!("{e} (browser storage full?)"))?;
+    tx.commit().map_err(err)?.await.map_err(err)?;
+    Ok(())
 }
 
 pub fn field_text(value: &JsValue, field: &str) -> Option<String> {
@@ -225,21 +259,10 @@ pub async fn delete(store_name: &str, key: &str) -> Result<(), String> {
 
 /// Stores a take and its clip.
 pub async fn put_take(take: &Take, clip: &web_sys::Blob) -> Result<(), String> {
-    let db = db().await?;
     let json = serde_json::to_string(take).map_err(err)?;
     let value = record(&take.key, "take", &json)?;
     Reflect::set(&value, &"clip".into(), clip).map_err(|_| "cannot build a record")?;
-    let tx = db
-        .transaction(&[TAKES], TransactionMode::ReadWrite)
-        .map_err(err)?;
-    let store = tx.object_store(TAKES).map_err(err)?;
-    store
-        .put(&value, None)
-        .map_err(err)?
-        .await
-        .map_err(|e| format!("{e} (browser storage full?)"))?;
-    tx.commit().map_err(err)?.await.map_err(err)?;
-    Ok(())
+    put(TAKES, &value).await
 }
 
 /// Every take with its clip, oldest first.
