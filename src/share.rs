@@ -417,15 +417,7 @@ async fn upload_all(
                 return Err(format!("the server could not be reached ({message})"));
             }
         };
-        editor.board.update(|b| {
-            if let Some(r) = b.references.iter_mut().find(|r| &r.name == name) {
-                if let storyreel_core::ReferenceKind::Image { src }
-                | storyreel_core::ReferenceKind::Video { src, .. } = &mut r.kind
-                {
-                    *src = stored.clone();
-                }
-            }
-        });
+        editor.set_reference_src(name, &stored);
         done += 1;
     }
     Ok(done)
