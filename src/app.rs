@@ -198,10 +198,7 @@ pub fn App(#[prop(optional_no_strip)] copied: Option<Copied>) -> impl IntoView {
     shortcuts::install(editor, help, library_open);
 
     let overall = Memo::new(move |_| editor.board.with(|b| b.prompt.clone()));
-    let set_overall = Callback::new(move |text: String| {
-        editor.typing_in(crate::state::OVERALL_FIELD);
-        editor.board.update(|b| b.prompt = text)
-    });
+    let set_overall = Callback::new(move |text: String| editor.set_overall_prompt(text));
 
     view! {
         <Header />

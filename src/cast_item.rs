@@ -126,9 +126,7 @@ pub fn CastItem(name: String) -> impl IntoView {
     let save = move || {
         let old = name.get_value();
         let new = draft.get_untracked().trim().to_string();
-        let mut result = Ok(());
-        board.update(|b| result = cast::rename(b, &old, &new));
-        match result {
+        match editor.rename_reference(&old, &new) {
             Ok(()) => {
                 renaming.set(false);
                 error.set(None);
@@ -143,9 +141,7 @@ pub fn CastItem(name: String) -> impl IntoView {
     };
     let remove = move || {
         let n = name.get_value();
-        let mut removed = false;
-        board.update(|b| removed = cast::remove(b, &n).is_ok());
-        if removed {
+        if editor.remove_reference(&n).is_ok() {
             editor.say(format!(
                 "@{n} removed from the cast. Undo (Ctrl+Z) brings it back."
             ));

@@ -56,16 +56,11 @@ pub fn FramesPicker() -> impl IntoView {
     };
     let pick = move |which: Field, value: String| {
         let value = (!value.is_empty()).then_some(value);
-        board.update(|b| match which {
-            Field::FirstFrame => {
-                b.first_frame = value;
-                if b.first_frame.is_none() {
-                    // A last frame needs a first: it goes with it.
-                    b.last_frame = None;
-                }
-            }
-            _ => b.last_frame = value,
-        });
+        match which {
+            // A last frame needs a first: clearing the first clears both.
+            Field::FirstFrame => editor.set_first_frame(value),
+            _ => editor.set_last_frame(value),
+        }
     };
 
     view! {

@@ -71,8 +71,7 @@ pub fn Header() -> impl IntoView {
                     prop:value=title
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
-                        editor.typing_in(crate::state::TITLE_FIELD);
-                        board.update(|b| b.title = v);
+                        editor.set_title(v);
                     }
                 />
             </label>
@@ -83,7 +82,7 @@ pub fn Header() -> impl IntoView {
                         id="setting-provider"
                         on:change=move |ev| {
                             if let Some(p) = Provider::parse(&event_target_value(&ev)) {
-                                board.update(|b| b.provider = p);
+                                editor.set_provider(p);
                             }
                         }
                     >
@@ -108,7 +107,7 @@ pub fn Header() -> impl IntoView {
                         id="setting-resolution"
                         on:change=move |ev| {
                             if let Some(r) = Resolution::parse(&event_target_value(&ev)) {
-                                board.update(|b| b.resolution = r);
+                                editor.set_resolution(r);
                             }
                         }
                     >
@@ -145,7 +144,7 @@ pub fn Header() -> impl IntoView {
                         id="setting-aspect"
                         on:change=move |ev| {
                             if let Some(a) = AspectRatio::parse(&event_target_value(&ev)) {
-                                board.update(|b| b.aspect_ratio = a);
+                                editor.set_aspect_ratio(a);
                             }
                         }
                     >
@@ -175,7 +174,7 @@ pub fn Header() -> impl IntoView {
                         aria-describedby="sound-note"
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            board.update(|b| b.sound = on);
+                            editor.set_sound(on);
                         }
                     />
                     <span>"Sound"</span>

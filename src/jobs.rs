@@ -30,7 +30,7 @@ fn announce() {
 
 /// Loads the journal and the takes, resumes unfinished jobs, and keeps
 /// watching (other tabs, lapsed leases, the clock).
-pub fn start(studio: Studio, settings: Settings, board: RwSignal<Board>) {
+pub fn start(studio: Studio, settings: Settings, board: ReadSignal<Board>) {
     tabs::listen(CHANNEL, move |_| {
         spawn_local(async move {
             reload(studio).await;

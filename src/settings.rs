@@ -4,11 +4,25 @@
 //! The proxy URL comes from, in order: the `?proxy=` URL parameter, the
 //! saved setting, the build-time default (`STORYREEL_PROXY_URL` when the
 //! app was built), or the server that serves the app.
+//!
+//! Its views: `banners` (the simulator's and the missing token's) and
+//! `panel` (the Server settings), whose parts are `proxy_form`,
+//! `server_lines`, `token_form` and `fal_key`.
+
+mod banners;
+mod fal_key;
+mod panel;
+mod proxy_form;
+mod server_lines;
+mod token_form;
+
+pub use banners::{SimBanner, TokenBanner};
+pub use panel::SettingsPanel;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::transport::{normalize_proxy, Answer, Transport};
-use storyreel_core::wire::{KlingCredential, KlingSetup, ServerStatus};
+use storyreel_core::wire::ServerStatus;
 use storyreel_core::KlingApi;
 
 use crate::net;
@@ -219,225 +233,5 @@ impl Settings {
     pub fn simulated(&self) -> bool {
         self.server
             .with(|s| matches!(s, ServerState::Known(st) if st.simulator))
-    }
-}
-
-/// How the server speaks to Kling, in words: the kind of credential
-/// (never the key), the design and why.
-fn kling_line(k: &KlingSetup) -> String {
-    let reason = k.reason.trim().trim_end_matches('.');
-    let why = if reason.is_empty() {
-        String::new()
-    } else {
-        format!(" — {reason}")
-    };
-    let credential = match k.credential {
-        KlingCredential::None => "no credential",
-        c => c.label(),
-    };
-    format!("Kling: {credential} · {} API design{why}.", k.api.as_str())
-}
-
-/// Shown while the server runs Kling on its built-in simulator.
-#[component]
-pub fn SimBanner() -> impl IntoView {
-    let settings = Settings::expect();
-    view! {
-        <Show when=move || settings.simulated()>
-            <div id="sim-banner" class="sim-banner" role="note">
-                <strong>"Simulator. "</strong>
-                "This server has no provider keys, so Kling runs on a built-in simulator: "
-                "clips are test patterns, made in seconds, and nothing is charged."
-            </div>
-        </Show>
-    }
-}
-
-/// Shown while the server needs an access token this tab does not have.
-#[component]
-pub fn TokenBanner() -> impl IntoView {
-    let settings = Settings::expect();
-    view! {
-        <Show when=move || settings.token_missing()>
-            <div id="token-banner" class="token-banner" role="alert">
-                <strong>"Access token needed. "</strong>
-                "This server only generates and stores files for people with its access token. "
-                <a href="#access-token">"Enter it in the Server settings"</a>
-                "; your boards are kept either way."
-            </div>
-        </Show>
-    }
-}
-
-/// The server (proxy) URL and fal's bring-your-own-key mode.
-#[component]
-pub fn SettingsPanel() -> impl IntoView {
-    let settings = Settings::expect();
-    let typed = RwSignal::new(settings.proxy.get_untracked());
-    let problem = RwSignal::new(None::<String>);
-    let key_typed = RwSignal::new(String::new());
-    let token_typed = RwSignal::new(String::new());
-
-    let apply = move || match settings.set_proxy(&typed.get_untracked()) {
-        Ok(()) => {
-            problem.set(None);
-            typed.set(settings.proxy.get_untracked());
-        }
-        Err(e) => problem.set(Some(format!("Not saved: {e}."))),
-    };
-
-    let server_line = move || {
-        let target = settings.proxy.with(|p| {
-            if p.is_empty() {
-                "this server".to_string()
-            } else {
-                p.clone()
-            }
-        });
-        match settings.server.get() {
-            ServerState::Checking => format!("Checking {target}…"),
-            ServerState::Unreachable(why) => format!("Cannot reach {target}: {why}."),
-            ServerState::Known(s) => {
-                let names: Vec<String> = storyreel_core::Provider::ALL
-                    .into_iter()
-                    .map(|p| {
-                        let st = s.provider(p);
-                        let word = if st.is_simulated() {
-                            "simulated"
-                        } else if st.ready {
-                            "ready"
-                        } else {
-                            "no key"
-                        };
-                        format!("{} {word}", p.label())
-                    })
-                    .collect();
-                format!("Connected to {target}: {}.", names.join(", "))
-            }
-        }
-    };
-
-    view! {
-        <section class="panel settings-panel" id="settings" aria-labelledby="settings-heading">
-            <h2 id="settings-heading">"Server"</h2>
-            <form
-                class="proxy-form"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    apply();
-                }
-            >
-                <label for="proxy-url">"Proxy URL"</label>
-                <div class="row">
-                    <input
-                        id="proxy-url"
-                        type="text"
-                        inputmode="url"
-                        placeholder="this server (leave empty)"
-                        prop:value=typed
-                        on:input=move |ev| typed.set(event_target_value(&ev))
-                        aria-describedby="proxy-help"
-                    />
-                    <button type="submit" id="proxy-save" class="small">"Use"</button>
-                </div>
-            </form>
-            <p id="proxy-help" class="hint">
-                {move || format!("From {}. ", settings.proxy_source.get())}
-                "Any server that speaks Storyreel's /api works; it holds the provider keys."
-            </p>
-            <p class="hint error-text" role="alert">{move || problem.get()}</p>
-            <p id="server-status" class="hint" aria-live="polite">{server_line}</p>
-            <p id="kling-setup" class="hint">
-                {move || {
-                    settings
-                        .server
-                        .with(|s| match s {
-                            ServerState::Known(st) => Some(kling_line(&st.kling)),
-                            _ => None,
-                        })
-                }}
-            </p>
-            <form
-                class="token-form"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    settings.set_access_token(Some(token_typed.get_untracked()));
-                    token_typed.set(String::new());
-                }
-            >
-                <label for="access-token">"Access token"</label>
-                <div class="row">
-                    <input
-                        id="access-token"
-                        type="password"
-                        autocomplete="off"
-                        placeholder=move || {
-                            if settings.access_token.with(Option::is_some) {
-                                "set for this tab"
-                            } else {
-                                "only if the server asks for one"
-                            }
-                        }
-                        prop:value=token_typed
-                        on:input=move |ev| token_typed.set(event_target_value(&ev))
-                    />
-                    <button type="submit" id="access-token-save" class="small">"Use"</button>
-                    <Show when=move || settings.access_token.with(Option::is_some)>
-                        <button
-                            type="button"
-                            id="access-token-clear"
-                            class="small"
-                            on:click=move |_| settings.set_access_token(None)
-                        >
-                            "Forget"
-                        </button>
-                    </Show>
-                </div>
-            </form>
-            <details class="byok" open=move || settings.fal_key.with(Option::is_some)>
-                <summary>"fal: use my own key"</summary>
-                <p class="warn-text">
-                    "The key is kept in this tab's session storage only (gone when the tab closes) "
-                    "and sent from your browser straight to fal. Any script or extension running in "
-                    "this page could read it. Use a key you can revoke."
-                </p>
-                <Show
-                    when=move || settings.fal_key.with(Option::is_some)
-                    fallback=move || {
-                        view! {
-                            <form
-                                class="row"
-                                on:submit=move |ev| {
-                                    ev.prevent_default();
-                                    settings.set_fal_key(Some(key_typed.get_untracked()));
-                                    key_typed.set(String::new());
-                                }
-                            >
-                                <input
-                                    id="fal-key"
-                                    type="password"
-                                    autocomplete="off"
-                                    placeholder="fal key"
-                                    prop:value=key_typed
-                                    on:input=move |ev| key_typed.set(event_target_value(&ev))
-                                />
-                                <button type="submit" class="small">"Use for this tab"</button>
-                            </form>
-                        }
-                    }
-                >
-                    <div class="row">
-                        <span class="hint">"fal calls use your key."</span>
-                        <button
-                            id="fal-key-clear"
-                            class="small"
-                            on:click=move |_| settings.set_fal_key(None)
-                        >
-                            "Forget key"
-                        </button>
-                    </div>
-                </Show>
-            </details>
-        </section>
     }
 }

@@ -14,7 +14,9 @@ use storyreel_core::character::{Character, Roster};
 use storyreel_core::edit::{self, EditError};
 use storyreel_core::history::{EditKind, History};
 use storyreel_core::rules::{self, Report};
-use storyreel_core::{Board, KlingApi, Reference, ReferenceKind, RequestOptions};
+use storyreel_core::{
+    AspectRatio, Board, KlingApi, Provider, Reference, ReferenceKind, RequestOptions, Resolution,
+};
 
 /// A message shown in the status line.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,7 +28,11 @@ pub struct Status {
 /// Shared by every component through context.
 #[derive(Clone, Copy)]
 pub struct Editor {
-    pub board: RwSignal<Board>,
+    /// The board, read-only: it changes only through this type's methods.
+    pub board: ReadSignal<Board>,
+    /// The same board, writable; private so every change goes through a
+    /// method here.
+    writable: RwSignal<Board>,
     /// One key per shot, in shot order; survives reordering.
     pub keys: RwSignal<Vec<u32>>,
     next_key: StoredValue<u32>,
@@ -69,10 +75,12 @@ impl Editor {
     pub fn new(board: Board, board_id: String, kling_api: Signal<KlingApi>) -> Editor {
         let count = board.shots.len() as u32;
         let seen = StoredValue::new(board.clone());
-        let board = RwSignal::new(board);
+        let writable = RwSignal::new(board);
+        let board = writable.read_only();
         let roster = RwSignal::new(Roster::default());
         let editor = Editor {
             board,
+            writable,
             keys: RwSignal::new((0..count).collect()),
             next_key: StoredValue::new(count),
             kling_api,
@@ -184,7 +192,7 @@ impl Editor {
         }
         self.restoring.set_value(true);
         self.seen.set_value(board.clone());
-        self.board.set(board);
+        self.writable.set(board);
     }
 
     pub fn expect() -> Editor {
@@ -232,7 +240,7 @@ impl Editor {
     fn edit<T>(&self, f: impl FnOnce(&mut Board) -> Result<T, EditError>) -> Option<T> {
         let mut out = None;
         let mut err = None;
-        self.board.maybe_update(|b| match f(b) {
+        self.writable.maybe_update(|b| match f(b) {
             Ok(v) => {
                 out = Some(v);
                 true
@@ -308,12 +316,104 @@ impl Editor {
     pub fn set_shot_prompt(&self, key: u32, prompt: String) {
         if let Some(index) = self.index_of(key) {
             self.typing_in(key);
-            self.board.update(|b| {
+            self.writable.update(|b| {
                 if let Some(shot) = b.shots.get_mut(index) {
                     shot.prompt = prompt;
                 }
             });
         }
+    }
+
+    /// Changes the board's settings or text in place: each change is one
+    /// undo step (typing within a second in one field is coalesced by
+    /// `typing_in`).
+    fn change(&self, f: impl FnOnce(&mut Board)) {
+        self.writable.update(f);
+    }
+
+    /// Runs a cast edit on member `name`; the board changes only if it
+    /// succeeds (once the editor is gone, there is no such member).
+    fn cast_edit<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut Board) -> Result<T, cast::CastError>,
+    ) -> Result<T, cast::CastError> {
+        self.writable
+            .try_maybe_update(|b| {
+                let r = f(b);
+                (r.is_ok(), r)
+            })
+            .unwrap_or_else(|| Err(cast::CastError::NoSuchReference(name.to_string())))
+    }
+
+    /// The title, as typed: a burst of keys is one undo step.
+    pub fn set_title(&self, title: String) {
+        self.typing_in(TITLE_FIELD);
+        self.change(|b| b.title = title);
+    }
+
+    /// The direction for every shot, as typed: a burst of keys is one
+    /// undo step.
+    pub fn set_overall_prompt(&self, prompt: String) {
+        self.typing_in(OVERALL_FIELD);
+        self.change(|b| b.prompt = prompt);
+    }
+
+    pub fn set_provider(&self, provider: Provider) {
+        self.change(|b| b.provider = provider);
+    }
+
+    pub fn set_resolution(&self, resolution: Resolution) {
+        self.change(|b| b.resolution = resolution);
+    }
+
+    pub fn set_aspect_ratio(&self, aspect_ratio: AspectRatio) {
+        self.change(|b| b.aspect_ratio = aspect_ratio);
+    }
+
+    pub fn set_sound(&self, on: bool) {
+        self.change(|b| b.sound = on);
+    }
+
+    /// The first frame (a cast image's name), or none; a last frame needs
+    /// a first, so clearing the first clears the last too.
+    pub fn set_first_frame(&self, name: Option<String>) {
+        self.change(|b| {
+            b.first_frame = name;
+            if b.first_frame.is_none() {
+                b.last_frame = None;
+            }
+        });
+    }
+
+    /// The last frame (a cast image's name), or none.
+    pub fn set_last_frame(&self, name: Option<String>) {
+        self.change(|b| b.last_frame = name);
+    }
+
+    /// Renames a cast member and its mentions by `core::cast::rename`.
+    pub fn rename_reference(&self, old: &str, new: &str) -> Result<(), cast::CastError> {
+        self.cast_edit(old, |b| cast::rename(b, old, new))
+    }
+
+    /// Removes a cast member (and the frames naming it) by
+    /// `core::cast::remove`; the mentions stay as written.
+    pub fn remove_reference(&self, name: &str) -> Result<Reference, cast::CastError> {
+        self.cast_edit(name, |b| cast::remove(b, name))
+    }
+
+    /// Points an image or video member at another copy of its file (the
+    /// server's, once uploaded); other kinds are left as they are.
+    pub fn set_reference_src(&self, name: &str, src: &str) {
+        self.change(|b| {
+            if let Some(r) = b.references.iter_mut().find(|r| r.name == name) {
+                if let ReferenceKind::Image { src: s } | ReferenceKind::Video { src: s, .. } =
+                    &mut r.kind
+                {
+                    *s = src.to_string();
+                }
+            }
+        });
     }
 
     /// Opens another board of the library in the editor: a new history.
@@ -325,7 +425,7 @@ impl Editor {
         self.restoring.set_value(true);
         self.seen.set_value(board.clone());
         self.board_id.set(id);
-        self.board.set(board);
+        self.writable.set(board);
         self.sync_history_flags();
     }
 
@@ -336,7 +436,7 @@ impl Editor {
         let keys: Vec<u32> = (0..count).map(|_| self.fresh_key()).collect();
         self.keys.set(keys);
         self.history.update_value(History::break_coalescing);
-        self.board.set(board);
+        self.writable.set(board);
     }
 
     /// Adds `reference` to the cast by `core::cast::add` (the board is
@@ -346,7 +446,7 @@ impl Editor {
         reference: Reference,
         on_the_way: cast::OnTheWay,
     ) -> Option<Result<cast::Added, cast::AddError>> {
-        self.board.try_maybe_update(|b| {
+        self.writable.try_maybe_update(|b| {
             let r = cast::add(b, reference, on_the_way);
             (r.is_ok(), r)
         })
@@ -377,7 +477,7 @@ impl Editor {
     /// deleted element keeps its id on the board, where the rules flag
     /// it. The board is touched only if something differs.
     pub fn sync_characters(&self, library: &[Character]) {
-        self.board.maybe_update(|b| {
+        self.writable.maybe_update(|b| {
             let mut changed = false;
             for r in &mut b.references {
                 let ReferenceKind::Element {
