@@ -202,18 +202,25 @@ impl Harness {
     /// scrolled and tried again, a few times at most.
     pub async fn click(&self, css: &str) {
         const TRIES: u32 = 5;
+        // A list may draw a row again between finding and clicking it (an
+        // autosave gives the row a new key): find it again then.
+        let passing = |e: &str| e.contains("click intercepted") || e.contains("stale element");
         for attempt in 1..=TRIES {
             let el = self.wait_for(css).await;
-            self.client
+            let scrolled = self
+                .client
                 .execute(
                     "arguments[0].scrollIntoView({block: 'center'});",
                     vec![serde_json::to_value(&el).expect("element reference")],
                 )
-                .await
-                .expect("scroll");
-            match el.click().await {
-                Ok(_) => return,
-                Err(e) if attempt < TRIES && e.to_string().contains("click intercepted") => {
+                .await;
+            let clicked = match scrolled {
+                Ok(_) => el.click().await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            match clicked {
+                Ok(()) => return,
+                Err(e) if attempt < TRIES && passing(&e.to_string()) => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 Err(e) => panic!("click {css}: {e}"),
