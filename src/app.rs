@@ -1,5 +1,5 @@
-//! The page: a shared board (`#b2.…`, or `#b1.…` from before board
-//! format 2) or the editor: header, timeline, shot panels, cast, problems.
+//! The editor's page: header, timeline, shot panels, cast, problems. (A
+//! share link opens `share.html` instead: `share_page.rs`.)
 
 use leptos::prelude::*;
 use storyreel_core::Board;
@@ -17,24 +17,15 @@ use crate::player::Player;
 use crate::problems_panel::ProblemsPanel;
 use crate::prompt_field::PromptField;
 use crate::settings::{SettingsPanel, SimBanner, TokenBanner};
-use crate::shared_view::{self, SharedView};
+use crate::share_page;
 use crate::shortcuts::{self, HelpOpen, ShortcutsOverlay};
 use crate::shot_panel::ShotPanels;
 use crate::state::{Editor, Status};
-use crate::storage::{self, Restored};
+use crate::storage::{self, Copied, Restored};
 use crate::studio::Studio;
 use crate::tabs;
 use crate::takes::{Compare, TakesGallery};
 use crate::timeline::Timeline;
-
-/// A shared board the user just made their own, and the board it replaced.
-#[derive(Clone)]
-pub struct Copied {
-    pub board: Board,
-    /// The saved board before the copy, if there was one (kept in storage
-    /// under `storage::BEFORE_COPY_KEY`); `None` inside if it was unreadable.
-    pub previous: Option<Option<Board>>,
-}
 
 /// What Undo in the status line restores, while `message` is shown: the
 /// board the copy replaced, and the copy's id.
@@ -45,45 +36,19 @@ struct UndoCopy {
     copy_id: String,
 }
 
-/// A share link in the address opens the shared view; anything else, or
-/// leaving that view, opens the editor.
+/// The editor, with the shared board the share page just made the user's
+/// own, if this load follows such a copy.
 #[component]
 pub fn Root() -> impl IntoView {
-    let shared = RwSignal::new(shared_view::from_location());
-    let copied = StoredValue::new(None::<Copied>);
-
-    let on_copy = Callback::new(move |board: Board| -> Result<(), String> {
-        let previous = storage::keep_before_copy()?;
-        storage::save(&board)?;
-        shared_view::clear_fragment();
-        copied.set_value(Some(Copied {
-            board,
-            previous: previous.map(|text| Board::from_json_draft(&text).ok()),
-        }));
-        shared.set(None);
-        Ok(())
-    });
     // A share link pasted into this tab's address bar changes only the
-    // fragment: load the page again so it opens as from a new tab (the
-    // editor has autosaved; its job runner is not started twice).
+    // fragment: the share page opens in its place (the editor has
+    // autosaved; its job runner is not started twice).
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        if shared_view::from_location().is_some() {
-            let _ = window().location().reload();
-        }
+        share_page::open_if_link();
     });
     on_cleanup(move || listener.remove());
-    let on_editor = Callback::new(move |()| {
-        shared_view::clear_fragment();
-        shared.set(None);
-    });
-
-    move || match shared.get() {
-        Some(outcome) => view! { <SharedView outcome on_copy on_editor /> }.into_any(),
-        None => {
-            let copied = copied.get_value();
-            view! { <App copied /> }.into_any()
-        }
-    }
+    let copied = storage::take_copied();
+    view! { <App copied /> }
 }
 
 #[component]

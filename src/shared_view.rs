@@ -13,7 +13,6 @@ mod take_video;
 
 use leptos::prelude::*;
 use storyreel_core::{share, Board};
-use wasm_bindgen::{JsCast, JsValue};
 
 use animatic::{starts_of, Animatic};
 use cast::SharedCast;
@@ -25,12 +24,7 @@ use take_video::TakeVideo;
 /// says why it cannot be opened.
 pub fn from_location() -> Option<Result<share::Shared, String>> {
     let hash = window().location().hash().ok()?;
-    let body = hash.strip_prefix('#')?;
-    let looks_like_link = body
-        .strip_prefix('b')
-        .and_then(|rest| rest.chars().next())
-        .is_some_and(|c| c.is_ascii_digit());
-    if !looks_like_link {
+    if !is_link(&hash) {
         return None;
     }
     let perf = window().performance();
@@ -50,30 +44,13 @@ pub fn from_location() -> Option<Result<share::Shared, String>> {
     Some(decoded)
 }
 
-/// Removes the fragment from the address without a reload or a new
-/// history entry.
-pub fn clear_fragment() {
-    let w = window();
-    let location = w.location();
-    let url = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
-    let Ok(history) = js_sys::Reflect::get(&w, &JsValue::from_str("history")) else {
-        return;
-    };
-    if let Some(replace) = js_sys::Reflect::get(&history, &JsValue::from_str("replaceState"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    {
-        let _ = replace.call3(
-            &history,
-            &JsValue::NULL,
-            &JsValue::from_str(""),
-            &JsValue::from_str(&url),
-        );
-    }
+/// True when a fragment (with its `#`) is a share link: `#b` and a
+/// version number.
+pub fn is_link(fragment: &str) -> bool {
+    fragment
+        .strip_prefix("#b")
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| c.is_ascii_digit())
 }
 
 fn summary(board: &Board) -> String {

@@ -86,3 +86,51 @@ pub fn keep_before_copy() -> Result<Option<String>, String> {
     })?;
     Ok(Some(text))
 }
+
+/// Session storage: set by the share page when it made a shared board the
+/// saved one, read once by the editor it then opens. `kept` when the board
+/// it replaced was kept under [`BEFORE_COPY_KEY`], `none` when there was
+/// none.
+const COPIED_KEY: &str = "storyreel.copied";
+
+/// A shared board the user just made their own, and the board it replaced.
+#[derive(Clone)]
+pub struct Copied {
+    pub board: Board,
+    /// The saved board before the copy, if there was one (kept under
+    /// [`BEFORE_COPY_KEY`]); `None` inside if it was unreadable.
+    pub previous: Option<Option<Board>>,
+}
+
+/// Makes a shared board the saved one, keeping the board it replaces,
+/// and tells the editor that opens next (same tab) that it was a copy.
+/// The error says why nothing was replaced.
+pub fn copy_shared(board: &Board) -> Result<(), String> {
+    let previous = keep_before_copy()?;
+    save(board)?;
+    if let Some(session) = window().session_storage().ok().flatten() {
+        let mark = if previous.is_some() { "kept" } else { "none" };
+        let _ = session.set_item(COPIED_KEY, mark);
+    }
+    Ok(())
+}
+
+/// The copy the share page just made, if this page load follows one
+/// (asked once: the mark is removed).
+pub fn take_copied() -> Option<Copied> {
+    let session = window().session_storage().ok().flatten()?;
+    let mark = session.get_item(COPIED_KEY).ok().flatten()?;
+    let _ = session.remove_item(COPIED_KEY);
+    let Restored::Board(board) = load() else {
+        return None;
+    };
+    let previous = match mark.as_str() {
+        "kept" => Some(
+            local()
+                .and_then(|store| store.get_item(BEFORE_COPY_KEY).ok().flatten())
+                .and_then(|text| Board::from_json_draft(&text).ok()),
+        ),
+        _ => None,
+    };
+    Some(Copied { board, previous })
+}

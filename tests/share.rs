@@ -92,6 +92,10 @@ async fn a_shared_board_opens_read_only_and_copies_without_losing_the_saved_one(
         .to_string();
     assert!(link.starts_with(&h.base), "{link}");
     assert!(link.contains("#b2."), "{link}");
+    assert!(
+        link.starts_with(&format!("{}/share.html#b2.", h.base)),
+        "links open the share page: {link}"
+    );
     let selected = h
         .eval(
             "const i = document.getElementById('share-link');
@@ -250,9 +254,30 @@ async fn a_link_made_before_format_2_still_opens() {
     // "mode": "std" in its file: 720p now.
     let (link, expected) = version_1_link("en-frames-morph");
     assert!(link.starts_with("b1."), "{link}");
+    // Links of that time point at the editor's own address: the share
+    // page opens instead, and the editor's wasm is never fetched.
     open_fresh(&h, &format!("{}/#{link}", h.base)).await;
     h.wait_for("body[data-ready] #shared-view").await;
     assert_eq!(inner_text(&h, "#shared-title").await, expected.title);
+    assert_eq!(
+        h.eval("return location.pathname;", vec![]).await,
+        json!("/share.html")
+    );
+    let fetched = h
+        .eval(
+            "return performance.getEntriesByType('resource').map(r => new URL(r.name).pathname);",
+            vec![],
+        )
+        .await;
+    let fetched: Vec<String> = serde_json::from_value(fetched).expect("paths");
+    assert!(
+        fetched.iter().any(|p| p == "/share_bg.wasm"),
+        "the share page's wasm: {fetched:?}"
+    );
+    assert!(
+        !fetched.iter().any(|p| p.starts_with("/storyreel-")),
+        "none of the editor's files: {fetched:?}"
+    );
     h.click("#make-copy").await;
     h.wait_for("body[data-ready] #timeline").await;
     let saved = local(&h, "storyreel.board")

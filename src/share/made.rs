@@ -54,13 +54,17 @@ fn take_offer(
     })
 }
 
-/// The page's address without its fragment, followed by `#fragment`.
+/// The share page beside this one, followed by `#fragment`.
 fn link_for(fragment: &str) -> String {
     let location = window().location();
     format!(
-        "{}{}#{fragment}",
+        "{}{}",
         location.origin().unwrap_or_default(),
-        location.pathname().unwrap_or_default()
+        crate::share_page::address(
+            &location.pathname().unwrap_or_default(),
+            "",
+            &format!("#{fragment}")
+        )
     )
 }
 

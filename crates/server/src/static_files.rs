@@ -113,10 +113,17 @@ pub fn script_hashes(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// The app router for a dist directory. Its `index.html` is read now for
-/// the CSP's script hashes: a rebuilt app needs a restarted server.
+/// The app's pages: the editor and the page a share link opens. Their
+/// inline scripts are the only ones the CSP lets run.
+pub const PAGES: [&str; 2] = ["index.html", "share.html"];
+
+/// The app router for a dist directory. Its pages are read now for the
+/// CSP's script hashes: a rebuilt app needs a restarted server.
 pub fn router(dist: &Path) -> Router {
-    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let html: String = PAGES
+        .iter()
+        .filter_map(|page| std::fs::read_to_string(dist.join(page)).ok())
+        .collect();
     let csp = HeaderValue::from_str(&content_security_policy(&script_hashes(&html)))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let index = ServeFile::new(dist.join("index.html"))

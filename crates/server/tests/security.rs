@@ -918,6 +918,38 @@ fn sha256_b64(s: &str) -> String {
 }
 
 #[tokio::test]
+async fn the_share_page_s_loader_may_run_too() {
+    let d = dist();
+    let share_loader =
+        "import init from \"./share.js\"; init({ module_or_path: \"./share_bg.wasm\" });";
+    std::fs::write(
+        d.path().join("share.html"),
+        format!("<!DOCTYPE html><html><head><script type=\"module\">{share_loader}</script></head></html>"),
+    )
+    .unwrap();
+    let url = serve_with(sim_api(), d.path(), GuardConfig::default()).await;
+    for path in ["/share.html", "/"] {
+        let res = client()
+            .get(format!("{url}{path}"))
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(res.status(), 200, "{path}");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            csp.contains(&format!("'sha256-{}'", sha256_b64(share_loader))),
+            "{path}: {csp}"
+        );
+        // The editor's two and the share page's one, no other.
+        assert_eq!(csp.matches("'sha256-").count(), 3, "{path}: {csp}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
+    }
+}
+
+#[tokio::test]
 async fn pages_carry_a_csp_that_covers_each_inline_script_and_no_other() {
     let d = dist();
     let url = serve_with(sim_api(), d.path(), GuardConfig::default()).await;
