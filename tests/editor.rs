@@ -394,6 +394,36 @@ async fn looks_right_on_a_phone() {
         json!(true),
         "the estimated cost is visible on a phone"
     );
+    // The new shot has no prompt: Generate says why it waits, beside the
+    // button, over nothing else of the header.
+    assert_hint_covers_nothing(&h, "at 390 px").await;
     h.screenshot("phone").await;
+    h.set_window_size(1280, 800).await;
+    assert_hint_covers_nothing(&h, "at 1280x800").await;
+    h.screenshot("desktop-header").await;
     h.close().await;
+}
+
+/// Generate's reason ("Fix 1 problem first.") is shown and overlaps none
+/// of the header's other controls.
+async fn assert_hint_covers_nothing(h: &Harness, at: &str) {
+    let covered = h
+        .eval(
+            "window.scrollTo(0, 0);
+             const why = document.getElementById('generate-why');
+             const w = why.getBoundingClientRect();
+             if (w.width === 0 || !why.textContent.includes('first')) return 'no hint shown';
+             const hit = [...document.querySelectorAll(
+                 '.topbar .brand, .topbar .title-field, .topbar .settings label, .topbar .file-actions > *, #generate')]
+                 .filter(e => {
+                     const r = e.getBoundingClientRect();
+                     return r.width > 0 && r.left < w.right && w.left < r.right
+                         && r.top < w.bottom && w.top < r.bottom;
+                 })
+                 .map(e => e.id || e.className);
+             return hit.join(', ');",
+            vec![],
+        )
+        .await;
+    assert_eq!(covered, json!(""), "Generate's reason covers nothing {at}");
 }
