@@ -25,7 +25,7 @@ pub struct Item {
 /// A new board id: random, URL-safe.
 pub fn new_id() -> String {
     let suffix = crate::net::random_bytes(6)
-        .map(|b| b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+        .map(|b| storyreel_core::text::lower_hex(&b))
         .unwrap_or_else(|| format!("{}", crate::net::now_ms()));
     format!("board-{suffix}")
 }

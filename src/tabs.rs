@@ -28,7 +28,7 @@ pub fn tab_id() -> String {
         return id;
     }
     let id = net::random_bytes(8)
-        .map(|b| b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+        .map(|b| storyreel_core::text::lower_hex(&b))
         .unwrap_or_else(|| format!("{}", net::now_ms()));
     let id = format!("tab-{id}");
     if let Some(s) = store {

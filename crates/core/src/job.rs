@@ -288,16 +288,9 @@ pub fn key_from_random(bytes: &[u8]) -> Result<String, JobError> {
         return Err(JobError::TooFewKeyBytes(bytes.len()));
     }
     let room = (MAX_KEY_LEN - KEY_PREFIX.len()) / 2;
-    let mut key = String::with_capacity(MAX_KEY_LEN);
-    key.push_str(KEY_PREFIX);
-    for b in bytes.iter().take(room) {
-        key.push(char::from(HEX[usize::from(b >> 4)]));
-        key.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
-    Ok(key)
+    let used = &bytes[..bytes.len().min(room)];
+    Ok(format!("{KEY_PREFIX}{}", crate::text::lower_hex(used)))
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// `base` (at most `cap`) moved by `jitter` (clamped to 0–1; not a number
 /// is 0) times [`JITTER_SPREAD`] of itself: up while under the cap, down

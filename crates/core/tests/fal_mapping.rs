@@ -3,7 +3,8 @@
 //!
 //! The expected requests were written by hand from providers.md §2.1 (endpoint
 //! ids, queue host), §2.3 (O3 input schemas), §2.4 (`multi_prompt` element)
-//! and §5 (cross-provider map), not generated from the code.
+//! and §5 (cross-provider map), not generated from the code. They go
+//! through the one runner in `mapping_support`.
 
 mod mapping_support;
 

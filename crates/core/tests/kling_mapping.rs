@@ -10,12 +10,12 @@
 //! thing: together they cover all seven content types. The legacy
 //! snapshots were written by hand from providers.md §1.3 and §1.6; the
 //! other current-design snapshots were checked by hand against §0.3.
-//! `STORYREEL_BLESS=1` rewrites the snapshot files from the code (then
-//! read the diff).
+//! All of them go through the one runner in `mapping_support`
+//! (`STORYREEL_BLESS=1` is described there).
 
 mod mapping_support;
 
-use mapping_support::{fixtures, read, upload_options};
+use mapping_support::{assert_every_snapshot_has_a_case, read, upload_options, Case};
 use serde_json::Value;
 use storyreel_core::mapping;
 use storyreel_core::options::{KlingApi, PromptPlacement};
@@ -24,6 +24,8 @@ use storyreel_core::problem::ProblemKind;
 use storyreel_core::request::{RequestOptions, UploadsMode};
 use storyreel_core::{kling, Board, Field, Location, Problem, Provider, RequestError};
 
+/// A board as the format reads it checked: every Kling snapshot's board
+/// has no errors.
 fn board(name: &str) -> Board {
     Board::from_json(&read(&format!("{name}.board.json")))
         .unwrap_or_else(|e| panic!("{name}.board.json: {e}"))
@@ -78,91 +80,39 @@ const DOC_EXAMPLES: [&str; 5] = [
     "kling-doc-base-video",
 ];
 
-/// Every (snapshot file, board, options).
-fn cases() -> Vec<(String, &'static str, RequestOptions)> {
+/// Every snapshot: each shared one on the current design
+/// (`NAME.kling.json`) and on the legacy one (`NAME.kling-legacy.json`),
+/// and Kling's own examples.
+fn cases() -> Vec<Case> {
     let mut out = Vec::new();
     for (name, opts) in shared_cases() {
-        out.push((
-            format!("{name}.kling.json"),
-            name,
-            on(KlingApi::Current, opts.clone()),
-        ));
-        out.push((
-            format!("{name}.kling-legacy.json"),
-            name,
-            on(KlingApi::Legacy, opts),
-        ));
+        out.push(Case::with(name, name, on(KlingApi::Current, opts.clone())));
+        out.push(Case::with(name, name, on(KlingApi::Legacy, opts)));
     }
     for name in DOC_EXAMPLES {
-        out.push((
-            format!("{name}.kling.json"),
-            name,
-            RequestOptions::default(),
-        ));
+        out.push(Case::new(name));
     }
     out
 }
 
-fn snapshot_file(name: &str, opts: &RequestOptions) -> String {
-    match opts.kling_api {
-        KlingApi::Current => format!("{name}.kling.json"),
-        KlingApi::Legacy => format!("{name}.kling-legacy.json"),
-    }
-}
-
-fn assert_snapshot(name: &str, opts: &RequestOptions) {
-    let b = board(name);
-    let got = mapping::for_board(&b, opts).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let file = snapshot_file(name, opts);
-    if std::env::var_os("STORYREEL_BLESS").is_some() && !name.starts_with("kling-doc-") {
-        let text = serde_json::to_string_pretty(&got).unwrap() + "\n";
-        std::fs::write(fixtures().join(&file), text).unwrap();
-    }
-    let expected_text = read(&file);
-    let expected: Value = serde_json::from_str(&expected_text).unwrap();
-    let got_value = serde_json::to_value(&got).unwrap();
-    assert_eq!(
-        got_value,
-        expected,
-        "{name}: the request differs from the snapshot; got\n{}",
-        serde_json::to_string_pretty(&got).unwrap()
-    );
-    // Key order: the printed request lists its keys in the snapshot's order
-    // (serde_json keeps insertion order in this workspace).
-    let printed = serde_json::to_string_pretty(&got).unwrap();
-    assert_eq!(
-        printed,
-        serde_json::to_string_pretty(&expected).unwrap(),
-        "{name}: same JSON, different key order"
-    );
-    // ... and mapping again prints the same text.
-    let again = mapping::for_board(&b, opts).unwrap();
-    assert_eq!(serde_json::to_string_pretty(&again).unwrap(), printed);
+/// The snapshot of board `name` mapped with `opts` (the design in `opts`
+/// picks the file).
+fn assert_snapshot(name: &'static str, opts: &RequestOptions) {
+    mapping_support::assert_snapshot(Provider::Kling, &Case::with(name, name, opts.clone()));
 }
 
 #[test]
 fn every_snapshot_matches() {
-    for (_, name, opts) in cases() {
-        assert_snapshot(name, &opts);
+    for c in cases() {
+        // Every Kling snapshot's board also reads checked.
+        board(c.board);
+        mapping_support::assert_snapshot(Provider::Kling, &c);
     }
 }
 
 #[test]
 fn every_snapshot_file_has_a_case() {
-    let known: Vec<String> = cases().into_iter().map(|(f, _, _)| f).collect();
-    let mut seen = 0;
-    for entry in std::fs::read_dir(fixtures()).unwrap() {
-        let file = entry.unwrap().file_name().into_string().unwrap();
-        let name = file
-            .strip_suffix(".kling.json")
-            .or_else(|| file.strip_suffix(".kling-legacy.json"));
-        if let Some(name) = name {
-            seen += 1;
-            assert!(known.contains(&file), "{file} is not checked by any case");
-            assert!(fixtures().join(format!("{name}.board.json")).exists());
-        }
-    }
-    assert_eq!(seen, known.len(), "a case has no snapshot file");
+    assert_every_snapshot_has_a_case(Provider::Kling, &cases());
 }
 
 // One test per concept as well, so a failure names what broke.

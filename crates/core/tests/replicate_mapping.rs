@@ -4,7 +4,7 @@
 //!
 //! The expected requests were written by hand from providers.md §3 (the
 //! `kling-v3-omni-video` input table and example) and §5, not generated
-//! from the code.
+//! from the code. They go through the one runner in `mapping_support`.
 
 mod mapping_support;
 
