@@ -241,7 +241,7 @@ pub fn test() -> Result<ExitCode, String> {
         summary.check(name, ok);
     }
 
-    let checks: [(&str, &[&str]); 3] = [
+    let checks: [(&str, &[&str]); 4] = [
         ("cargo fmt --check", &["fmt", "--all", "--", "--check"]),
         (
             "clippy (native crates)",
@@ -251,6 +251,23 @@ pub fn test() -> Result<ExitCode, String> {
                 "--exclude",
                 "storyreel",
                 "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        // `--all-targets` leaves out a `test = false` target (the
+        // end-to-end binary), even with `--test e2e` beside it: named
+        // alone, on the same packages, so it is checked too.
+        (
+            "clippy (end-to-end tests)",
+            &[
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "storyreel",
+                "--test",
+                "e2e",
                 "--",
                 "-D",
                 "warnings",
