@@ -1,6 +1,6 @@
 //! Files for the cast tests, built byte by byte: PNG headers of any
 //! declared size and MP4 indexes of any length, size and frame rate.
-//! Real pictures are drawn by the browser itself (see `tests/cast.rs`).
+//! Real pictures are drawn by the browser itself (see `tests/e2e/cast.rs`).
 
 fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     let mut c = (data.len() as u32).to_be_bytes().to_vec();

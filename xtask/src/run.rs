@@ -24,10 +24,44 @@ pub struct Cmd {
 pub fn cmd(program: &str, args: &[&str]) -> Cmd {
     let mut inner = Command::new(program);
     inner.args(args).current_dir(root());
+    // `cargo xtask` is `cargo run`, which gives this process the
+    // variables of the xtask package (`CARGO_MANIFEST_DIR`, ...). Passed
+    // on, they reach build scripts that watch them (ring's does), whose
+    // crates and everything above them then build again between a run
+    // from xtask and a plain `cargo test`.
+    for (key, _) in std::env::vars_os() {
+        if key.to_str().is_some_and(is_package_variable) {
+            inner.env_remove(&key);
+        }
+    }
     Cmd {
         inner,
         shown: format!("{program} {}", args.join(" ")),
     }
+}
+
+/// The variables cargo sets for the one package it runs.
+fn is_package_variable(name: &str) -> bool {
+    name == "CARGO_MANIFEST_DIR"
+        || name == "CARGO_MANIFEST_PATH"
+        || name == "CARGO_CRATE_NAME"
+        || name == "CARGO_BIN_NAME"
+        || name == "CARGO_PRIMARY_PACKAGE"
+        || name.starts_with("CARGO_PKG_")
+}
+
+/// The packages every native `cargo test` of `cargo xtask test` selects:
+/// the workspace but the app (wasm only). The same selection each time,
+/// so dependencies resolve to the same features and build once: the
+/// native tests, the server binary and the end-to-end tests share them.
+const NATIVE: [&str; 3] = ["--workspace", "--exclude", "storyreel"];
+
+/// `cargo test` on [`NATIVE`] with `args` after it.
+fn native_test(args: &[&str]) -> Cmd {
+    let mut all = vec!["test"];
+    all.extend(NATIVE);
+    all.extend(args);
+    cmd("cargo", &all)
 }
 
 impl Cmd {
@@ -207,7 +241,7 @@ pub fn test() -> Result<ExitCode, String> {
         summary.check(name, ok);
     }
 
-    let checks: [(&str, &[&str]); 3] = [
+    let checks: [(&str, &[&str]); 4] = [
         ("cargo fmt --check", &["fmt", "--all", "--", "--check"]),
         (
             "clippy (native crates)",
@@ -217,6 +251,23 @@ pub fn test() -> Result<ExitCode, String> {
                 "--exclude",
                 "storyreel",
                 "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        // `--all-targets` leaves out a `test = false` target (the
+        // end-to-end binary), even with `--test e2e` beside it: named
+        // alone, on the same packages, so it is checked too.
+        (
+            "clippy (end-to-end tests)",
+            &[
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "storyreel",
+                "--test",
+                "e2e",
                 "--",
                 "-D",
                 "warnings",
@@ -257,18 +308,10 @@ pub fn test() -> Result<ExitCode, String> {
 
     let name = "native tests";
     let (ok, out) = timed(&mut summary, name, || {
-        let mut c = cmd(
-            "cargo",
-            &[
-                "test",
-                "--workspace",
-                "--exclude",
-                "storyreel",
-                "--exclude",
-                "storyreel-e2e",
-            ],
-        )
-        .env("STORYREEL_REQUIRE_MOTO", "1");
+        // The end-to-end binary (`test = false`) is left for later; its
+        // package is selected all the same, see [`NATIVE`]. Every test
+        // binary runs even when one fails.
+        let mut c = native_test(&["--no-fail-fast"]).env("STORYREEL_REQUIRE_MOTO", "1");
         if let Some(bin) = &moto {
             c = c.env("STORYREEL_MOTO", bin);
         }
@@ -335,13 +378,10 @@ pub fn test() -> Result<ExitCode, String> {
     summary.check(name, built_subpath);
     let built = built && built_subpath;
     let name = "build storyreel-server";
+    // Built by the native tests already (their integration tests run it);
+    // this makes sure it is there, without building anything again.
     let (server, _) = timed(&mut summary, name, || {
-        (
-            cmd("cargo", &["build", "-p", "storyreel-server"])
-                .run()
-                .is_ok(),
-            (),
-        )
+        (native_test(&["--no-run"]).run().is_ok(), ())
     });
     summary.check(name, server);
 
@@ -375,17 +415,14 @@ pub fn test() -> Result<ExitCode, String> {
     if built && server {
         let name = "end-to-end tests";
         let (ok, out) = timed(&mut summary, name, || {
-            cmd(
-                "cargo",
-                &["test", "-p", "storyreel-e2e", "--", "--test-threads=1"],
-            )
-            .env(
-                "STORYREEL_SERVER_BIN",
-                root().join("target/debug/storyreel-server"),
-            )
-            .env("STORYREEL_DIST", root().join("dist"))
-            .env("STORYREEL_DIST_SUBPATH", root().join(SUBPATH_DIST))
-            .run_captured()
+            native_test(&["--test", "e2e", "--", "--test-threads=1"])
+                .env(
+                    "STORYREEL_SERVER_BIN",
+                    root().join("target/debug/storyreel-server"),
+                )
+                .env("STORYREEL_DIST", root().join("dist"))
+                .env("STORYREEL_DIST_SUBPATH", root().join(SUBPATH_DIST))
+                .run_captured()
         });
         summary.tests(name, ok, &out);
     } else {
@@ -515,4 +552,30 @@ pub fn bench() -> Result<ExitCode, String> {
     )
     .run()?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_package_variable;
+
+    #[test]
+    fn only_the_run_packages_variables_are_dropped() {
+        for name in [
+            "CARGO_MANIFEST_DIR",
+            "CARGO_PKG_NAME",
+            "CARGO_PKG_VERSION",
+            "CARGO_CRATE_NAME",
+        ] {
+            assert!(is_package_variable(name), "{name}");
+        }
+        for name in [
+            "CARGO",
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "PATH",
+            "RUSTFLAGS",
+        ] {
+            assert!(!is_package_variable(name), "{name}");
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //!   missed, so "held" means none was);
 //! - at the same time, a fixed number of job drivers, each running one
 //!   Kling job after another through `/api/kling` exactly as the browser
-//!   does (the core's journal and transport, `tests/driver/mod.rs`), with
+//!   does (the core's journal and transport, `tests/it/driver/mod.rs`), with
 //!   the journal's waits divided by 40.
 //!
 //! In the fault phase a task queues simulator faults every 250 ms on
@@ -27,7 +27,7 @@
 //! With `STORYREEL_BENCH_OUT` set, the results replace their own section
 //! of that Markdown file.
 
-#[path = "../tests/driver/mod.rs"]
+#[path = "../tests/it/driver/mod.rs"]
 mod driver;
 
 use std::path::{Path, PathBuf};

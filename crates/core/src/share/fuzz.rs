@@ -1,5 +1,5 @@
 //! The body of the share-link fuzz target (`crates/core/fuzz`), here so the
-//! stable test `tests/share_fuzz.rs` can replay its corpus without nightly.
+//! stable test `tests/it/share_fuzz.rs` can replay its corpus without nightly.
 //!
 //! Each input is tried four ways, each reaching further in: as the text a
 //! user might paste (lossy UTF-8), as the packed bytes of a link (written

@@ -4,7 +4,7 @@
 //! not know, or one it names differently, fails here. The exact key lists
 //! pin the shape older tests and the app rely on.
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::header;

@@ -18,7 +18,7 @@ use storyreel_server::kling_token::KlingSigner;
 use storyreel_server::sim::{self, SimConfig};
 use tower::ServiceExt;
 
-mod common;
+use crate::common;
 
 use common::sim_api as app;
 

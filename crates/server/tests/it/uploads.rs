@@ -8,7 +8,7 @@
 //! server of its own (see `common/moto.rs`; skipped when moto is not
 //! installed, unless CI or `STORYREEL_REQUIRE_MOTO` is set).
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

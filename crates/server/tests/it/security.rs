@@ -4,7 +4,7 @@
 //! body sizes, timeouts, rate and job limits, path traversal, the page's
 //! security headers, and secrets in anything the server says or logs.
 
-mod common;
+use crate::common;
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;

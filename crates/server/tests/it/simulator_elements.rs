@@ -18,7 +18,7 @@ use storyreel_server::sim::{self, SimConfig};
 use storyreel_server::uploads::{StoreConfig, UploadConfig, Uploads, DEFAULT_MAX_BYTES};
 use tower::ServiceExt;
 
-mod common;
+use crate::common;
 
 use common::sim_api as app;
 

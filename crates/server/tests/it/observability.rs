@@ -5,7 +5,7 @@
 //! template only, per server, with the relays' upstream counts and the
 //! simulator's jobs.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

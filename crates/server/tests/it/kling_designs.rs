@@ -5,7 +5,7 @@
 //! `/api/status` says which credential and design, and why; and the relay
 //! forwards Kling's calls with their methods and nothing else.
 
-mod common;
+use crate::common;
 
 use axum::response::{IntoResponse, Response};
 use common::*;

@@ -6,7 +6,7 @@
 //! served by B, and a Kling task created through A is polled to the end
 //! and its video fetched through B.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

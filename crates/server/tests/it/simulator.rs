@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-mod common;
+use crate::common;
 
 use common::sim_api as api;
 

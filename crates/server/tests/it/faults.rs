@@ -4,8 +4,8 @@
 //! browser drives them, through faults of every kind, each finishing
 //! exactly once.
 
-mod common;
-mod driver;
+use crate::common;
+use crate::driver;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;

@@ -10,8 +10,8 @@ use storyreel_core::{
     Resolution, Shot, VideoUse,
 };
 
-const DOC_EXAMPLE: &str = include_str!("fixtures/doc-example.board.json");
-const DOC_EXAMPLE_FIXED: &str = include_str!("fixtures/doc-example-fixed.board.json");
+const DOC_EXAMPLE: &str = include_str!("../fixtures/doc-example.board.json");
+const DOC_EXAMPLE_FIXED: &str = include_str!("../fixtures/doc-example-fixed.board.json");
 
 fn minimal(extra: &str) -> String {
     format!(

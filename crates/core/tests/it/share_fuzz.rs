@@ -7,7 +7,7 @@
 //! after changing those (or the layout), write them again with
 //!
 //! ```text
-//! STORYREEL_WRITE_FUZZ_SEEDS=1 cargo test -p storyreel-core --test share_fuzz seeds
+//! STORYREEL_WRITE_FUZZ_SEEDS=1 cargo test -p storyreel-core --test it share_fuzz::
 //! ```
 //!
 //! `SHARE_FUZZ_CASES` and `SHARE_FUZZ_SEED` change how many mutations are

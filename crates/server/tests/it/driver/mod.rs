@@ -4,7 +4,7 @@
 //! answer goes back into the entry, and the wait it returns is slept,
 //! scaled down so a run takes seconds. The clip is not fetched (the
 //! simulator would render an MP4 per job); a finished job's clip is
-//! marked saved. Shared by `tests/faults.rs` and
+//! marked saved. Shared by `tests/it/faults.rs` and
 //! `examples/load_bench.rs`.
 #![allow(dead_code)]
 
