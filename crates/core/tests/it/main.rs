@@ -31,6 +31,7 @@ mod rules;
 mod share;
 mod share_characters;
 mod share_fuzz;
+mod stored_records;
 mod transport;
 
 // The mapping snapshots declare `mod mapping_support;` themselves (the

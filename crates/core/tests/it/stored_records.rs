@@ -8,8 +8,8 @@ use serde::Serialize;
 use storyreel_core::character::Making;
 use storyreel_core::journal::Entry;
 
-const ENTRY: &str = include_str!("fixtures/stored/entry.json");
-const MAKING: &str = include_str!("fixtures/stored/making.json");
+const ENTRY: &str = include_str!("../fixtures/stored/entry.json");
+const MAKING: &str = include_str!("../fixtures/stored/making.json");
 
 /// `json` read as a `T` and written again.
 fn rewritten<T: DeserializeOwned + Serialize>(json: &str) -> String {
