@@ -13,7 +13,7 @@ pub const GOAL: u64 = 250_000;
 /// The bench fails when the first load grows past this (bytes of brotli).
 /// It stands a little above the last recorded figure; lower it when the
 /// app shrinks, so that growth is a decision, not an accident.
-pub const CEILING: u64 = 465_000;
+pub const CEILING: u64 = 556_000;
 
 /// One file of `dist/`: its name, its size and its brotli size.
 pub struct Row {
