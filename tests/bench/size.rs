@@ -10,10 +10,17 @@ use std::path::Path;
 /// The goal of issue 15 for the first load, in bytes of brotli.
 pub const GOAL: u64 = 250_000;
 
-/// The bench fails when the first load grows past this (bytes of brotli).
-/// It stands a little above the last recorded figure; lower it when the
-/// app shrinks, so that growth is a decision, not an accident.
-pub const CEILING: u64 = 556_000;
+/// The bench (and `cargo xtask test`, from the page's links) fails when
+/// the first load grows past this (bytes of brotli, kept in
+/// `first-load-ceiling`). It stands a little above the last recorded
+/// figure; lower it when the app shrinks, so that growth is a decision,
+/// not an accident.
+pub fn ceiling() -> u64 {
+    include_str!("first-load-ceiling")
+        .trim()
+        .parse()
+        .unwrap_or(0)
+}
 
 /// One file of `dist/`: its name, its size and its brotli size.
 pub struct Row {
@@ -88,9 +95,10 @@ pub fn of_dist(dist: &Path, fetched: &[String]) -> Result<Sizes, String> {
 /// `Err` names the figure and the ceiling when the first load grew past it.
 pub fn check(sizes: &Sizes) -> Result<(), String> {
     let total = sizes.first_load_total();
-    if total > CEILING {
+    let ceiling = ceiling();
+    if total > ceiling {
         return Err(format!(
-            "the first load is {total} bytes of brotli, over the ceiling of {CEILING} (tests/bench/size.rs); the goal is {GOAL}"
+            "the first load is {total} bytes of brotli, over the ceiling of {ceiling} (tests/bench/first-load-ceiling); the goal is {GOAL}"
         ));
     }
     Ok(())
@@ -101,7 +109,8 @@ pub fn section(md: &mut String, sizes: &Sizes) {
     let total = sizes.first_load_total();
     let _ = writeln!(
         md,
-        "The first load over HTTPS, as the precompressed brotli files (quality 11) that `cargo xtask` writes next to the build and the server sends to browsers that accept `br`: the files Chromium fetched on a cold load of the editor. `cargo xtask bench` fails when this total passes {CEILING} bytes (`tests/bench/size.rs`).\n"
+        "The first load over HTTPS, as the precompressed brotli files (quality 11) that `cargo xtask` writes next to the build and the server sends to browsers that accept `br`: the files Chromium fetched on a cold load of the editor. `cargo xtask bench` fails when this total passes {} bytes (`tests/bench/first-load-ceiling`; `cargo xtask test` checks the same from the page's links).\n",
+        ceiling()
     );
     let _ = writeln!(
         md,

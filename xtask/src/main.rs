@@ -5,6 +5,7 @@
 //! in the README work on a fresh machine with only Rust, npm and apt.
 
 mod ensure;
+mod first_load;
 mod precompress;
 mod run;
 mod summary;

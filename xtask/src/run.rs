@@ -367,6 +367,19 @@ pub fn test() -> Result<ExitCode, String> {
         }
     });
     summary.check(name, built);
+    if built {
+        let name = "first load size (brotli)";
+        let (small, _) = timed(&mut summary, name, || {
+            match crate::first_load::check(&root().join("dist")) {
+                Ok(()) => (true, ()),
+                Err(e) => {
+                    eprintln!("xtask: {e}");
+                    (false, ())
+                }
+            }
+        });
+        summary.check(name, small);
+    }
     let name = "trunk build --public-url /some/path/";
     let (built_subpath, _) = timed(&mut summary, name, || match trunk_build_subpath() {
         Ok(()) => (true, ()),
