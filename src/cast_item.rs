@@ -1,6 +1,9 @@
 //! One member of the cast: its thumbnail, name (renamed in place, with its
 //! mentions), where it is used, and removal that asks first when shots
-//! cite it. Dragging it onto a shot cites it there.
+//! cite it. Dragging it onto a shot cites it there. Its parts in
+//! `cast_item/`: `name.rs` (the name and its rename in place),
+//! `detail.rs` (what the reference is) and `confirm.rs` (the question
+//! before removing a cited one).
 
 use leptos::prelude::*;
 use storyreel_core::cast::{self, describe_usages};
@@ -10,6 +13,13 @@ use storyreel_core::ReferenceKind;
 
 use crate::settings::Settings;
 use crate::state::Editor;
+
+mod confirm;
+mod detail;
+mod name;
+
+use confirm::RemoveConfirm;
+use name::CastName;
 
 /// The data type a dragged cast item carries besides its `@name` text.
 pub const DRAG_TYPE: &str = "application/x-storyreel-ref";
@@ -85,68 +95,20 @@ pub fn CastItem(name: String) -> impl IntoView {
     let settings = Settings::expect();
     let board = editor.board;
     let name = StoredValue::new(name);
-    let renaming = RwSignal::new(false);
-    let draft = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
     let usages = Memo::new(move |_| board.with(|b| cast::usages(b, &name.get_value())));
-    let detail = Memo::new(move |_| {
-        board.with(|b| {
-            b.reference(&name.get_value())
-                .map(|r| match &r.kind {
-                    ReferenceKind::Image { src } => format!("image · {}", short_src(src)),
-                    ReferenceKind::Element {
-                        element_id,
-                        character: Some(link),
-                    } => {
-                        let status = editor.roster.with(|r| r.get(&link.id).cloned());
-                        let state = match status {
-                            Some(s) => crate::characters::element_line(&s),
-                            None if element_id.is_empty() => "no Kling element yet".to_string(),
-                            None => format!("Kling element {element_id}"),
-                        };
-                        let voice = link
-                            .voice
-                            .as_ref()
-                            .map(|v| format!(" · voice: {}", v.name))
-                            .unwrap_or_default();
-                        format!("character · {state}{voice}")
-                    }
-                    ReferenceKind::Element { element_id, .. } => format!("element · {element_id}"),
-                    ReferenceKind::Video { src, usage, .. } => {
-                        format!("video ({}) · {}", usage.as_str(), short_src(src))
-                    }
-                })
-                .unwrap_or_default()
-        })
-    });
+    let detail = Memo::new(move |_| detail::line(editor, &name.get_value()));
     let thumb = thumb_of(editor, settings, &name.get_value());
     let dom_id = format!("ref-{}", name.get_value());
-
-    let save = move || {
-        let old = name.get_value();
-        let new = draft.get_untracked().trim().to_string();
-        match editor.rename_reference(&old, &new) {
-            Ok(()) => {
-                renaming.set(false);
-                error.set(None);
-                if old != new {
-                    editor.say(format!("@{old} is now @{new}; its mentions were renamed."));
-                    crate::dom::focus_id_later(format!("ref-{new}"));
-                }
-            }
-            // Nothing changed; the draft stays for the user to fix.
-            Err(e) => error.set(Some(format!("Not renamed: {e}."))),
-        }
-    };
-    let remove = move || {
+    let remove = Callback::new(move |()| {
         let n = name.get_value();
         if editor.remove_reference(&n).is_ok() {
             editor.say(format!(
                 "@{n} removed from the cast. Undo (Ctrl+Z) brings it back."
             ));
         }
-    };
+    });
 
     view! {
         <li
@@ -165,62 +127,7 @@ pub fn CastItem(name: String) -> impl IntoView {
         >
             <ThumbView thumb=thumb name=name.get_value() />
             <div class="cast-main">
-                <Show
-                    when=move || renaming.get()
-                    fallback=move || {
-                        view! {
-                            <button
-                                class="cast-name link"
-                                title="Rename"
-                                aria-label=move || format!("Rename @{}", name.get_value())
-                                on:click=move |_| {
-                                    draft.set(name.get_value());
-                                    error.set(None);
-                                    renaming.set(true);
-                                    crate::dom::focus_id_later(format!("rename-{}", name.get_value()));
-                                }
-                            >
-                                "@"
-                                {name.get_value()}
-                            </button>
-                        }
-                    }
-                >
-                    <form
-                        class="cast-rename"
-                        on:submit=move |ev| {
-                            ev.prevent_default();
-                            save();
-                        }
-                    >
-                        <input
-                            id=format!("rename-{}", name.get_value())
-                            class="cast-rename-input"
-                            type="text"
-                            maxlength="40"
-                            aria-label="New name"
-                            prop:value=move || draft.get()
-                            on:input=move |ev| draft.set(event_target_value(&ev))
-                            on:keydown=move |ev| {
-                                if ev.key() == "Escape" {
-                                    renaming.set(false);
-                                    error.set(None);
-                                }
-                            }
-                        />
-                        <button type="submit" class="small">"Save"</button>
-                        <button
-                            type="button"
-                            class="small"
-                            on:click=move |_| {
-                                renaming.set(false);
-                                error.set(None);
-                            }
-                        >
-                            "Cancel"
-                        </button>
-                    </form>
-                </Show>
+                <CastName name=name.get_value() error />
                 <span class="cast-detail">{detail}</span>
                 <span class="cast-usage">
                     {move || {
@@ -234,29 +141,7 @@ pub fn CastItem(name: String) -> impl IntoView {
                 </span>
                 <p class="cast-item-error error-text" role="alert">{move || error.get().unwrap_or_default()}</p>
                 <Show when=move || confirming.get()>
-                    <div class="cast-confirm" role="alertdialog" aria-label="Remove from the cast?">
-                        <p>
-                            {move || {
-                                format!(
-                                    "@{} is used in {}. Remove it anyway? Its mentions stay in the prompts.",
-                                    name.get_value(),
-                                    describe_usages(&usages.get()),
-                                )
-                            }}
-                        </p>
-                        <button
-                            class="danger small cast-remove-confirm"
-                            on:click=move |_| {
-                                confirming.set(false);
-                                remove();
-                            }
-                        >
-                            "Remove"
-                        </button>
-                        <button class="small cast-remove-cancel" on:click=move |_| confirming.set(false)>
-                            "Keep"
-                        </button>
-                    </div>
+                    <RemoveConfirm name=name.get_value() usages confirming remove />
                 </Show>
             </div>
             <button
@@ -264,7 +149,7 @@ pub fn CastItem(name: String) -> impl IntoView {
                 aria-label=move || format!("Remove @{}", name.get_value())
                 on:click=move |_| {
                     if usages.with_untracked(Vec::is_empty) {
-                        remove();
+                        remove.run(());
                     } else {
                         confirming.set(true);
                     }
