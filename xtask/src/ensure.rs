@@ -79,6 +79,24 @@ fn trunk_tool(text: &str, name: &str) -> Result<Option<String>, String> {
 
 /// Everything `trunk build --release --offline` needs.
 pub fn build_tools() -> Result<(), String> {
+    rust_tools()?;
+    wasm_opt()
+}
+
+/// The tools built from crates.io are the pinned versions, built with
+/// lighter settings than their own release profiles ask for: trunk's
+/// (`lto = "fat"`, one codegen unit) took 10 of the 14 minutes a fresh
+/// machine spent installing (6.2 without LTO, 5.5 also at `opt-level` 1;
+/// what trunk does itself, start Cargo and copy and hash a few files, is
+/// not slower in a way a build shows).
+fn tool_install(args: &[&str]) -> crate::run::Cmd {
+    cmd("cargo", args)
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+}
+
+/// The Rust side of the build: the wasm target, trunk and wasm-bindgen.
+pub fn rust_tools() -> Result<(), String> {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets
         .lines()
@@ -90,13 +108,18 @@ pub fn build_tools() -> Result<(), String> {
 
     let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
     if trunk != format!("trunk {TRUNK_VERSION}") {
-        step(&format!(
-            "installing trunk {TRUNK_VERSION} (takes several minutes)"
-        ));
-        cmd(
-            "cargo",
-            &["install", "--locked", "trunk", "--version", TRUNK_VERSION],
-        )
+        step(&format!("installing trunk {TRUNK_VERSION} (a few minutes)"));
+        // Without TLS and the update check: `trunk build --offline`
+        // downloads nothing, and the tools it would fetch are installed here.
+        tool_install(&[
+            "install",
+            "--locked",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--no-default-features",
+        ])
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
         .run()?;
     }
 
@@ -117,13 +140,23 @@ pub fn build_tools() -> Result<(), String> {
     let runner = output_of("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
     if have != format!("wasm-bindgen {wb}") || runner != format!("wasm-bindgen-test-runner {wb}") {
         step(&format!("installing wasm-bindgen-cli {wb}"));
-        cmd(
-            "cargo",
-            &["install", "wasm-bindgen-cli", "--version", &wb, "--force"],
-        )
+        // Without TLS: the test runner is given Debian's chromedriver
+        // (`CHROMEDRIVER`) and downloads nothing.
+        tool_install(&[
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &wb,
+            "--force",
+            "--no-default-features",
+        ])
         .run()?;
     }
+    Ok(())
+}
 
+/// wasm-opt, from binaryen's npm package.
+pub fn wasm_opt() -> Result<(), String> {
     let opt = output_of("wasm-opt", &["--version"]).unwrap_or_default();
     if !opt.contains(&format!("version {BINARYEN_VERSION}")) {
         step(&format!("installing binaryen {BINARYEN_VERSION} from npm"));

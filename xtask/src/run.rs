@@ -21,9 +21,27 @@ pub struct Cmd {
     shown: String,
 }
 
+thread_local! {
+    /// Where the programs started on this thread write their output, when
+    /// not to the terminal (see [`Background`]).
+    static LOG: std::cell::RefCell<Option<PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
 pub fn cmd(program: &str, args: &[&str]) -> Cmd {
     let mut inner = Command::new(program);
     inner.args(args).current_dir(root());
+    if let Some(log) = LOG.with(|l| l.borrow().clone()) {
+        let file = std::fs::File::options()
+            .create(true)
+            .append(true)
+            .open(&log);
+        if let Ok(file) = file {
+            if let Ok(copy) = file.try_clone() {
+                inner.stdout(copy);
+            }
+            inner.stderr(file);
+        }
+    }
     // `cargo xtask` is `cargo run`, which gives this process the
     // variables of the xtask package (`CARGO_MANIFEST_DIR`, ...). Passed
     // on, they reach build scripts that watch them (ring's does), whose
@@ -120,6 +138,48 @@ impl Cmd {
         }
         let ok = child.wait().map(|s| s.success()).unwrap_or(false);
         (ok, copy)
+    }
+}
+
+/// Work started on a thread of its own (an install that waits on the
+/// network and the disk more than on the CPU), with the output of the
+/// programs it runs in `target/xtask-logs/<name>.log` so that it does not
+/// mix with the build's.
+pub struct Background<T> {
+    name: &'static str,
+    log: PathBuf,
+    handle: std::thread::JoinHandle<Result<T, String>>,
+}
+
+impl<T: Send + 'static> Background<T> {
+    pub fn start(
+        name: &'static str,
+        work: impl FnOnce() -> Result<T, String> + Send + 'static,
+    ) -> Background<T> {
+        let dir = root().join("target/xtask-logs");
+        let _ = std::fs::create_dir_all(&dir);
+        let log = dir.join(format!("{name}.log"));
+        let _ = std::fs::remove_file(&log);
+        let for_thread = log.clone();
+        let handle = std::thread::spawn(move || {
+            LOG.with(|l| *l.borrow_mut() = Some(for_thread));
+            work()
+        });
+        Background { name, log, handle }
+    }
+
+    /// Waits for the work; a failure carries the end of its log.
+    pub fn wait(self) -> Result<T, String> {
+        let result = self
+            .handle
+            .join()
+            .unwrap_or_else(|_| Err(format!("{} panicked", self.name)));
+        result.map_err(|e| {
+            let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = lines[lines.len().saturating_sub(20)..].join("\n");
+            format!("{e}\n(the end of {}):\n{tail}", self.log.display())
+        })
     }
 }
 
@@ -229,9 +289,18 @@ fn timed<T>(summary: &mut Summary, name: &str, f: impl FnOnce() -> (bool, T)) ->
 
 pub fn test() -> Result<ExitCode, String> {
     let mut summary = Summary::default();
+    // The installs that mostly wait on the network and the disk run beside
+    // the ones that compile.
+    let browser = Background::start("apt-chromium", ensure::browser);
+    let wasm_opt = Background::start("npm-binaryen", ensure::wasm_opt);
+    let moto = Background::start("pip-moto", ensure::moto);
+    let node_deps = Background::start("npm-tests-node", ensure::node_deps);
     let name = "ensure tools";
     let (ok, ensured) = timed(&mut summary, name, || {
-        let r = ensure::build_tools().and_then(|()| ensure::browser());
+        let r = ensure::rust_tools();
+        let r = [r, wasm_opt.wait(), browser.wait()]
+            .into_iter()
+            .collect::<Result<Vec<()>, String>>();
         (r.is_ok(), r)
     });
     if let Err(e) = ensured {
@@ -295,7 +364,7 @@ pub fn test() -> Result<ExitCode, String> {
     // The upload tests' S3 server. Without it those tests fail (they are
     // required here) and say why.
     let name = "ensure moto (S3 server for the upload tests)";
-    let (ok, moto) = timed(&mut summary, name, || match ensure::moto() {
+    let (ok, moto) = timed(&mut summary, name, || match moto.wait() {
         Ok(bin) => (true, Some(bin)),
         Err(e) => {
             eprintln!("xtask: {e}");
@@ -399,9 +468,10 @@ pub fn test() -> Result<ExitCode, String> {
     summary.check(name, server);
 
     let name = "node tests (fal client via the proxy)";
+    let node_deps = node_deps.wait();
     if server {
         let (ok, out) = timed(&mut summary, name, || {
-            if let Err(e) = ensure::node_deps() {
+            if let Err(e) = &node_deps {
                 eprintln!("xtask: {e}");
                 return (false, String::new());
             }
