@@ -1,6 +1,7 @@
 //! Saving the board as it changes: at once to local storage (read at
-//! start-up) with a word to the other tabs on a `BroadcastChannel`, and a
-//! moment later to the library in IndexedDB.
+//! start-up), with a word to the other tabs on a `BroadcastChannel` at
+//! most every [`ANNOUNCE_DELAY_MS`] (and when the page is hidden or left),
+//! and a moment later to the library in IndexedDB.
 //!
 //! Two tabs on one board never overwrite each other silently: a tab that
 //! hears of a newer version of its own board from another tab stops
@@ -20,6 +21,10 @@ use crate::tabs;
 const CHANNEL: &str = "storyreel.boards";
 /// How long the board must rest before it is written to the library.
 const LIBRARY_DELAY_MS: u64 = 400;
+/// How long a word to the other tabs may wait, so that a burst of typing
+/// posts a few messages rather than one per key (a post copies the whole
+/// board: about a tenth of a keystroke's time).
+const ANNOUNCE_DELAY_MS: u64 = 250;
 
 #[derive(Clone, Copy)]
 pub struct Autosave {
@@ -33,6 +38,8 @@ pub struct Autosave {
     last_change: StoredValue<u64>,
     timer_armed: StoredValue<bool>,
     tab: StoredValue<String>,
+    /// The board (its id and JSON) saved here but not yet announced.
+    unannounced: StoredValue<Option<(String, String)>>,
 }
 
 impl Autosave {
@@ -61,6 +68,34 @@ impl Autosave {
         let _ = set("id", &JsValue::from_str(id));
         let _ = set("board", &JsValue::from_str(json));
         tabs::post(CHANNEL, &message);
+    }
+
+    /// Announces `id` as `json` within [`ANNOUNCE_DELAY_MS`]: one timer at
+    /// a time, carrying the latest version. A word still waiting about
+    /// another board goes out first, at once.
+    fn announce_soon(self, id: String, json: String) {
+        let waiting = self
+            .unannounced
+            .try_update_value(|w| w.replace((id.clone(), json)))
+            .flatten();
+        match waiting {
+            Some((other, its_json)) => {
+                if other != id {
+                    self.announce(&other, &its_json);
+                }
+            }
+            None => set_timeout(
+                move || self.announce_waiting(),
+                std::time::Duration::from_millis(ANNOUNCE_DELAY_MS),
+            ),
+        }
+    }
+
+    /// Posts the word that is waiting, if any.
+    fn announce_waiting(&self) {
+        if let Some((id, json)) = self.unannounced.try_update_value(Option::take).flatten() {
+            self.announce(&id, &json);
+        }
     }
 
     /// Writes the board to the library once it has rested for
@@ -115,9 +150,17 @@ pub fn start(editor: Editor, tab: String) -> Autosave {
         last_change: StoredValue::new(0),
         timer_armed: StoredValue::new(false),
         tab: StoredValue::new(tab.clone()),
+        unannounced: StoredValue::new(None),
     };
 
     tabs::listen(CHANNEL, move |data| hear(editor, autosave, &tab, &data));
+    // A page being left or hidden says what it saved at once.
+    for event in ["pagehide", "visibilitychange"] {
+        let handler = Closure::<dyn FnMut()>::new(move || autosave.announce_waiting());
+        let _ = window().add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+        // Lives as long as the page.
+        handler.forget();
+    }
 
     Effect::new(move |_| {
         let id = editor.board_id.get();
@@ -126,11 +169,13 @@ pub fn start(editor: Editor, tab: String) -> Autosave {
         }
         // Written as JSON once, for this tab's storage and the others.
         let json = editor.board.with(Board::to_json);
-        autosave.announce(&id, &json);
         let saved = storage::save_json(&json);
         // With the board, always: another tab on another board may have
         // written its own id in between.
-        storage::set_current_id(&id);
+        if storage::current_id().as_deref() != Some(id.as_str()) {
+            storage::set_current_id(&id);
+        }
+        autosave.announce_soon(id, json);
         if let Err(why) = saved {
             show_error(editor, format!("Not saved: {why}."));
         }
