@@ -120,7 +120,7 @@ pub enum UploadsMode {
     /// string is sent as written.
     ResolvedByServer,
     /// Nothing can resolve it: a board with uploads is refused
-    /// ([`RequestError::UploadNeedsPublicUrl`]).
+    /// ([`RequestError::UploadNeedsPublicUrl`](crate::request::RequestError::UploadNeedsPublicUrl)).
     #[default]
     Refuse,
 }
