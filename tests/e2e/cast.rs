@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 use storyreel_e2e::files::{heic, mp4, png_header};
-use storyreel_e2e::{type_into, Harness};
+use storyreel_e2e::{stored_files, type_into, Harness};
 
 /// Makes files in the page and hands them to the cast: through the file
 /// input (`pick`), a drop on the panel (`drop`) or a paste (`paste`).
@@ -106,23 +106,6 @@ async fn added_upload(h: &Harness, name: &str) -> String {
     src.strip_prefix("upload:")
         .unwrap_or_else(|| panic!("@{name} is not an upload: {src}"))
         .to_string()
-}
-
-/// Files stored by the server under `dir`, at any depth.
-fn stored_files(dir: &std::path::Path) -> usize {
-    let mut count = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                count += 1;
-            }
-        }
-    }
-    count
 }
 
 async fn with_uploads() -> (Harness, tempfile::TempDir) {

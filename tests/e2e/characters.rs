@@ -7,7 +7,7 @@
 //! it. Screenshots of the panel at 1280×800 and 390 px wide.
 
 use serde_json::{json, Value};
-use storyreel_e2e::{type_into, Harness};
+use storyreel_e2e::{stored_files, type_into, Harness};
 
 /// Simulator timings short enough for a test, long enough to reload in
 /// the middle of a creation.
@@ -48,23 +48,6 @@ async fn pick(h: &Harness, input_id: &str, specs: Value) {
 
 fn jpeg(name: &str, w: u32, h: u32) -> Value {
     json!({"name": name, "w": w, "h": h})
-}
-
-/// Files stored by the server under `dir`, at any depth.
-fn stored_files(dir: &std::path::Path) -> usize {
-    let mut count = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                count += 1;
-            }
-        }
-    }
-    count
 }
 
 async fn start() -> (Harness, tempfile::TempDir) {

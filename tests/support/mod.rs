@@ -360,6 +360,23 @@ impl Drop for Harness {
     }
 }
 
+/// Files the server stored under `dir` (its `--upload-dir`), at any depth.
+pub fn stored_files(dir: &std::path::Path) -> usize {
+    let mut count = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
 /// Types `text` into a textarea or input the way a user does, then lets the
 /// app react.
 pub async fn type_into(el: &Element, text: &str) {
