@@ -35,9 +35,10 @@ fn free_port() -> u16 {
 pub struct Harness {
     pub client: Client,
     pub base: String,
-    /// `storyreel-server`, or `None` when a plain static server (a task of
-    /// this process) serves the app.
-    server: Option<Child>,
+    /// `storyreel-server` with the directory it is given as its `TMPDIR`
+    /// (removed with the harness, as the killed server cannot), or `None`
+    /// when a plain static server (a task of this process) serves the app.
+    server: Option<(Child, tempfile::TempDir)>,
     driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -82,6 +83,7 @@ impl Harness {
             "no release build at {} (run `cargo xtask test`)",
             dist.display()
         );
+        let tmp = tempfile::tempdir().expect("a temporary directory for the server");
         let mut server = Command::new(&bin)
             .args(["serve", "--addr", "127.0.0.1", "--port", "0", "--dist"])
             .arg(&dist)
@@ -93,6 +95,7 @@ impl Harness {
             .env_remove("REPLICATE_API_TOKEN")
             // One log line per request would bury the test output.
             .env("RUST_LOG", "warn")
+            .env("TMPDIR", tmp.path())
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .kill_on_drop(true)
@@ -113,7 +116,7 @@ impl Harness {
             .to_string();
         // Keep draining the server's stdout so it never blocks.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Harness::with_browser(base, Some(server)).await
+        Harness::with_browser(base, Some((server, tmp))).await
     }
 
     /// A browser for an app served by `base` (see [`serve_static`]),
@@ -122,7 +125,7 @@ impl Harness {
         Harness::with_browser(base, None).await
     }
 
-    async fn with_browser(base: String, server: Option<Child>) -> Harness {
+    async fn with_browser(base: String, server: Option<(Child, tempfile::TempDir)>) -> Harness {
         let port = free_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -347,7 +350,7 @@ impl Drop for Harness {
     /// killed ChromeDriver, so it is found by its own profile directory.
     fn drop(&mut self) {
         let _ = self.driver.start_kill();
-        if let Some(server) = self.server.as_mut() {
+        if let Some((server, _)) = self.server.as_mut() {
             let _ = server.start_kill();
         }
         let _ = std::process::Command::new("pkill")

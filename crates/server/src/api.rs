@@ -85,7 +85,7 @@ impl Api {
                 None,
             ),
             None => {
-                let sim = Simulator::new(sim_config)?;
+                let sim = Simulator::new(sim_config);
                 (KlingRelay::simulator(sim::router(sim.clone())), Some(sim))
             }
         };

@@ -162,14 +162,14 @@ pub struct Simulator {
 }
 
 impl Simulator {
-    pub fn new(config: SimConfig) -> std::io::Result<Arc<Simulator>> {
-        Ok(Arc::new(Simulator {
+    pub fn new(config: SimConfig) -> Arc<Simulator> {
+        Arc::new(Simulator {
             config,
             store: Mutex::new(Store::default()),
             next_id: AtomicU64::new(1),
-            videos: video::VideoCache::new()?,
+            videos: video::VideoCache::default(),
             uploads: OnceLock::new(),
-        }))
+        })
     }
 
     /// Lets the simulator read the server's uploads, to check a video

@@ -1,6 +1,8 @@
 //! The finished tasks' videos: made once per task by `storyreel-clip` (on
 //! a blocking thread), kept as files in a temporary directory, and served
-//! with range requests so the browser can seek.
+//! with range requests so the browser can seek. The directory is made with
+//! the first video, so a server that never renders one leaves nothing in
+//! the system's temporary directory even when it is killed.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -21,19 +23,28 @@ const LABEL_CHARS: usize = 60;
 
 type Slot = Arc<OnceCell<Result<PathBuf, String>>>;
 
+#[derive(Default)]
 pub struct VideoCache {
-    dir: tempfile::TempDir,
+    dir: std::sync::OnceLock<tempfile::TempDir>,
     slots: Mutex<HashMap<String, Slot>>,
 }
 
 impl VideoCache {
-    pub fn new() -> std::io::Result<VideoCache> {
-        Ok(VideoCache {
-            dir: tempfile::Builder::new()
-                .prefix("storyreel-sim-")
-                .tempdir()?,
-            slots: Mutex::new(HashMap::new()),
-        })
+    /// The directory the videos are written to, made on first use.
+    fn dir(&self) -> Result<&std::path::Path, String> {
+        if let Some(dir) = self.dir.get() {
+            return Ok(dir.path());
+        }
+        let made = tempfile::Builder::new()
+            .prefix("storyreel-sim-")
+            .tempdir()
+            .map_err(|e| format!("cannot make the simulator's video directory: {e}"))?;
+        // Two first videos at once: the loser's directory is removed on drop.
+        let _ = self.dir.set(made);
+        self.dir
+            .get()
+            .map(|d| d.path())
+            .ok_or_else(|| "the simulator's video directory is gone".to_string())
     }
 
     fn slot(&self, id: &str) -> Slot {
@@ -44,7 +55,7 @@ impl VideoCache {
     /// The file of `task`'s video, made on first use.
     pub async fn file(&self, task: &Task) -> Result<PathBuf, String> {
         let slot = self.slot(&task.id);
-        let path = self.dir.path().join(format!("{}.mp4", task.id));
+        let path = self.dir()?.join(format!("{}.mp4", task.id));
         let spec = clip_spec(task);
         slot.get_or_init(|| async move {
             let out = path.clone();

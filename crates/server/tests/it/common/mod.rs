@@ -143,6 +143,9 @@ pub struct Child_ {
     pub url: String,
     /// Reads stderr as it comes (a full pipe would stall the server).
     stderr: Option<std::thread::JoinHandle<String>>,
+    /// The server's TMPDIR: a killed server cannot remove what it made
+    /// there (the simulator's clips), so the test removes it.
+    _tmp: tempfile::TempDir,
 }
 
 impl Drop for Child_ {
@@ -153,15 +156,17 @@ impl Drop for Child_ {
 }
 
 /// Starts `serve --port 0 --dist DIST ARGS` with `env` (and nothing else
-/// of this process's environment but PATH), stderr piped; waits for the
-/// address line.
+/// of this process's environment but PATH, and a TMPDIR of its own),
+/// stderr piped; waits for the address line.
 pub fn spawn(dist: &Path, args: &[&str], env: &[(&str, &str)]) -> Child_ {
+    let tmp = tempfile::tempdir().expect("a temporary directory for the server");
     let mut cmd = Command::new(BIN);
     cmd.args(["serve", "--addr", "127.0.0.1", "--port", "0", "--dist"])
         .arg(dist)
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (k, v) in env {
@@ -186,6 +191,7 @@ pub fn spawn(dist: &Path, args: &[&str], env: &[(&str, &str)]) -> Child_ {
         child,
         url: String::new(),
         stderr: Some(stderr),
+        _tmp: tmp,
     };
     let line = rx.recv_timeout(WAIT).expect("the address line in time");
     c.url = line
