@@ -246,12 +246,21 @@ fn drive(makings: Makings, characters: Characters, settings: Settings, key: Stri
     if fresh != Some(true) {
         return;
     }
-    spawn_local(async move {
-        run(makings, characters, settings, &key).await;
-        makings.driving.update_value(|d| {
-            d.remove(&key);
+    spawn_local(run_making(makings, characters, settings, key));
+}
+
+lazy! {
+    /// Runs the making `key` to its end in a task of its own. Its code (the
+    /// element and voice calls, polling) loads the first time a making runs
+    /// (`lazy!`, src/lazy.rs).
+    fn run_making(makings: Makings, characters: Characters, settings: Settings, key: String) {
+        spawn_local(async move {
+            run(makings, characters, settings, &key).await;
+            makings.driving.update_value(|d| {
+                d.remove(&key);
+            });
         });
-    });
+    }
 }
 
 async fn run(makings: Makings, characters: Characters, settings: Settings, key: &str) {

@@ -44,8 +44,27 @@ pub fn CharactersButton() -> impl IntoView {
     }
 }
 
+/// The panel when open. Its content (with the form, the cards, the voice
+/// picker and Kling's element browser) is code that loads the first time
+/// it opens (`lazy!`, src/lazy.rs).
 #[component]
 pub fn CharactersPanel() -> impl IntoView {
+    let open = expect_context::<CharactersOpen>().0;
+    view! {
+        <Show when=move || open.get()>
+            <Suspense>{move || Suspend::new(async move { characters_content().await })}</Suspense>
+        </Show>
+    }
+}
+
+lazy! {
+    fn characters_content() -> AnyView {
+        view! { <Content /> }.into_any()
+    }
+}
+
+#[component]
+fn Content() -> impl IntoView {
     let characters = Characters::expect();
     let editor = Editor::expect();
     let open = expect_context::<CharactersOpen>().0;
@@ -90,7 +109,6 @@ pub fn CharactersPanel() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || open.get()>
             <section id="characters" class="library characters" aria-labelledby="characters-heading">
                 <div class="library-head">
                     <h2 id="characters-heading">"Your characters"</h2>
@@ -158,6 +176,5 @@ pub fn CharactersPanel() -> impl IntoView {
                     <p class="muted">{move || format!("No character like '{}'.", query.get())}</p>
                 </Show>
             </section>
-        </Show>
     }
 }

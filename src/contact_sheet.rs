@@ -62,8 +62,16 @@ fn wrap(
     lines
 }
 
+lazy! {
+    /// [`png_url`], in a file of its own that loads on the first export
+    /// (`lazy!`, src/lazy.rs).
+    pub fn drawn(board: Board) -> Result<String, String> {
+        png_url(&board).map_err(|e| format!("{e:?}"))
+    }
+}
+
 /// The board's contact sheet as a `data:image/png` URL.
-pub fn png_url(board: &Board) -> Result<String, JsValue> {
+fn png_url(board: &Board) -> Result<String, JsValue> {
     let rows = board.shots.len().div_ceil(COLUMNS).max(1);
     let width = GAP + COLUMNS as f64 * (CARD_W + GAP);
     let height = HEADER_H + rows as f64 * (CARD_H + GAP) + GAP;

@@ -84,12 +84,22 @@ fn export(editor: Editor, what: Export) {
             download(&name, "text/csv", &text).map(|()| name)
         }
         Export::ContactSheet => {
+            // Drawn by code that loads on the first export.
             let name = file_name(&board, "contact-sheet.png");
-            crate::contact_sheet::png_url(&board)
-                .and_then(|url| download_url(&name, &url))
-                .map(|()| name)
+            leptos::task::spawn_local(async move {
+                let outcome = match crate::contact_sheet::drawn(board).await {
+                    Ok(url) => download_url(&name, &url).map(|()| name).map_err(|_| ()),
+                    Err(_) => Err(()),
+                };
+                report(editor, outcome);
+            });
+            return;
         }
     };
+    report(editor, outcome.map_err(|_| ()));
+}
+
+fn report(editor: Editor, outcome: Result<String, ()>) {
     match outcome {
         Ok(name) => editor.say(format!("Exported {name}.")),
         Err(_) => editor.status.set(Some(Status {

@@ -107,7 +107,8 @@ pub fn Generate() -> impl IntoView {
             editor.say(format!("Not sent: {why}"));
             return;
         }
-        submit(editor, studio, settings, estimate.get_untracked());
+        studio.submitting.set_value(true);
+        spawn_local(submit(editor, studio, settings, estimate.get_untracked()));
     };
 
     let confirm_text = move || {
@@ -181,58 +182,61 @@ fn error(editor: Editor, text: String) {
     }));
 }
 
-/// Journals a new job for the board as it is, then starts it.
-fn submit(editor: Editor, studio: Studio, settings: Settings, estimate: Estimate) {
-    studio.submitting.set_value(true);
-    let board = editor.board.get_untracked();
-    let Some(key) = net::random_bytes(16).and_then(|b| key_from_random(&b).ok()) else {
-        studio.submitting.set_value(false);
-        error(
-            editor,
-            "Not sent: this browser has no secure random source.".into(),
-        );
-        return;
-    };
-    let created = match settings.transport().create(board.provider, &board, &key) {
-        Ok(c) => c,
-        Err(e) => {
+lazy! {
+    /// Journals a new job for the board as it is, then starts it; the caller
+    /// has set `studio.submitting`. Its code (the provider's request) loads
+    /// on the first Generate (`lazy!`, src/lazy.rs).
+    fn submit(editor: Editor, studio: Studio, settings: Settings, estimate: Estimate) {
+        let board = editor.board.get_untracked();
+        let Some(key) = net::random_bytes(16).and_then(|b| key_from_random(&b).ok()) else {
             studio.submitting.set_value(false);
-            error(editor, format!("Not sent: {e}."));
+            error(
+                editor,
+                "Not sent: this browser has no secure random source.".into(),
+            );
             return;
-        }
-    };
-    let now = net::now_ms();
-    let provider = board.provider;
-    let mut entry = Entry::new(Job::new(key, provider, now), board, created.target);
-    entry.estimate = Some(format!(
-        "{}{}",
-        estimate.usd_text(),
-        estimate
-            .units_text()
-            .map(|u| format!(" · {u}"))
-            .unwrap_or_default()
-    ));
-    entry.claim(&studio.tab.get_value(), now, 0);
-    spawn_local(async move {
-        match database::add_if_free(&entry).await {
-            Ok(()) => {
-                editor.say(format!(
-                    "Generation started on {}: follow it under Jobs.",
-                    provider.label()
-                ));
-                jobs::started(studio, settings, entry);
+        };
+        let created = match settings.transport().create(board.provider, &board, &key) {
+            Ok(c) => c,
+            Err(e) => {
+                studio.submitting.set_value(false);
+                error(editor, format!("Not sent: {e}."));
+                return;
             }
-            Err(NotAdded::Busy(other)) => error(
-                editor,
-                format!(
-                    "Not sent: this board is already generating (job {other}); a second job was not started."
+        };
+        let now = net::now_ms();
+        let provider = board.provider;
+        let mut entry = Entry::new(Job::new(key, provider, now), board, created.target);
+        entry.estimate = Some(format!(
+            "{}{}",
+            estimate.usd_text(),
+            estimate
+                .units_text()
+                .map(|u| format!(" · {u}"))
+                .unwrap_or_default()
+        ));
+        entry.claim(&studio.tab.get_value(), now, 0);
+        spawn_local(async move {
+            match database::add_if_free(&entry).await {
+                Ok(()) => {
+                    editor.say(format!(
+                        "Generation started on {}: follow it under Jobs.",
+                        provider.label()
+                    ));
+                    jobs::started(studio, settings, entry);
+                }
+                Err(NotAdded::Busy(other)) => error(
+                    editor,
+                    format!(
+                        "Not sent: this board is already generating (job {other}); a second job was not started."
+                    ),
                 ),
-            ),
-            Err(NotAdded::Storage(why)) => error(
-                editor,
-                format!("Not sent: the job could not be written to browser storage ({why}), so nothing was sent."),
-            ),
-        }
-        studio.submitting.set_value(false);
-    });
+                Err(NotAdded::Storage(why)) => error(
+                    editor,
+                    format!("Not sent: the job could not be written to browser storage ({why}), so nothing was sent."),
+                ),
+            }
+            studio.submitting.set_value(false);
+        });
+    }
 }

@@ -144,18 +144,32 @@ impl Intakes {
 /// Takes `files` into the cast, several at once (one per core, see
 /// `resize::parallel_files`), each checked, shrunk and uploaded on its own.
 pub fn take_files(editor: Editor, settings: Settings, intakes: Intakes, files: Vec<web_sys::File>) {
-    let queue = std::rc::Rc::new(std::cell::RefCell::new(
-        files.into_iter().collect::<std::collections::VecDeque<_>>(),
-    ));
-    for _ in 0..crate::resize::parallel_files() {
-        let queue = queue.clone();
-        leptos::task::spawn_local(async move {
-            loop {
-                let next = queue.borrow_mut().pop_front();
-                let Some(file) = next else { break };
-                take_file(editor, settings, intakes, file).await;
-            }
-        });
+    leptos::task::spawn_local(take_files_here(editor, settings, intakes, files));
+}
+
+lazy! {
+    /// [`take_files`]' work: code (the checks, the shrinking, the upload)
+    /// that loads the first time files are given (`lazy!`,
+    /// src/lazy.rs).
+    fn take_files_here(
+        editor: Editor,
+        settings: Settings,
+        intakes: Intakes,
+        files: Vec<web_sys::File>,
+    ) {
+        let queue = std::rc::Rc::new(std::cell::RefCell::new(
+            files.into_iter().collect::<std::collections::VecDeque<_>>(),
+        ));
+        for _ in 0..crate::resize::parallel_files() {
+            let queue = queue.clone();
+            leptos::task::spawn_local(async move {
+                loop {
+                    let next = queue.borrow_mut().pop_front();
+                    let Some(file) = next else { break };
+                    take_file(editor, settings, intakes, file).await;
+                }
+            });
+        }
     }
 }
 

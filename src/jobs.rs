@@ -96,12 +96,21 @@ pub fn drive(studio: Studio, settings: Settings, key: String) {
     if fresh != Some(true) {
         return;
     }
-    spawn_local(async move {
-        run(studio, settings, &key).await;
-        studio.driving.update_value(|d| {
-            d.remove(&key);
+    spawn_local(run_job(studio, settings, key));
+}
+
+lazy! {
+    /// Runs the job `key` to its end in a task of its own. Its code (the
+    /// provider calls, polling, downloading the clip) loads the first time a
+    /// job runs (`lazy!`, src/lazy.rs).
+    fn run_job(studio: Studio, settings: Settings, key: String) {
+        spawn_local(async move {
+            run(studio, settings, &key).await;
+            studio.driving.update_value(|d| {
+                d.remove(&key);
+            });
         });
-    });
+    }
 }
 
 fn tab(studio: Studio) -> String {

@@ -6,6 +6,9 @@
 //! by `share.html`), which carries only what showing a shared board
 //! needs.
 
+#[macro_use]
+mod lazy;
+
 mod app;
 mod autosave;
 mod cast_item;

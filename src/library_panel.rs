@@ -37,14 +37,24 @@ pub fn LibraryButton() -> impl IntoView {
     }
 }
 
+/// The panel when open; its content is code that loads the first time it
+/// opens (`lazy!`, src/lazy.rs).
 #[component]
 pub fn LibraryPanel() -> impl IntoView {
     let shelf = Shelf::new(expect_context::<LibraryOpen>().0);
     shelf.follow_library();
-    let (open, items, query) = (shelf.open, shelf.items, shelf.query);
-
+    let open = shelf.open;
     view! {
         <Show when=move || open.get()>
+            <Suspense>{move || Suspend::new(async move { library_content(shelf).await })}</Suspense>
+        </Show>
+    }
+}
+
+lazy! {
+    fn library_content(shelf: Shelf) -> AnyView {
+        let (items, query) = (shelf.items, shelf.query);
+        view! {
             <section id="library" class="library" aria-labelledby="library-heading">
                 <LibraryHead shelf />
                 <LibraryNotes shelf />
@@ -59,6 +69,7 @@ pub fn LibraryPanel() -> impl IntoView {
                     <p class="muted">{move || format!("No board titled like '{}'.", query.get())}</p>
                 </Show>
             </section>
-        </Show>
+        }
+        .into_any()
     }
 }

@@ -45,9 +45,19 @@ pub fn Player() -> impl IntoView {
                     }
                 }
             >
-                {move || item.get().map(|i| view! { <Screen take=i.take url=i.url /> })}
+                <Suspense>
+                    {move || item.get().map(|i| Suspend::new(async move { screen(i.take, i.url).await }))}
+                </Suspense>
             </Show>
         </section>
+    }
+}
+
+lazy! {
+    /// The take's screen: code that loads the first time a take plays
+    /// (`lazy!`, src/lazy.rs).
+    fn screen(take: Take, url: String) -> AnyView {
+        view! { <Screen take url /> }.into_any()
     }
 }
 

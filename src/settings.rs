@@ -37,7 +37,8 @@ const BUILD_PROXY: Option<&str> = option_env!("STORYREEL_PROXY_URL");
 #[derive(Clone, Debug, PartialEq)]
 pub enum ServerState {
     Checking,
-    Known(ServerStatus),
+    /// Boxed: the status is large, and the other states are small.
+    Known(Box<ServerStatus>),
     Unreachable(String),
 }
 
@@ -214,7 +215,7 @@ impl Settings {
             let state = match net::send(&call).await {
                 Answer::Http { status, body } if (200..300).contains(&status) => {
                     match ServerStatus::parse(&body) {
-                        Some(s) => ServerState::Known(s),
+                        Some(s) => ServerState::Known(Box::new(s)),
                         None => ServerState::Unreachable(
                             "the answer to /api/status is not a Storyreel server's".into(),
                         ),

@@ -39,8 +39,16 @@ pub fn ShareButton() -> impl IntoView {
                 "Share"
             </button>
             <Show when=move || made.with(Option::is_some)>
-                <SharePopover sharing />
+                <Suspense>{move || Suspend::new(async move { popover(sharing).await })}</Suspense>
             </Show>
         </div>
+    }
+}
+
+lazy! {
+    /// The popover: code that loads the first time a link is made
+    /// (`lazy!`, src/lazy.rs).
+    fn popover(sharing: Sharing) -> AnyView {
+        view! { <SharePopover sharing /> }.into_any()
     }
 }

@@ -166,8 +166,18 @@ pub fn Compare() -> impl IntoView {
     });
     view! {
         <Show when=move || pair.with(Option::is_some)>
-            {move || pair.get().map(|(a, b)| view! { <CompareView a=a b=b /> })}
+            <Suspense>
+                {move || pair.get().map(|(a, b)| Suspend::new(async move { compare_view(a, b).await }))}
+            </Suspense>
         </Show>
+    }
+}
+
+lazy! {
+    /// Two takes side by side: code that loads the first time two are
+    /// compared (`lazy!`, src/lazy.rs).
+    fn compare_view(a: TakeItem, b: TakeItem) -> AnyView {
+        view! { <CompareView a b /> }.into_any()
     }
 }
 

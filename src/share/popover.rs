@@ -10,6 +10,13 @@ use super::take_choice::TakeChoice;
 #[component]
 pub fn SharePopover(sharing: Sharing) -> impl IntoView {
     let (made, place) = (sharing.made, sharing.place);
+    // The link is selected once its field is in the page: the popover's
+    // code may still be loading when the link is made (`lazy!`).
+    Effect::new(move |_| {
+        if sharing.input.get().is_some() {
+            request_animation_frame(move || sharing.select_link());
+        }
+    });
     let element_note = move || {
         made.with(|m| m.as_ref().and_then(|m| m.element_note.clone()))
             .map(|note| {

@@ -1,4 +1,5 @@
-//! `cargo xtask serve`, `cargo xtask test`, `cargo xtask bench`, and
+//! `cargo xtask serve`, `cargo xtask test`, `cargo xtask bench`,
+//! `cargo xtask dist` (the app built as `serve` builds it), and
 //! `cargo xtask moto` (the S3 server of the upload tests).
 //!
 //! Each first installs what is missing (see `ensure`), so the two commands
@@ -8,13 +9,14 @@ mod ensure;
 mod first_load;
 mod precompress;
 mod run;
+mod split;
 mod summary;
 
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask serve [--addr ADDR] [--port PORT]\n       cargo xtask test\n       cargo xtask bench [photos|keys]   (one benchmark alone, printed, BENCHMARKS.md untouched)\n       cargo xtask moto   (installs the S3 server the upload tests use; prints its path)"
+        "usage: cargo xtask serve [--addr ADDR] [--port PORT]\n       cargo xtask dist [--public-url URL --dist DIR]   (builds the app as serve does, without serving)\n       cargo xtask test\n       cargo xtask bench [photos|keys]   (one benchmark alone, printed, BENCHMARKS.md untouched)\n       cargo xtask moto   (installs the S3 server the upload tests use; prints its path)"
     );
     ExitCode::from(2)
 }
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "serve" => run::serve(&args[1..]),
+        "dist" => run::dist(&args[1..]),
         "test" => run::test(),
         "bench" => match args.get(1).map(String::as_str) {
             None => run::bench(),

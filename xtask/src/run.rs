@@ -219,6 +219,7 @@ fn lock_dist() -> Result<DistLock, String> {
 fn trunk_build() -> Result<DistLock, String> {
     let lock = lock_dist()?;
     cmd("trunk", &["build", "--release", "--offline"]).run()?;
+    crate::split::dist(&root().join("dist"))?;
     crate::precompress::dist(&root().join("dist"))?;
     Ok(lock)
 }
@@ -231,6 +232,14 @@ const SUBPATH_URL: &str = "/some/path/";
 /// of static hosting). Cargo's output is shared with `dist/`, so only
 /// wasm-bindgen and wasm-opt run again.
 fn trunk_build_subpath() -> Result<(), String> {
+    build_for_host(SUBPATH_URL, &root().join(SUBPATH_DIST))
+}
+
+/// Builds the app into `out` for hosting under `public_url`, the lazy
+/// parts cut out (a plain `trunk build` leaves them unresolved and the
+/// page does not start).
+fn build_for_host(public_url: &str, out: &Path) -> Result<(), String> {
+    let out_arg = out.to_string_lossy();
     cmd(
         "trunk",
         &[
@@ -238,12 +247,48 @@ fn trunk_build_subpath() -> Result<(), String> {
             "--release",
             "--offline",
             "--public-url",
-            SUBPATH_URL,
+            public_url,
             "--dist",
-            SUBPATH_DIST,
+            &out_arg,
         ],
     )
-    .run()
+    .run()?;
+    crate::split::dist(out)
+}
+
+/// `cargo xtask dist`: the app built into `dist/` as `serve` builds it
+/// (Trunk, the lazy parts cut out, brotli and gzip copies), not served;
+/// with `--public-url URL --dist DIR`, for a static host instead.
+pub fn dist(args: &[String]) -> Result<ExitCode, String> {
+    let mut public_url = None;
+    let mut out = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--public-url" => public_url = Some(it.next().ok_or("--public-url needs a value")?),
+            "--dist" => out = Some(it.next().ok_or("--dist needs a value")?),
+            other => {
+                return Err(format!(
+                    "unknown option {other}; use --public-url and --dist"
+                ))
+            }
+        }
+    }
+    ensure::build_tools()?;
+    match (public_url, out) {
+        (None, None) => {
+            drop(trunk_build()?);
+            crate::first_load::check(&root().join("dist"))?;
+        }
+        (url, out) => {
+            // Relative to where the command was given, as Trunk reads it.
+            let here = std::env::current_dir().map_err(|e| e.to_string())?;
+            let out = here.join(out.map(String::as_str).unwrap_or("dist"));
+            build_for_host(url.map(String::as_str).unwrap_or("/"), &out)?;
+            crate::precompress::dist(&out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn serve(args: &[String]) -> Result<ExitCode, String> {
@@ -343,6 +388,8 @@ pub fn test() -> Result<ExitCode, String> {
             ],
         ),
         (
+            // With the editor's `split` feature: the lazy functions as
+            // Leptos's #[lazy] ones (their plain twins are the same code).
             "clippy (app, wasm)",
             &[
                 "clippy",
@@ -350,6 +397,8 @@ pub fn test() -> Result<ExitCode, String> {
                 "storyreel",
                 "--target",
                 "wasm32-unknown-unknown",
+                "--features",
+                "split",
                 "--",
                 "-D",
                 "warnings",
