@@ -79,6 +79,52 @@ fn backdrop_html(pieces: &[Piece]) -> String {
     out
 }
 
+/// Whether `a` and `b` have the same pieces of the same kinds, so that the
+/// backdrop's nodes for `a` can show `b` by changing their text alone.
+fn same_shape(a: &[Piece], b: &[Piece]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| std::mem::discriminant(x) == std::mem::discriminant(y))
+}
+
+fn piece_text(p: &Piece) -> &str {
+    match p {
+        Piece::Text(s) | Piece::Known(s) | Piece::Unknown(s) | Piece::Speech(s) => s,
+    }
+}
+
+/// Shows `now` in `el`, which shows `before` (when known). A keystroke
+/// that keeps the pieces' kinds rewrites only the text node it changed;
+/// a new or removed mark rewrites the whole backdrop. Pieces map one to
+/// one onto `el`'s child nodes: each is non-empty and two text pieces
+/// never follow each other, so the HTML parser neither drops nor merges
+/// any.
+fn show(el: &web_sys::HtmlDivElement, before: Option<&[Piece]>, now: &[Piece]) {
+    if let Some(before) = before.filter(|b| same_shape(b, now)) {
+        let nodes = el.child_nodes();
+        if nodes.length() as usize == now.len() {
+            for (i, (old, new)) in before.iter().zip(now).enumerate() {
+                if old == new {
+                    continue;
+                }
+                let Some(node) = nodes.item(i as u32) else {
+                    break;
+                };
+                let text = match new {
+                    Piece::Text(_) => Some(node),
+                    _ => node.first_child(),
+                };
+                if let Some(text) = text {
+                    text.set_node_value(Some(piece_text(new)));
+                }
+            }
+            return;
+        }
+    }
+    el.set_inner_html(&backdrop_html(now));
+}
+
 /// The backdrop of `value` with the cast `names`; `scroll_ref` lets the
 /// text area keep it scrolled with the text.
 #[component]
@@ -90,16 +136,17 @@ pub fn Backdrop(
     let highlighted = Memo::new(move |_| {
         names.with(|ns| value.with(|v| pieces(v, &|n: &str| ns.iter().any(|x| x == n))))
     });
-    // One escaped HTML write per change: much cheaper than rebuilding a
-    // node per piece on every keystroke.
-    view! {
-        <div
-            class="prompt-backdrop"
-            aria-hidden="true"
-            node_ref=scroll_ref
-            inner_html=move || highlighted.with(|ps| backdrop_html(ps))
-        ></div>
-    }
+    // Written by hand rather than by the view: one text node's data per
+    // keystroke costs the browser far less layout and paint than parsing
+    // the whole backdrop again.
+    Effect::new(move |before: Option<Option<Vec<Piece>>>| {
+        let el = scroll_ref.get()?;
+        highlighted.with(|now| {
+            show(&el, before.flatten().as_deref(), now);
+            Some(now.clone())
+        })
+    });
+    view! { <div class="prompt-backdrop" aria-hidden="true" node_ref=scroll_ref></div> }
 }
 
 #[cfg(test)]
@@ -115,5 +162,74 @@ mod tests {
         assert!(html.contains("<mark class=\"speech\">&quot;hi&quot;</mark>"));
         assert!(html.contains("<mark class=\"mention unknown\">@x</mark>"));
         assert!(!html.contains("<b>"));
+    }
+
+    /// Mounts a backdrop of `text` (cast: mia) in a fresh element and
+    /// returns the element, the prompt's signal and the mount.
+    fn mounted(text: &str) -> (web_sys::HtmlElement, RwSignal<String>, impl Drop) {
+        use wasm_bindgen::JsCast;
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .expect("document");
+        let host: web_sys::HtmlElement = doc
+            .create_element("div")
+            .expect("div")
+            .dyn_into()
+            .expect("an HTML element");
+        doc.body()
+            .expect("body")
+            .append_child(&host)
+            .expect("attached");
+        let value = RwSignal::new(text.to_string());
+        let mount = leptos::mount::mount_to(host.clone(), move || {
+            let names = Memo::new(|_| vec!["mia".to_string()]);
+            view! { <Backdrop value=value.into() names scroll_ref=NodeRef::new() /> }
+        });
+        (host, value, mount)
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_keystroke_rewrites_only_the_text_it_changed() {
+        let (host, value, _mount) = mounted("@mia says \"hi\" then");
+        leptos::task::tick().await;
+        let backdrop = host.first_element_child().expect("the backdrop");
+        let html = |b: &web_sys::Element| b.inner_html();
+        // `expected` as the browser writes it back (quotes unescaped).
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .expect("document");
+        let scratch = doc.create_element("div").expect("div");
+        let parsed = |text: &str| {
+            scratch.set_inner_html(&backdrop_html(&pieces(text, &|n: &str| n == "mia")));
+            scratch.inner_html()
+        };
+        assert_eq!(html(&backdrop), parsed("@mia says \"hi\" then"));
+        let mark = backdrop.first_child().expect("the mention");
+        let tail = backdrop.last_child().expect("the tail");
+
+        // Typing at the end keeps every node; only the tail's text changes.
+        value.set("@mia says \"hi\" then she".into());
+        leptos::task::tick().await;
+        assert!(backdrop
+            .first_child()
+            .is_some_and(|n| n.is_same_node(Some(&mark))));
+        assert!(backdrop
+            .last_child()
+            .is_some_and(|n| n.is_same_node(Some(&tail))));
+        assert_eq!(tail.node_value().as_deref(), Some(" then she\u{200b}"));
+
+        // A new mark rewrites the backdrop, escaped as ever.
+        value.set("@mia says \"hi\" then <@x>".into());
+        leptos::task::tick().await;
+        assert!(!backdrop
+            .last_child()
+            .is_some_and(|n| n.is_same_node(Some(&tail))));
+        assert_eq!(html(&backdrop), parsed("@mia says \"hi\" then <@x>"));
+
+        // Editing inside a mark changes that mark's text alone.
+        value.set("@mia says \"ho\" then <@x>".into());
+        leptos::task::tick().await;
+        assert_eq!(html(&backdrop), parsed("@mia says \"ho\" then <@x>"));
+        host.remove();
     }
 }

@@ -292,9 +292,16 @@ async fn main() {
          layout, painting two page-sized layers, layerizing and commit; median 3.9 ms) ran for about every \
          five keystrokes, and the slow keystrokes (219 of 1000 over 3 ms) are spaced as frames are. \
          CSS containment of the prompt's backdrop or of the shot panels, and a layer of its own for the \
-         prompt, changed neither. The p99 can fall under 2 ms only when both shrink: next, a per-shot store \
-         (a keystroke writes one shot's signal, not the board's, so only that panel's memos run) and less \
-         to paint per frame. Runs on this shared 2-core VM differ by up to a factor of two in the tail. \
+         prompt, changed neither. Two changes of 2026-12-04 did, measured side by side (the two builds \
+         alternated three times with this loop): the backdrop rewrites only the text node a keystroke \
+         changed, instead of parsing its whole HTML again, and each shot panel and each part of the side \
+         column is a compositor layer of its own (`will-change: transform`), so a frame repaints the one \
+         panel typed in, not a page-sized layer. p90 went from 2.9 / 3.1 / 3.6 ms to 2.5 / 2.8 / 3.0, \
+         p99 from 6.3 / 6.2 / 8.2 to 5.5 / 5.8 / 6.6, max from 12.7 / 15.1 / 32.5 to 8.8 / 13.2 / 11.6; \
+         the median moved by 0.1 ms at most. The reactive turn's median fell from 1.1 to 0.7 ms and the \
+         forced layout's from 0.8 to 0.6. A frame still costs more than 2 ms of the browser's own work \
+         here, so the p99 stays over 2 ms on this machine. Runs on this shared 2-core VM differ by up to \
+         a factor of two in the tail. \
          The release profile is `opt-level = \"s\"`: `\"z\"` was about twice as slow per keystroke, and \
          `3` halved it again but grew the wasm to 273 KB gzip, over the size budget.\n",
         verdict(percentile(&times, 99.0)),
