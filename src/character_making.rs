@@ -70,12 +70,25 @@ fn character_record(c: &Character) -> Result<JsValue, String> {
     database::stamped_record(&c.id, "character", &json, c.updated_ms as f64)
 }
 
-/// Every journaled making, oldest first.
+/// Every journaled making, oldest first. None journaled (the usual
+/// start) is answered without the records' reader, which loads only when
+/// there is a making to read.
 async fn list() -> Result<Vec<Making>, String> {
     let values = database::all(CHARACTER_TASKS).await?;
-    let mut out: Vec<Making> = values.iter().filter_map(making_of).collect();
-    out.sort_by_key(|m| m.created_ms);
-    Ok(out)
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(read_makings(values).await)
+}
+
+lazy! {
+    /// The journal's records read as makings, oldest first (`lazy!`,
+    /// src/lazy.rs).
+    fn read_makings(values: Vec<JsValue>) -> Vec<Making> {
+        let mut out: Vec<Making> = values.iter().filter_map(making_of).collect();
+        out.sort_by_key(|m| m.created_ms);
+        out
+    }
 }
 
 /// Writes `making` and brings its character up to date, in one

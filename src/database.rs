@@ -132,11 +132,24 @@ pub async fn all(store_name: &str) -> Result<Vec<wasm_bindgen::JsValue>, String>
 }
 
 /// Every journaled job, oldest first. Unreadable records are skipped.
+/// An empty journal (the usual start) is answered without the records'
+/// reader, which loads only when there is a job to read.
 pub async fn entries() -> Result<Vec<Entry>, String> {
     let values = all(JOBS).await?;
-    let mut out: Vec<Entry> = values.iter().filter_map(entry_of).collect();
-    out.sort_by_key(|e| e.job.created_at_ms);
-    Ok(out)
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(read_entries(values).await)
+}
+
+lazy! {
+    /// The journal's records read as jobs, oldest first (`lazy!`,
+    /// src/lazy.rs).
+    fn read_entries(values: Vec<JsValue>) -> Vec<Entry> {
+        let mut out: Vec<Entry> = values.iter().filter_map(entry_of).collect();
+        out.sort_by_key(|e| e.job.created_at_ms);
+        out
+    }
 }
 
 /// Why a new job was not journaled.

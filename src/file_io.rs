@@ -68,35 +68,36 @@ enum Export {
 
 fn export(editor: Editor, what: Export) {
     let board = editor.board.get_untracked();
-    let outcome = match what {
-        Export::Board => {
-            let name = file_name(&board, "storyreel.json");
-            download(&name, "application/json", &board.to_json()).map(|()| name)
-        }
-        Export::Markdown => {
-            let name = file_name(&board, "shots.md");
-            let text = storyreel_core::export::markdown(&board);
-            download(&name, "text/markdown", &text).map(|()| name)
-        }
-        Export::Csv => {
-            let name = file_name(&board, "shots.csv");
-            let text = storyreel_core::export::csv(&board);
-            download(&name, "text/csv", &text).map(|()| name)
-        }
-        Export::ContactSheet => {
-            // Drawn by code that loads on the first export.
-            let name = file_name(&board, "contact-sheet.png");
-            leptos::task::spawn_local(async move {
-                let outcome = match crate::contact_sheet::drawn(board).await {
+    spawn_local(async move {
+        let outcome = match what {
+            Export::ContactSheet => {
+                // Drawn by code that loads on the first export.
+                let name = file_name(&board, "contact-sheet.png");
+                match crate::contact_sheet::drawn(board).await {
                     Ok(url) => download_url(&name, &url).map(|()| name).map_err(|_| ()),
                     Err(_) => Err(()),
-                };
-                report(editor, outcome);
-            });
-            return;
-        }
-    };
-    report(editor, outcome.map_err(|_| ()));
+                }
+            }
+            _ => written(board, what).await,
+        };
+        report(editor, outcome);
+    });
+}
+
+lazy! {
+    /// Writes `board` as the file `what` and offers it as a download;
+    /// the file's name, or `Err` when the browser refused. Code that loads
+    /// on the first export (`lazy!`, src/lazy.rs).
+    fn written(board: Board, what: Export) -> Result<String, ()> {
+        let (suffix, mime, text) = match what {
+            Export::Board => ("storyreel.json", "application/json", board.to_json()),
+            Export::Markdown => ("shots.md", "text/markdown", storyreel_core::export::markdown(&board)),
+            Export::Csv => ("shots.csv", "text/csv", storyreel_core::export::csv(&board)),
+            Export::ContactSheet => return Err(()),
+        };
+        let name = file_name(&board, suffix);
+        download(&name, mime, &text).map(|()| name).map_err(|_| ())
+    }
 }
 
 fn report(editor: Editor, outcome: Result<String, ()>) {

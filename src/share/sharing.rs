@@ -82,10 +82,15 @@ impl Sharing {
     /// or says why the board cannot be shared.
     pub fn share_now(self) {
         let base = self.settings.public_uploads_base();
-        let outcome = self
-            .editor
-            .board
-            .with_untracked(|mine| Made::of(mine, base.as_deref(), self.studio));
+        let board = self.editor.board.get_untracked();
+        spawn_local(async move {
+            let outcome = link_of(board, base, self.studio).await;
+            self.show(outcome);
+        });
+    }
+
+    /// Opens the popover on a link just made, or says why there is none.
+    fn show(self, outcome: Result<Made, String>) {
         match outcome {
             Ok(link) => {
                 self.place.set(popover_place());
@@ -151,5 +156,13 @@ impl Sharing {
                 self.select_link();
             }
         });
+    }
+}
+
+lazy! {
+    /// The link of `board` (the share codec and its DEFLATE): code that
+    /// loads the first time a link is made (`lazy!`, src/lazy.rs).
+    fn link_of(board: storyreel_core::Board, base: Option<String>, studio: Studio) -> Result<Made, String> {
+        Made::of(&board, base.as_deref(), studio).map_err(|e| e.to_string())
     }
 }
