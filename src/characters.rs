@@ -68,12 +68,25 @@ pub async fn update(id: &str, f: impl FnOnce(&mut Character)) -> Result<Option<C
 }
 
 /// Every readable character, the most recently saved first. A record
-/// that does not hold a readable character is skipped, never deleted.
+/// that does not hold a readable character is skipped, never deleted. An
+/// empty library (the usual start) is answered without the records'
+/// reader, which loads only when there is a character to read.
 pub async fn list() -> Result<Vec<Character>, String> {
     let values = database::all(CHARACTERS).await?;
-    let mut items: Vec<Character> = values.iter().filter_map(character_of).collect();
-    items.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then(a.name.cmp(&b.name)));
-    Ok(items)
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(read_characters(values).await)
+}
+
+lazy! {
+    /// The library's records read as characters, the most recently saved
+    /// first (`lazy!`, src/lazy.rs).
+    fn read_characters(values: Vec<JsValue>) -> Vec<Character> {
+        let mut items: Vec<Character> = values.iter().filter_map(character_of).collect();
+        items.sort_by(|a, b| b.updated_ms.cmp(&a.updated_ms).then(a.name.cmp(&b.name)));
+        items
+    }
 }
 
 fn character_of(value: &JsValue) -> Option<Character> {

@@ -278,23 +278,36 @@ pub async fn put_take(take: &Take, clip: &web_sys::Blob) -> Result<(), String> {
     put(TAKES, &value).await
 }
 
-/// Every take with its clip, oldest first.
+/// Every take with its clip, oldest first. None kept (the usual start)
+/// is answered without the records' reader, which loads only when there
+/// is a take to read.
 pub async fn takes() -> Result<Vec<(Take, web_sys::Blob)>, String> {
-    use wasm_bindgen::JsCast;
     let values = all(TAKES).await?;
-    let mut out: Vec<(Take, web_sys::Blob)> = values
-        .iter()
-        .filter_map(|v| {
-            let take: Take = serde_json::from_str(&field_text(v, "take")?).ok()?;
-            let clip = Reflect::get(v, &"clip".into())
-                .ok()?
-                .dyn_into::<web_sys::Blob>()
-                .ok()?;
-            Some((take, clip))
-        })
-        .collect();
-    out.sort_by_key(|(t, _)| t.created_ms);
-    Ok(out)
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(read_takes(values).await)
+}
+
+lazy! {
+    /// The takes' records read with their clips, oldest first (`lazy!`,
+    /// src/lazy.rs).
+    fn read_takes(values: Vec<JsValue>) -> Vec<(Take, web_sys::Blob)> {
+        use wasm_bindgen::JsCast;
+        let mut out: Vec<(Take, web_sys::Blob)> = values
+            .iter()
+            .filter_map(|v| {
+                let take: Take = serde_json::from_str(&field_text(v, "take")?).ok()?;
+                let clip = Reflect::get(v, &"clip".into())
+                    .ok()?
+                    .dyn_into::<web_sys::Blob>()
+                    .ok()?;
+                Some((take, clip))
+            })
+            .collect();
+        out.sort_by_key(|(t, _)| t.created_ms);
+        out
+    }
 }
 
 /// Removes a take and its clip.
