@@ -214,11 +214,23 @@ fn lock_dist() -> Result<DistLock, String> {
     Ok(DistLock { _file: file })
 }
 
+/// The target directory of the app's release build (Trunk's Cargo),
+/// apart from `target/`: Cargo locks a target directory for a whole
+/// build, and `cargo xtask test` builds the app beside the native checks
+/// and tests. Nothing else builds for wasm in release, so nothing is
+/// compiled twice for it.
+pub const APP_TARGET: &str = "target/app";
+
+/// `trunk ARGS` building into [`APP_TARGET`].
+fn trunk(args: &[&str]) -> Cmd {
+    cmd("trunk", args).env("CARGO_TARGET_DIR", root().join(APP_TARGET))
+}
+
 /// Builds `dist/` and returns the lock that keeps other xtasks from
 /// rebuilding it while the caller uses it.
 fn trunk_build() -> Result<DistLock, String> {
     let lock = lock_dist()?;
-    cmd("trunk", &["build", "--release", "--offline"]).run()?;
+    trunk(&["build", "--release", "--offline"]).run()?;
     crate::split::dist(&root().join("dist"))?;
     crate::precompress::dist(&root().join("dist"))?;
     Ok(lock)
@@ -240,18 +252,15 @@ fn trunk_build_subpath() -> Result<(), String> {
 /// page does not start).
 fn build_for_host(public_url: &str, out: &Path) -> Result<(), String> {
     let out_arg = out.to_string_lossy();
-    cmd(
-        "trunk",
-        &[
-            "build",
-            "--release",
-            "--offline",
-            "--public-url",
-            public_url,
-            "--dist",
-            &out_arg,
-        ],
-    )
+    trunk(&[
+        "build",
+        "--release",
+        "--offline",
+        "--public-url",
+        public_url,
+        "--dist",
+        &out_arg,
+    ])
     .run()?;
     crate::split::dist(out)
 }
@@ -354,6 +363,18 @@ pub fn test() -> Result<ExitCode, String> {
         eprintln!("xtask: {e}");
         summary.check(name, ok);
     }
+
+    // The app's release builds (dist/ and the sub-path one) run beside
+    // the checks and tests below, in a target directory of their own
+    // (APP_TARGET): their long single-threaded parts (the LTO link,
+    // wasm-bindgen, wasm-opt) would otherwise leave a core idle. Output:
+    // target/xtask-logs/app-build.log. The lock on dist/ comes back with
+    // them and is held through the end-to-end tests.
+    let app_build = Background::start("app-build", || {
+        let lock = trunk_build()?;
+        let subpath = trunk_build_subpath();
+        Ok((lock, subpath))
+    });
 
     let checks: [(&str, &[&str]); 4] = [
         ("cargo fmt --check", &["fmt", "--all", "--", "--check"]),
@@ -475,15 +496,19 @@ pub fn test() -> Result<ExitCode, String> {
         summary.tests(name, ok, &out);
     }
 
-    let name = "trunk build --release";
+    let name = "trunk build --release (the rest of it)";
     // The lock is held through the end-to-end tests, which use dist/.
-    let (built, _dist_lock) = timed(&mut summary, name, || match trunk_build() {
-        Ok(lock) => (true, Some(lock)),
+    let (built, app) = timed(&mut summary, name, || match app_build.wait() {
+        Ok((lock, subpath)) => (true, Some((lock, subpath))),
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("xtask: {e}");
             (false, None)
         }
     });
+    let (_dist_lock, subpath) = match app {
+        Some((lock, subpath)) => (Some(lock), subpath),
+        None => (None, Err("not built: the release build failed".to_string())),
+    };
     summary.check(name, built);
     if built {
         let name = "first load size (brotli)";
@@ -499,13 +524,13 @@ pub fn test() -> Result<ExitCode, String> {
         summary.check(name, small);
     }
     let name = "trunk build --public-url /some/path/";
-    let (built_subpath, _) = timed(&mut summary, name, || match trunk_build_subpath() {
-        Ok(()) => (true, ()),
+    let built_subpath = match subpath {
+        Ok(()) => true,
         Err(e) => {
-            eprintln!("{e}");
-            (false, ())
+            eprintln!("xtask: {e}");
+            false
         }
-    });
+    };
     summary.check(name, built_subpath);
     let built = built && built_subpath;
     let name = "build storyreel-server";

@@ -140,10 +140,9 @@ impl Split {
 
 /// Splits `bin`'s raw wasm, reusing an earlier split of the same wasm.
 fn split(bin: &Bin, opt_args: &[String]) -> Result<Split, String> {
-    let raw_path = root().join(format!(
-        "target/wasm32-unknown-unknown/release/{}.wasm",
-        bin.name
-    ));
+    let raw_path = root()
+        .join(crate::run::APP_TARGET)
+        .join(format!("wasm32-unknown-unknown/release/{}.wasm", bin.name));
     let raw =
         fs::read(&raw_path).map_err(|e| format!("cannot read {}: {e}", raw_path.display()))?;
     let digest = hex::encode(&Sha256::digest(&raw)[..8]);
