@@ -70,15 +70,9 @@ fn character_record(c: &Character) -> Result<JsValue, String> {
     database::stamped_record(&c.id, "character", &json, c.updated_ms as f64)
 }
 
-/// Every journaled making, oldest first. None journaled (the usual
-/// start) is answered without the records' reader, which loads only when
-/// there is a making to read.
+/// Every journaled making, oldest first.
 async fn list() -> Result<Vec<Making>, String> {
-    let values = database::all(CHARACTER_TASKS).await?;
-    if values.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(read_makings(values).await)
+    database::read_all(CHARACTER_TASKS, read_makings).await
 }
 
 lazy! {

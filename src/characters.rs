@@ -68,15 +68,9 @@ pub async fn update(id: &str, f: impl FnOnce(&mut Character)) -> Result<Option<C
 }
 
 /// Every readable character, the most recently saved first. A record
-/// that does not hold a readable character is skipped, never deleted. An
-/// empty library (the usual start) is answered without the records'
-/// reader, which loads only when there is a character to read.
+/// that does not hold a readable character is skipped, never deleted.
 pub async fn list() -> Result<Vec<Character>, String> {
-    let values = database::all(CHARACTERS).await?;
-    if values.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(read_characters(values).await)
+    database::read_all(CHARACTERS, read_characters).await
 }
 
 lazy! {

@@ -131,15 +131,26 @@ pub async fn all(store_name: &str) -> Result<Vec<wasm_bindgen::JsValue>, String>
     Ok(values)
 }
 
-/// Every journaled job, oldest first. Unreadable records are skipped.
-/// An empty journal (the usual start) is answered without the records'
-/// reader, which loads only when there is a job to read.
-pub async fn entries() -> Result<Vec<Entry>, String> {
-    let values = all(JOBS).await?;
+/// Every record of `store_name`, read by `read`. An empty store (the
+/// usual start) is answered without calling it, so a `lazy!` reader's
+/// code loads only when there is a record to read.
+pub async fn read_all<T, F>(
+    store_name: &str,
+    read: impl FnOnce(Vec<JsValue>) -> F,
+) -> Result<Vec<T>, String>
+where
+    F: std::future::Future<Output = Vec<T>>,
+{
+    let values = all(store_name).await?;
     if values.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(read_entries(values).await)
+    Ok(read(values).await)
+}
+
+/// Every journaled job, oldest first. Unreadable records are skipped.
+pub async fn entries() -> Result<Vec<Entry>, String> {
+    read_all(JOBS, read_entries).await
 }
 
 lazy! {
@@ -278,15 +289,9 @@ pub async fn put_take(take: &Take, clip: &web_sys::Blob) -> Result<(), String> {
     put(TAKES, &value).await
 }
 
-/// Every take with its clip, oldest first. None kept (the usual start)
-/// is answered without the records' reader, which loads only when there
-/// is a take to read.
+/// Every take with its clip, oldest first.
 pub async fn takes() -> Result<Vec<(Take, web_sys::Blob)>, String> {
-    let values = all(TAKES).await?;
-    if values.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(read_takes(values).await)
+    read_all(TAKES, read_takes).await
 }
 
 lazy! {
