@@ -18,6 +18,11 @@ use storyreel_e2e::Harness;
 
 const KEYSTROKES: usize = 1000;
 const LOADS: usize = 10;
+/// The navigation figures of two builds measured side by side, kept as
+/// text (the older build is not rebuilt by a bench run).
+const NAVIGATION_SIDE_BY_SIDE: &str = "The cold figure is one load. Side by side on 2026-12-04 (`cargo xtask bench load`: 7 cold loads, each in a fresh profile, and 10 warm, run five times for each build in turn against one server): the build before the lazy parts (b6cd24e, first load 550 KB of brotli) had cold medians of 218.4, 216.3, 258.0, 224.1 and 218.7 ms and warm medians of 100.3, 91.5, 94.2, 92.3 and 85.0; this one (first load 343 KB) 273.2, 215.1, 200.0, 218.6 and 211.7 cold and 96.2, 97.7, 75.7, 86.5 and 70.0 warm. So on loopback, where the bytes cost almost nothing, the lazy parts left navigation as it was (medians of the five: 218.7 against 215.1 cold, 92.3 against 86.5 warm); the 183.5 ms of 2026-11-30 was measured on a faster day of this machine (see the photo benchmark's peer). Over a real network the 208 KB less to fetch comes on top.";
+/// Cold loads of `cargo xtask bench load`, each in a fresh profile.
+const COLD_LOADS: usize = 7;
 const DECODES: usize = 20;
 
 fn six_shot_board() -> Value {
@@ -91,6 +96,39 @@ async fn main() {
         let mut md = String::new();
         clip_section(&mut md);
         println!("{md}");
+        return;
+    }
+    // `STORYREEL_BENCH_ONLY=load` measures navigation alone, with more
+    // cold loads than the full run (each in a fresh profile and server),
+    // and prints it: for comparing two builds side by side
+    // (`STORYREEL_DIST`).
+    if std::env::var("STORYREEL_BENCH_ONLY").as_deref() == Ok("load") {
+        let mut cold = Vec::new();
+        for _ in 0..COLD_LOADS {
+            let h = Harness::start().await;
+            h.goto("/").await;
+            cold.push(ready_ms(&h).await);
+            h.close().await;
+        }
+        cold.sort_by(|a, b| a.total_cmp(b));
+        let h = Harness::start().await;
+        h.goto("/").await;
+        ready_ms(&h).await;
+        let mut warm = Vec::new();
+        for _ in 0..LOADS {
+            h.goto("/?warm").await;
+            warm.push(ready_ms(&h).await);
+        }
+        h.close().await;
+        warm.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "navigation: cold median {:.1} ms (fastest {:.1}, slowest {:.1} of {COLD_LOADS}); warm median {:.1} ms, slowest {:.1} of {LOADS}",
+            percentile(&cold, 50.0),
+            cold.first().copied().unwrap_or(f64::NAN),
+            cold.last().copied().unwrap_or(f64::NAN),
+            percentile(&warm, 50.0),
+            warm.last().copied().unwrap_or(f64::NAN),
+        );
         return;
     }
     // `STORYREEL_BENCH_ONLY=keys` runs the keystroke benchmark alone and
@@ -252,6 +290,7 @@ async fn main() {
         percentile(&warm, 50.0),
         warm.last().copied().unwrap_or(f64::NAN)
     );
+    let _ = writeln!(md, "{NAVIGATION_SIDE_BY_SIDE}\n");
 
     let _ = writeln!(md, "## Time per keystroke (goal: p99 under 2 ms)\n");
     let _ = writeln!(

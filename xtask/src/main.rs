@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask serve [--addr ADDR] [--port PORT]\n       cargo xtask dist [--public-url URL --dist DIR]   (builds the app as serve does, without serving)\n       cargo xtask test\n       cargo xtask bench [photos|keys]   (one benchmark alone, printed, BENCHMARKS.md untouched)\n       cargo xtask moto   (installs the S3 server the upload tests use; prints its path)"
+        "usage: cargo xtask serve [--addr ADDR] [--port PORT]\n       cargo xtask dist [--public-url URL --dist DIR]   (builds the app as serve does, without serving)\n       cargo xtask test\n       cargo xtask bench [photos|keys|load]   (one benchmark alone, printed, BENCHMARKS.md untouched)\n       cargo xtask moto   (installs the S3 server the upload tests use; prints its path)"
     );
     ExitCode::from(2)
 }
@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             None => run::bench(),
             Some("photos") => run::bench_photos(),
             Some("keys") => run::bench_keys(),
+            Some("load") => run::bench_load(),
             Some(_) => return usage(),
         },
         "moto" => ensure::moto().map(|bin| {

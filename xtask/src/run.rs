@@ -672,6 +672,13 @@ pub fn bench_keys() -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `cargo xtask bench load`: navigation alone (7 cold loads, 10 warm),
+/// printed.
+pub fn bench_load() -> Result<ExitCode, String> {
+    browser_bench(Some("load"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn bench() -> Result<ExitCode, String> {
     browser_bench(None)?;
     // After the browser figures, which rewrite the file: the fal proxy
