@@ -71,11 +71,24 @@ pub fn JobsPanel() -> impl IntoView {
                 <p class="hint">"Nothing generated yet. Generate sends the board as it is; the job is kept in this browser until its clip is stored."</p>
             </Show>
             <ul id="jobs" class="jobs" aria-live="polite">
-                <For each=move || shown.get() key=|e| (e.key().to_string(), e.updated_ms, e.phase_tag()) let:entry>
-                    <JobItem entry=entry newest_failed=newest_failed />
-                </For>
+                <Show when=move || !shown.with(Vec::is_empty)>
+                    <Suspense>{move || Suspend::new(async move { job_items(shown, newest_failed).await })}</Suspense>
+                </Show>
             </ul>
         </section>
+    }
+}
+
+lazy! {
+    /// The jobs' items: code that loads when there is a first job
+    /// (`lazy!`, src/lazy.rs).
+    fn job_items(shown: Memo<Vec<Entry>>, newest_failed: Memo<Option<String>>) -> AnyView {
+        view! {
+            <For each=move || shown.get() key=|e| (e.key().to_string(), e.updated_ms, e.phase_tag()) let:entry>
+                <JobItem entry=entry newest_failed=newest_failed />
+            </For>
+        }
+        .into_any()
     }
 }
 

@@ -67,11 +67,24 @@ pub fn TakesGallery() -> impl IntoView {
                 </p>
             </Show>
             <ul id="takes" class="takes">
-                <For each=move || shown.get() key=|i| i.take.key.clone() let:item>
-                    <TakeCard item=item />
-                </For>
+                <Show when=move || !shown.with(Vec::is_empty)>
+                    <Suspense>{move || Suspend::new(async move { take_cards(shown).await })}</Suspense>
+                </Show>
             </ul>
         </section>
+    }
+}
+
+lazy! {
+    /// The takes' cards: code that loads when there is a first take
+    /// (`lazy!`, src/lazy.rs).
+    fn take_cards(shown: Memo<Vec<TakeItem>>) -> AnyView {
+        view! {
+            <For each=move || shown.get() key=|i| i.take.key.clone() let:item>
+                <TakeCard item=item />
+            </For>
+        }
+        .into_any()
     }
 }
 
