@@ -10,9 +10,11 @@ use super::take_choice::TakeChoice;
 #[component]
 pub fn SharePopover(sharing: Sharing) -> impl IntoView {
     let (made, place) = (sharing.made, sharing.place);
-    // The link is selected once its field is in the page: the popover's
-    // code may still be loading when the link is made (`lazy!`).
+    // Each new link is selected once its field is in the page: the
+    // popover's code may still be loading when the first link is made
+    // (`lazy!`), and an upload makes a new link in the open popover.
     Effect::new(move |_| {
+        made.track();
         if sharing.input.get().is_some() {
             request_animation_frame(move || sharing.select_link());
         }

@@ -93,9 +93,9 @@ impl Sharing {
     fn show(self, outcome: Result<Made, String>) {
         match outcome {
             Ok(link) => {
+                // The popover selects it (popover.rs).
                 self.place.set(popover_place());
                 self.made.set(Some(link));
-                request_animation_frame(move || self.select_link());
             }
             Err(e) => {
                 self.made.set(None);

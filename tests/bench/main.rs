@@ -64,6 +64,18 @@ fn numbers(v: &Value) -> Vec<f64> {
     out
 }
 
+/// [`LOADS`] navigations of a page loaded before, each to the ready
+/// mark; sorted.
+async fn warm_loads(h: &Harness) -> Vec<f64> {
+    let mut warm = Vec::new();
+    for _ in 0..LOADS {
+        h.goto("/?warm").await;
+        warm.push(ready_ms(h).await);
+    }
+    warm.sort_by(|a, b| a.total_cmp(b));
+    warm
+}
+
 async fn ready_ms(h: &Harness) -> f64 {
     h.wait_for("body[data-ready] #timeline").await;
     h.eval(
@@ -114,13 +126,8 @@ async fn main() {
         let h = Harness::start().await;
         h.goto("/").await;
         ready_ms(&h).await;
-        let mut warm = Vec::new();
-        for _ in 0..LOADS {
-            h.goto("/?warm").await;
-            warm.push(ready_ms(&h).await);
-        }
+        let warm = warm_loads(&h).await;
         h.close().await;
-        warm.sort_by(|a, b| a.total_cmp(b));
         println!(
             "navigation: cold median {:.1} ms (fastest {:.1}, slowest {:.1} of {COLD_LOADS}); warm median {:.1} ms, slowest {:.1} of {LOADS}",
             percentile(&cold, 50.0),
@@ -200,12 +207,7 @@ async fn main() {
     let sizes = size::of_dist(&dist, &fetched).expect("the brotli sizes of the first load");
 
     // 2. Warm loads.
-    let mut warm = Vec::new();
-    for _ in 0..LOADS {
-        h.goto("/?warm").await;
-        warm.push(ready_ms(&h).await);
-    }
-    warm.sort_by(|a, b| a.total_cmp(b));
+    let warm = warm_loads(&h).await;
 
     // 3. Keystrokes on a 6-shot board.
     let board = six_shot_board().to_string();

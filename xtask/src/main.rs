@@ -32,9 +32,7 @@ fn main() -> ExitCode {
         "test" => run::test(),
         "bench" => match args.get(1).map(String::as_str) {
             None => run::bench(),
-            Some("photos") => run::bench_photos(),
-            Some("keys") => run::bench_keys(),
-            Some("load") => run::bench_load(),
+            Some(name) if run::BENCH_ALONE.contains(&name) => run::bench_alone(name),
             Some(_) => return usage(),
         },
         "moto" => ensure::moto().map(|bin| {
