@@ -4,9 +4,10 @@
 //! so a test is `editor::NAME`, `share::NAME`, ...
 //!
 //! Each test starts its own server (no provider keys, a fresh upload
-//! directory) and its own browser profile, so none sees another's state;
-//! they are run one at a time (`--test-threads=1`) because each drives a
-//! browser. The target has `test = false`: it needs a built app, so it
+//! directory, a port of its own), its own ChromeDriver and its own browser
+//! profile, so none sees another's state and they can run side by side:
+//! `cargo xtask test` runs three at a time (`E2E_THREADS` in
+//! xtask/src/run.rs). The target has `test = false`: it needs a built app, so it
 //! runs only when named: `cargo test -p storyreel-e2e --test e2e`
 //! (`cargo xtask test` does that after the release build).
 

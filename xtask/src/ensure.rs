@@ -97,6 +97,12 @@ fn tool_install(args: &[&str]) -> crate::run::Cmd {
 
 /// The Rust side of the build: the wasm target, trunk and wasm-bindgen.
 pub fn rust_tools() -> Result<(), String> {
+    wasm_target()?;
+    built_tools()
+}
+
+/// The wasm32 target (all the wasm clippy pass needs).
+pub fn wasm_target() -> Result<(), String> {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets
         .lines()
@@ -105,7 +111,11 @@ pub fn rust_tools() -> Result<(), String> {
         step("adding the wasm32-unknown-unknown target");
         cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]).run()?;
     }
+    Ok(())
+}
 
+/// Trunk and the wasm-bindgen CLI, built from crates.io at their pins.
+pub fn built_tools() -> Result<(), String> {
     let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
     if trunk != format!("trunk {TRUNK_VERSION}") {
         step(&format!("installing trunk {TRUNK_VERSION} (a few minutes)"));

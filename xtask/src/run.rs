@@ -236,6 +236,12 @@ fn trunk_build() -> Result<DistLock, String> {
     Ok(lock)
 }
 
+/// End-to-end tests at once. Each has its own server, ChromeDriver and
+/// browser profile, and most of a test's time is the browser's and the
+/// page's waiting, so three share two cores: 43 tests took 204 s one at a
+/// time, 124 s two, 101 s three and 103 s four (2026-12-04).
+const E2E_THREADS: &str = "--test-threads=3";
+
 /// Where the sub-path build goes, and the path it is built for.
 const SUBPATH_DIST: &str = "target/dist-subpath";
 const SUBPATH_URL: &str = "/some/path/";
@@ -349,28 +355,31 @@ pub fn test() -> Result<ExitCode, String> {
     let wasm_opt = Background::start("npm-binaryen", ensure::wasm_opt);
     let moto = Background::start("pip-moto", ensure::moto);
     let node_deps = Background::start("npm-tests-node", ensure::node_deps);
-    let name = "ensure tools";
-    let (ok, ensured) = timed(&mut summary, name, || {
-        let r = ensure::rust_tools();
-        let r = [r, wasm_opt.wait(), browser.wait()]
-            .into_iter()
-            .collect::<Result<Vec<()>, String>>();
+    let name = "ensure the wasm target";
+    let (ok, target) = timed(&mut summary, name, || {
+        let r = ensure::wasm_target();
         (r.is_ok(), r)
     });
-    if let Err(e) = ensured {
-        // Counted only when it fails; the steps that do not need the
-        // missing tool still run.
+    if let Err(e) = target {
         eprintln!("xtask: {e}");
         summary.check(name, ok);
     }
 
-    // The app's release builds (dist/ and the sub-path one) run beside
-    // the checks and tests below, in a target directory of their own
-    // (APP_TARGET): their long single-threaded parts (the LTO link,
-    // wasm-bindgen, wasm-opt) would otherwise leave a core idle. Output:
-    // target/xtask-logs/app-build.log. The lock on dist/ comes back with
-    // them and is held through the end-to-end tests.
-    let app_build = Background::start("app-build", || {
+    // Trunk and the wasm-bindgen CLI are built, then the app's release
+    // (dist/ and the sub-path build), on a thread of their own beside the
+    // checks and native tests below, which need neither: on two cores the
+    // one fills what the other leaves idle (a serial crate, a link). The
+    // app builds in a target directory of its own (APP_TARGET), since
+    // Cargo locks one for a whole build. Output:
+    // target/xtask-logs/tools-and-app.log. The lock on dist/ comes back
+    // with them and is held through the end-to-end tests.
+    let (tools_said, tools_ready) = std::sync::mpsc::channel::<Result<(), String>>();
+    let app_build = Background::start("tools-and-app", move || {
+        let tools = ensure::built_tools()
+            .map_err(|e| format!("{e} (see target/xtask-logs/tools-and-app.log)"));
+        let _ = tools_said.send(tools.clone());
+        tools?;
+        wasm_opt.wait()?;
         let lock = trunk_build()?;
         let subpath = trunk_build_subpath();
         Ok((lock, subpath))
@@ -457,6 +466,22 @@ pub fn test() -> Result<ExitCode, String> {
         c.run_captured()
     });
     summary.tests(name, ok, &out);
+
+    // The wasm tests need the test runner and Chromium.
+    let name = "ensure tools (built beside the above)";
+    let (ok, ensured) = timed(&mut summary, name, || {
+        let tools = tools_ready
+            .recv()
+            .unwrap_or_else(|_| Err("the tools' thread ended without a word".into()));
+        let r = [tools, browser.wait()]
+            .into_iter()
+            .collect::<Result<Vec<()>, String>>();
+        (r.is_ok(), r)
+    });
+    if let Err(e) = ensured {
+        eprintln!("xtask: {e}");
+        summary.check(name, ok);
+    }
 
     let wasm_suites: [(&str, &[&str]); 2] = [
         (
@@ -572,7 +597,7 @@ pub fn test() -> Result<ExitCode, String> {
     if built && server {
         let name = "end-to-end tests";
         let (ok, out) = timed(&mut summary, name, || {
-            native_test(&["--test", "e2e", "--", "--test-threads=1"])
+            native_test(&["--test", "e2e", "--", E2E_THREADS])
                 .env(
                     "STORYREEL_SERVER_BIN",
                     root().join("target/debug/storyreel-server"),
