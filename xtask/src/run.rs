@@ -88,6 +88,21 @@ impl Cmd {
         self
     }
 
+    /// The workspace's own crates built by clippy-driver, warnings as
+    /// errors: the build that runs the tests is also the lint, so no
+    /// separate `cargo clippy` checks every dependency a second (and, for
+    /// wasm, a third) time. This is how `cargo clippy` itself runs clippy
+    /// (Cargo's workspace wrapper and clippy's `CLIPPY_ARGS`, its
+    /// arguments joined by `__CLIPPY_HACKERY__`), with a full build in
+    /// place of `cargo check`. Dependencies are built by plain rustc as
+    /// ever. A lint fails the build it is found in.
+    pub fn linted(self) -> Cmd {
+        self.env("RUSTC_WORKSPACE_WRAPPER", "clippy-driver").env(
+            "CLIPPY_ARGS",
+            "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+        )
+    }
+
     /// Runs to completion; an error names the command.
     pub fn run(mut self) -> Result<(), String> {
         eprintln!("$ {}", self.shown);
@@ -226,11 +241,29 @@ fn trunk(args: &[&str]) -> Cmd {
     cmd("trunk", args).env("CARGO_TARGET_DIR", root().join(APP_TARGET))
 }
 
+/// Whether a build is also the lint ([`Cmd::linted`]): in `cargo xtask
+/// test` only, so that a lint never stops `serve` or `bench`.
+#[derive(Clone, Copy)]
+enum Lint {
+    Yes,
+    No,
+}
+
+impl Lint {
+    fn apply(self, c: Cmd) -> Cmd {
+        match self {
+            Lint::Yes => c.linted(),
+            Lint::No => c,
+        }
+    }
+}
+
 /// Builds `dist/` and returns the lock that keeps other xtasks from
 /// rebuilding it while the caller uses it.
-fn trunk_build() -> Result<DistLock, String> {
+fn trunk_build(lint: Lint) -> Result<DistLock, String> {
     let lock = lock_dist()?;
-    trunk(&["build", "--release", "--offline"]).run()?;
+    lint.apply(trunk(&["build", "--release", "--offline"]))
+        .run()?;
     crate::split::dist(&root().join("dist"))?;
     crate::precompress::dist(&root().join("dist"))?;
     Ok(lock)
@@ -249,16 +282,16 @@ const SUBPATH_URL: &str = "/some/path/";
 /// Builds the app for hosting under [`SUBPATH_URL`] (the end-to-end test
 /// of static hosting). Cargo's output is shared with `dist/`, so only
 /// wasm-bindgen and wasm-opt run again.
-fn trunk_build_subpath() -> Result<(), String> {
-    build_for_host(SUBPATH_URL, &root().join(SUBPATH_DIST))
+fn trunk_build_subpath(lint: Lint) -> Result<(), String> {
+    build_for_host(SUBPATH_URL, &root().join(SUBPATH_DIST), lint)
 }
 
 /// Builds the app into `out` for hosting under `public_url`, the lazy
 /// parts cut out (a plain `trunk build` leaves them unresolved and the
 /// page does not start).
-fn build_for_host(public_url: &str, out: &Path) -> Result<(), String> {
+fn build_for_host(public_url: &str, out: &Path, lint: Lint) -> Result<(), String> {
     let out_arg = out.to_string_lossy();
-    trunk(&[
+    lint.apply(trunk(&[
         "build",
         "--release",
         "--offline",
@@ -266,7 +299,7 @@ fn build_for_host(public_url: &str, out: &Path) -> Result<(), String> {
         public_url,
         "--dist",
         &out_arg,
-    ])
+    ]))
     .run()?;
     crate::split::dist(out)
 }
@@ -292,14 +325,14 @@ pub fn dist(args: &[String]) -> Result<ExitCode, String> {
     ensure::build_tools()?;
     match (public_url, out) {
         (None, None) => {
-            drop(trunk_build()?);
+            drop(trunk_build(Lint::No)?);
             crate::first_load::check(&root().join("dist"))?;
         }
         (url, out) => {
             // Relative to where the command was given, as Trunk reads it.
             let here = std::env::current_dir().map_err(|e| e.to_string())?;
             let out = here.join(out.map(String::as_str).unwrap_or("dist"));
-            build_for_host(url.map(String::as_str).unwrap_or("/"), &out)?;
+            build_for_host(url.map(String::as_str).unwrap_or("/"), &out, Lint::No)?;
             crate::precompress::dist(&out)?;
         }
     }
@@ -318,7 +351,7 @@ pub fn serve(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     ensure::build_tools()?;
-    drop(trunk_build()?);
+    drop(trunk_build(Lint::No)?);
     cmd("cargo", &["build", "--release", "-p", "storyreel-server"]).run()?;
     let server = root().join("target/release/storyreel-server");
     let dist = root().join("dist");
@@ -380,65 +413,18 @@ pub fn test() -> Result<ExitCode, String> {
         let _ = tools_said.send(tools.clone());
         tools?;
         wasm_opt.wait()?;
-        let lock = trunk_build()?;
-        let subpath = trunk_build_subpath();
+        let lock = trunk_build(Lint::Yes)?;
+        let subpath = trunk_build_subpath(Lint::Yes);
         Ok((lock, subpath))
     });
 
-    let checks: [(&str, &[&str]); 4] = [
-        ("cargo fmt --check", &["fmt", "--all", "--", "--check"]),
-        (
-            "clippy (native crates)",
-            &[
-                "clippy",
-                "--workspace",
-                "--exclude",
-                "storyreel",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
-        // `--all-targets` leaves out a `test = false` target (the
-        // end-to-end binary), even with `--test e2e` beside it: named
-        // alone, on the same packages, so it is checked too.
-        (
-            "clippy (end-to-end tests)",
-            &[
-                "clippy",
-                "--workspace",
-                "--exclude",
-                "storyreel",
-                "--test",
-                "e2e",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
-        (
-            // With the editor's `split` feature: the lazy functions as
-            // Leptos's #[lazy] ones (their plain twins are the same code).
-            "clippy (app, wasm)",
-            &[
-                "clippy",
-                "-p",
-                "storyreel",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--features",
-                "split",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
-    ];
-    for (name, args) in checks {
-        let (ok, _) = timed(&mut summary, name, || cmd("cargo", args).run_captured());
-        summary.check(name, ok);
-    }
+    // Clippy is no step of its own: every build below that compiles the
+    // workspace's crates is also their lint (`Cmd::linted`).
+    let name = "cargo fmt --check";
+    let (ok, _) = timed(&mut summary, name, || {
+        cmd("cargo", &["fmt", "--all", "--", "--check"]).run_captured()
+    });
+    summary.check(name, ok);
 
     // The upload tests' S3 server. Without it those tests fail (they are
     // required here) and say why.
@@ -454,12 +440,14 @@ pub fn test() -> Result<ExitCode, String> {
         summary.check(name, ok);
     }
 
-    let name = "native tests";
+    let name = "native tests (built with clippy)";
     let (ok, out) = timed(&mut summary, name, || {
         // The end-to-end binary (`test = false`) is left for later; its
         // package is selected all the same, see [`NATIVE`]. Every test
         // binary runs even when one fails.
-        let mut c = native_test(&["--no-fail-fast"]).env("STORYREEL_REQUIRE_MOTO", "1");
+        let mut c = native_test(&["--no-fail-fast"])
+            .linted()
+            .env("STORYREEL_REQUIRE_MOTO", "1");
         if let Some(bin) = &moto {
             c = c.env("STORYREEL_MOTO", bin);
         }
@@ -485,7 +473,7 @@ pub fn test() -> Result<ExitCode, String> {
 
     let wasm_suites: [(&str, &[&str]); 2] = [
         (
-            "core wasm tests in Chromium",
+            "core wasm tests in Chromium (built with clippy)",
             &[
                 "test",
                 "-p",
@@ -497,7 +485,7 @@ pub fn test() -> Result<ExitCode, String> {
             ],
         ),
         (
-            "app wasm tests in Chromium",
+            "app wasm tests in Chromium (built with clippy)",
             &[
                 "test",
                 "-p",
@@ -510,6 +498,7 @@ pub fn test() -> Result<ExitCode, String> {
     for (name, args) in wasm_suites {
         let (ok, out) = timed(&mut summary, name, || {
             cmd("cargo", args)
+                .linted()
                 .env(
                     "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                     "wasm-bindgen-test-runner",
@@ -562,7 +551,7 @@ pub fn test() -> Result<ExitCode, String> {
     // Built by the native tests already (their integration tests run it);
     // this makes sure it is there, without building anything again.
     let (server, _) = timed(&mut summary, name, || {
-        (native_test(&["--no-run"]).run().is_ok(), ())
+        (native_test(&["--no-run"]).linted().run().is_ok(), ())
     });
     summary.check(name, server);
 
@@ -598,6 +587,7 @@ pub fn test() -> Result<ExitCode, String> {
         let name = "end-to-end tests";
         let (ok, out) = timed(&mut summary, name, || {
             native_test(&["--test", "e2e", "--", E2E_THREADS])
+                .linted()
                 .env(
                     "STORYREEL_SERVER_BIN",
                     root().join("target/debug/storyreel-server"),
@@ -667,7 +657,7 @@ fn browser_bench(only: Option<&str>) -> Result<(), String> {
     ensure::browser()?;
     // browser-image-compression, the peer of the photo benchmark.
     ensure::node_deps()?;
-    let _dist = trunk_build()?;
+    let _dist = trunk_build(Lint::No)?;
     cmd("cargo", &["build", "--release", "-p", "storyreel-server"]).run()?;
     let mut run = cmd(
         "cargo",
