@@ -218,6 +218,7 @@ impl S3Config {
                 b = b.with_token(t.expose());
             }
         }
+        tls_provider();
         let s3 = b.build().map_err(|e| UploadSetupError::S3 {
             why: crate::config::redact::scrub(&e.to_string()),
         })?;
@@ -226,6 +227,13 @@ impl S3Config {
             None => Arc::new(s3),
         })
     }
+}
+
+/// Installs ring as rustls's process-wide provider, which object_store's
+/// S3 client needs before it is built: its reqwest comes without one (see
+/// the server's Cargo.toml). Called again, it changes nothing.
+pub fn tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 #[cfg(test)]

@@ -154,6 +154,7 @@ impl Moto {
         bucket: &str,
         prefix: Option<&str>,
     ) -> std::sync::Arc<dyn object_store::ObjectStore> {
+        storyreel_server::uploads::s3::tls_provider();
         let s3 = object_store::aws::AmazonS3Builder::new()
             .with_bucket_name(bucket)
             .with_region("us-east-1")
