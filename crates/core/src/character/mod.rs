@@ -12,12 +12,14 @@
 
 mod error;
 pub mod file;
+mod look;
 pub mod making;
 mod status;
 mod tag;
 pub mod wire;
 
 pub use error::CharacterError;
+pub use look::Look;
 pub use making::{Made, Making, MakingAction};
 pub use status::{ElementStatus, Roster};
 pub use tag::Tag;
@@ -32,56 +34,6 @@ pub const MAX_CHARACTER_DESCRIPTION_CHARS: usize = 100;
 /// Images besides the frontal one (Kling's `refer_images`: 1 to 3).
 pub const MIN_OTHER_IMAGES: usize = 1;
 pub const MAX_OTHER_IMAGES: usize = 3;
-
-/// What a character looks like: the pictures Kling makes the element from.
-/// Each `src` follows the cast's rules (an https URL or `upload:<sha256>`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Look {
-    /// Kling's `image_refer`: a frontal image and 1 to 3 others.
-    Images {
-        frontal: String,
-        others: Vec<String>,
-    },
-    /// Kling's `video_refer`: one 3–8 s video of a real person, whose own
-    /// voice Kling clones and binds.
-    Video { src: String },
-}
-
-impl Look {
-    /// Kling's `reference_type`.
-    pub fn reference_type(&self) -> &'static str {
-        match self {
-            Look::Images { .. } => "image_refer",
-            Look::Video { .. } => "video_refer",
-        }
-    }
-
-    /// Whether the character is made from a video.
-    pub fn is_video(&self) -> bool {
-        matches!(self, Look::Video { .. })
-    }
-
-    /// Every picture, the frontal one first, to change in place.
-    pub fn sources_mut(&mut self) -> Vec<&mut String> {
-        match self {
-            Look::Images { frontal, others } => {
-                std::iter::once(frontal).chain(others.iter_mut()).collect()
-            }
-            Look::Video { src } => vec![src],
-        }
-    }
-
-    /// Every picture, the frontal one first.
-    pub fn sources(&self) -> Vec<&str> {
-        match self {
-            Look::Images { frontal, others } => std::iter::once(frontal.as_str())
-                .chain(others.iter().map(String::as_str))
-                .collect(),
-            Look::Video { src } => vec![src.as_str()],
-        }
-    }
-}
 
 /// Where a voice comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

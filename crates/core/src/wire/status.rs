@@ -81,8 +81,11 @@ impl ProviderStatus {
 }
 
 /// What `/api/status` says of uploads: `{"available": false}` alone, or
-/// `available` with the [`UploadsSetup`] beside it.
+/// `available` with the [`UploadsSetup`] beside it. Read through
+/// [`ReadUploads`] (not serde's `flatten`, which would bring its buffering
+/// machinery into the editor's first load).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "ReadUploads")]
 pub struct UploadsStatus {
     #[serde(default)]
     pub available: bool,
@@ -105,6 +108,50 @@ pub struct UploadsSetup {
     pub image_max_bytes: u64,
     /// The content types the server takes.
     pub accepted: Vec<String>,
+}
+
+/// Every field of [`UploadsStatus`] as written, side by side.
+#[derive(Deserialize)]
+struct ReadUploads {
+    #[serde(default)]
+    available: bool,
+    #[serde(default)]
+    public_base_url: Option<String>,
+    #[serde(default)]
+    upload_base_url: Option<String>,
+    #[serde(default)]
+    max_bytes: Option<u64>,
+    #[serde(default)]
+    image_max_bytes: Option<u64>,
+    #[serde(default)]
+    accepted: Option<Vec<String>>,
+}
+
+impl From<ReadUploads> for UploadsStatus {
+    /// The setup is there when all its fields are.
+    fn from(r: ReadUploads) -> UploadsStatus {
+        let setup = match (
+            r.upload_base_url,
+            r.max_bytes,
+            r.image_max_bytes,
+            r.accepted,
+        ) {
+            (Some(upload_base_url), Some(max_bytes), Some(image_max_bytes), Some(accepted)) => {
+                Some(UploadsSetup {
+                    public_base_url: r.public_base_url,
+                    upload_base_url,
+                    max_bytes,
+                    image_max_bytes,
+                    accepted,
+                })
+            }
+            _ => None,
+        };
+        UploadsStatus {
+            available: r.available,
+            setup,
+        }
+    }
 }
 
 impl UploadsStatus {

@@ -246,6 +246,55 @@ fn unknown_format_is_refused_naming_it() {
     // A tag that is not a string is shown as JSON.
     let e = Board::from_json(r#"{"format": 1, "shots": []}"#).unwrap_err();
     assert_eq!(e, BoardError::UnknownFormat { found: "1".into() });
+    for (tag, shown) in [
+        ("null", "null"),
+        ("false", "false"),
+        ("-2", "-2"),
+        ("[\"storyreel/2\"]", "[…]"),
+        ("{\"v\": 2}", "{…}"),
+    ] {
+        let e = Board::from_json(&format!(r#"{{"shots": [], "format": {tag}}}"#)).unwrap_err();
+        assert_eq!(
+            e,
+            BoardError::UnknownFormat {
+                found: shown.into()
+            },
+            "{tag}"
+        );
+    }
+}
+
+#[test]
+fn a_reference_reads_its_own_kinds_fields_only() {
+    let text = minimal("").replace(
+        "\"shots\"",
+        r#""references": [
+            {"name": "mia", "kind": "image", "src": "https://example.com/mia.png", "element_id": "7"},
+            {"name": "rex", "kind": "element", "src": "https://example.com/rex.png"},
+            {"name": "moves", "kind": "video", "src": "https://example.com/m.mp4", "keep_sound": true}
+        ],
+        "shots""#,
+    );
+    let b = Board::from_json_unchecked(&text).unwrap();
+    assert_eq!(
+        b.references,
+        vec![
+            Reference::image("mia", "https://example.com/mia.png"),
+            Reference::element("rex", ""),
+            Reference {
+                name: "moves".into(),
+                kind: ReferenceKind::Video {
+                    src: "https://example.com/m.mp4".into(),
+                    usage: VideoUse::Feature,
+                    keep_sound: true,
+                },
+            },
+        ]
+    );
+    let (_, _, message) = shape(&text.replace(r#""kind": "image""#, r#""kind": "sketch""#));
+    assert!(message.starts_with("unknown variant `sketch`"), "{message}");
+    let (_, _, message) = shape(&text.replace(r#""kind": "image", "#, ""));
+    assert_eq!(message, "missing field `kind`");
 }
 
 #[test]

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::character::CharacterLink;
 use crate::limits::MAX_NAME_CHARS;
 
+mod written;
+
 /// How a reference video is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -25,8 +27,9 @@ impl VideoUse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+/// What a reference is. Written flat beside its name, with a `kind` tag
+/// (`written.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReferenceKind {
     Image {
         src: String,
@@ -35,18 +38,15 @@ pub enum ReferenceKind {
         /// Kling's element id, a string of digits (version 1 wrote a
         /// number, read as the same id). Empty only while the linked
         /// library character's element is not made yet.
-        #[serde(default, deserialize_with = "element_id")]
         element_id: String,
         /// The library character this element is, when it came from the
         /// library: its pictures and voice travel with the board.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         character: Option<Box<CharacterLink>>,
     },
     Video {
         src: String,
-        #[serde(rename = "use", default)]
+        /// Written as `use`.
         usage: VideoUse,
-        #[serde(default)]
         keep_sound: bool,
     },
 }
@@ -61,11 +61,11 @@ impl ReferenceKind {
     }
 }
 
-/// A named member of the cast, cited in prompts as `@name`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A named member of the cast, cited in prompts as `@name`. Read and
+/// written as one flat object (`written.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
     pub name: String,
-    #[serde(flatten)]
     pub kind: ReferenceKind,
 }
 
@@ -128,21 +128,6 @@ impl Reference {
             ReferenceKind::Element { .. } => None,
         }
     }
-}
-
-/// An element id as written: a string (version 2) or a whole number
-/// (version 1).
-fn element_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Text(String),
-        Number(u64),
-    }
-    Ok(match Id::deserialize(d)? {
-        Id::Text(s) => s,
-        Id::Number(n) => n.to_string(),
-    })
 }
 
 /// Why an element id is not one Kling gives out (a string of 1 to 20

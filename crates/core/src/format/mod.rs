@@ -6,6 +6,9 @@ use thiserror::Error;
 use crate::board::{Board, FORMAT_V1, FORMAT_V2};
 use crate::problem::Problem;
 use crate::rules;
+use tag::{Probe, Tag};
+
+mod tag;
 
 /// Why a file is not a board this version can use.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -78,23 +81,21 @@ impl Board {
     /// are left to the caller (the editor restores an unfinished board, the
     /// `check` command lists its problems).
     pub fn from_json_unchecked(text: &str) -> Result<Board, BoardError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| BoardError::Syntax {
+        let probe: Probe = serde_json::from_str(text).map_err(|e| match e.classify() {
+            // Any value is read as the tag and any other field skipped, so
+            // a data error can only be a top level that is not an object.
+            serde_json::error::Category::Data => BoardError::NotABoard,
+            _ => BoardError::Syntax {
                 line: e.line(),
                 column: e.column(),
                 message: clean_serde_message(&e),
-            })?;
-        let object = value.as_object().ok_or(BoardError::NotABoard)?;
-        match object.get("format") {
+            },
+        })?;
+        match probe.0 {
             None => return Err(BoardError::MissingFormat),
-            Some(serde_json::Value::String(tag)) if tag == FORMAT_V2 || tag == FORMAT_V1 => {}
-            Some(other) => {
-                return Err(BoardError::UnknownFormat {
-                    found: match other {
-                        serde_json::Value::String(s) => s.clone(),
-                        v => v.to_string(),
-                    },
-                })
+            Some(Tag::Text(tag)) if tag == FORMAT_V2 || tag == FORMAT_V1 => {}
+            Some(Tag::Text(found) | Tag::Other(found)) => {
+                return Err(BoardError::UnknownFormat { found })
             }
         }
         serde_json::from_str(text).map_err(|e| BoardError::Shape {
