@@ -86,9 +86,13 @@ pub fn build_tools() -> Result<(), String> {
 /// The tools built from crates.io are the pinned versions, built with
 /// lighter settings than their own release profiles ask for: trunk's
 /// (`lto = "fat"`, one codegen unit) took 10 of the 14 minutes a fresh
-/// machine spent installing (6.2 without LTO, 5.5 also at `opt-level` 1;
-/// what trunk does itself, start Cargo and copy and hash a few files, is
-/// not slower in a way a build shows).
+/// machine spent installing (6.2 without LTO, 5.5 also at `opt-level` 1).
+/// Trunk is built at `opt-level` 0: alone on this machine that took 132 s
+/// and 236 s of CPU against 275 s and 519 s at 1 (2026-12-04), and what
+/// trunk does itself, start Cargo and copy and hash a few files, took 8.4 s
+/// against 7.8 s for the editor's release build. wasm-bindgen stays at its
+/// profile's level, as it reads and writes every wasm file of a build (at
+/// 1 it built in 109 s against 124 s: too little to trade).
 fn tool_install(args: &[&str]) -> crate::run::Cmd {
     cmd("cargo", args)
         .env("CARGO_PROFILE_RELEASE_LTO", "false")
@@ -129,7 +133,7 @@ pub fn built_tools() -> Result<(), String> {
             TRUNK_VERSION,
             "--no-default-features",
         ])
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
         .run()?;
     }
 
