@@ -6,26 +6,18 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{header, Request};
 use axum::Router;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use storyreel_core::board::Resolution;
 use storyreel_core::cost;
 use storyreel_server::config::Secret;
 use storyreel_server::kling_token::KlingSigner;
 use storyreel_server::sim::{self, SimConfig};
-use tower::ServiceExt;
 
 use crate::common;
 
 use common::sim_api as app;
-
-const HOST: &str = "storyreel.test";
-const CREATE: &str = "/sim/kling/omni-video/kling-3.0-omni";
-const TASKS: &str = "/sim/kling/tasks";
-const LEGACY: &str = "/sim/kling/v1/videos/omni-video";
+use common::sim_call::{call, get, key, post, Answer, CURRENT as CREATE, HOST, LEGACY, TASKS};
 
 fn quick() -> SimConfig {
     SimConfig {
@@ -34,79 +26,6 @@ fn quick() -> SimConfig {
         max_concurrent: 100,
         control: true,
     }
-}
-
-fn key() -> String {
-    format!("Bearer {}", sim::API_KEY)
-}
-
-struct Answer {
-    status: u16,
-    /// The body, or why it broke off.
-    body: Result<Vec<u8>, String>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        self.body
-            .as_ref()
-            .ok()
-            .and_then(|b| serde_json::from_slice(b).ok())
-            .unwrap_or(Value::Null)
-    }
-    fn code(&self) -> Option<i64> {
-        self.json()["code"].as_i64()
-    }
-    fn message(&self) -> String {
-        self.json()["message"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-}
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    auth: Option<&str>,
-    body: Option<&Value>,
-) -> Answer {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::HOST, HOST);
-    if let Some(a) = auth {
-        req = req.header(header::AUTHORIZATION, a);
-    }
-    let body = match body {
-        Some(v) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(v.to_string())
-        }
-        None => Body::empty(),
-    };
-    let res = app
-        .clone()
-        .oneshot(req.body(body).expect("request"))
-        .await
-        .expect("answer");
-    let status = res.status().as_u16();
-    let body = res
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes().to_vec())
-        .map_err(|e| e.to_string());
-    Answer { status, body }
-}
-
-async fn post(app: &Router, uri: &str, body: &Value) -> Answer {
-    call(app, "POST", uri, Some(&key()), Some(body)).await
-}
-
-async fn get(app: &Router, uri: &str) -> Answer {
-    call(app, "GET", uri, Some(&key()), None).await
 }
 
 fn prompt(text: &str) -> Value {

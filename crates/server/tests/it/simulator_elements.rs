@@ -14,24 +14,21 @@ use base64::Engine as _;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use storyreel_server::api::Api;
-use storyreel_server::sim::{self, SimConfig};
+use storyreel_server::sim::SimConfig;
 use storyreel_server::uploads::{StoreConfig, UploadConfig, Uploads, DEFAULT_MAX_BYTES};
 use tower::ServiceExt;
 
 use crate::common;
 
 use common::sim_api as app;
+use common::sim_call::{call, get, post, Answer, CURRENT, HOST, LEGACY, TASKS};
 
-const HOST: &str = "storyreel.test";
 const ELEMENTS: &str = "/sim/kling/v1/general/advanced-custom-elements";
 const PRESET_ELEMENTS: &str = "/sim/kling/v1/general/advanced-presets-elements";
 const DELETE_ELEMENT: &str = "/sim/kling/v1/general/delete-advanced-elements";
 const VOICES: &str = "/sim/kling/v1/general/custom-voices";
 const PRESET_VOICES: &str = "/sim/kling/v1/general/presets-voices";
 const DELETE_VOICE: &str = "/sim/kling/v1/general/delete-voices";
-const CURRENT: &str = "/sim/kling/omni-video/kling-3.0-omni";
-const TASKS: &str = "/sim/kling/tasks";
-const LEGACY: &str = "/sim/kling/v1/videos/omni-video";
 /// A preset element and a preset voice of the simulator.
 const PRESET_ELEMENT: &str = "880000000001";
 const PRESET_VOICE: &str = "829000000000000001";
@@ -43,93 +40,6 @@ fn quick() -> SimConfig {
         max_concurrent: 100,
         control: true,
     }
-}
-
-fn key() -> String {
-    format!("Bearer {}", sim::API_KEY)
-}
-
-struct Answer {
-    status: u16,
-    content_type: String,
-    /// The body, or why it broke off.
-    body: Result<Vec<u8>, String>,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        self.body
-            .as_ref()
-            .ok()
-            .and_then(|b| serde_json::from_slice(b).ok())
-            .unwrap_or(Value::Null)
-    }
-    fn code(&self) -> Option<i64> {
-        self.json()["code"].as_i64()
-    }
-    fn message(&self) -> String {
-        self.json()["message"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
-    }
-    fn data(&self) -> Value {
-        self.json()["data"].clone()
-    }
-}
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    auth: Option<&str>,
-    body: Option<&Value>,
-) -> Answer {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::HOST, HOST);
-    if let Some(a) = auth {
-        req = req.header(header::AUTHORIZATION, a);
-    }
-    let body = match body {
-        Some(v) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(v.to_string())
-        }
-        None => Body::empty(),
-    };
-    let res = app
-        .clone()
-        .oneshot(req.body(body).expect("request"))
-        .await
-        .expect("answer");
-    let status = res.status().as_u16();
-    let content_type = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = res
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes().to_vec())
-        .map_err(|e| e.to_string());
-    Answer {
-        status,
-        content_type,
-        body,
-    }
-}
-
-async fn post(app: &Router, uri: &str, body: &Value) -> Answer {
-    call(app, "POST", uri, Some(&key()), Some(body)).await
-}
-
-async fn get(app: &Router, uri: &str) -> Answer {
-    call(app, "GET", uri, Some(&key()), None).await
 }
 
 /// A file the simulator serves, fetched by the address it gave (the path

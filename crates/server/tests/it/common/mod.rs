@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use storyreel_server::api::Api;
 
 pub mod moto;
+pub mod sim_call;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_storyreel-server");
 pub const WAIT: Duration = Duration::from_secs(20);
