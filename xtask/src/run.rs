@@ -461,9 +461,7 @@ pub fn test() -> Result<ExitCode, String> {
         let tools = tools_ready
             .recv()
             .unwrap_or_else(|_| Err("the tools' thread ended without a word".into()));
-        let r = [tools, browser.wait()]
-            .into_iter()
-            .collect::<Result<Vec<()>, String>>();
+        let r = every_error([tools, browser.wait()]);
         (r.is_ok(), r)
     });
     if let Err(e) = ensured {
@@ -615,6 +613,17 @@ pub fn test() -> Result<ExitCode, String> {
     })
 }
 
+/// Ok when all are; otherwise every error, one a line, so that no
+/// failed install hides another.
+fn every_error(results: impl IntoIterator<Item = Result<(), String>>) -> Result<(), String> {
+    let errors: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\nxtask: "))
+    }
+}
+
 /// node's TAP totals (`# pass N`, `# fail N`) as a cargo-style result line
 /// for the summary; empty when there are none.
 fn node_results(tap: &str) -> String {
@@ -727,7 +736,20 @@ pub fn bench() -> Result<ExitCode, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_package_variable;
+    use super::{every_error, is_package_variable};
+
+    #[test]
+    fn every_failed_install_is_reported() {
+        assert_eq!(every_error([Ok(()), Ok(())]), Ok(()));
+        let both = every_error([
+            Err("trunk failed".to_string()),
+            Ok(()),
+            Err("apt failed".into()),
+        ])
+        .expect_err("two failed");
+        assert!(both.contains("trunk failed"), "{both}");
+        assert!(both.contains("apt failed"), "{both}");
+    }
 
     #[test]
     fn only_the_run_packages_variables_are_dropped() {
