@@ -234,7 +234,7 @@ async fn an_element_is_created_polled_listed_and_deleted() {
         .expect("frontal");
     let picture = fetch(&app, frontal).await;
     assert_eq!(picture.status, 200);
-    assert_eq!(picture.content_type, "image/png");
+    assert_eq!(picture.content_type(), "image/png");
     assert_eq!(picture.body.expect("bytes"), png_head());
 
     // Found by its external id too (a create whose answer was lost).
@@ -554,10 +554,7 @@ async fn a_video_element_clones_its_voice_and_a_given_voice_is_bound() {
         "{voices}"
     );
     let trial = fetch(&app, info["trial_url"].as_str().expect("trial")).await;
-    assert_eq!(
-        (trial.status, trial.content_type.as_str()),
-        (200, "audio/wav")
-    );
+    assert_eq!((trial.status, trial.content_type()), (200, "audio/wav"));
 
     let bound = made_element(
         &app,
@@ -623,10 +620,7 @@ async fn presets_are_listed_with_pictures_and_trials() {
                 .expect("url"),
         )
         .await;
-        assert_eq!(
-            (frontal.status, frontal.content_type.as_str()),
-            (200, "image/png")
-        );
+        assert_eq!((frontal.status, frontal.content_type()), (200, "image/png"));
         let bytes = frontal.body.expect("bytes");
         let info = storyreel_core::media::image::read_image(&bytes).expect("a PNG");
         assert!(info.width >= 300 && info.height >= 300, "Kling's minimum");
@@ -648,10 +642,7 @@ async fn presets_are_listed_with_pictures_and_trials() {
         let v = &item["task_result"]["voices"][0];
         assert_eq!(v["owned_by"], "kling");
         let trial = fetch(&app, v["trial_url"].as_str().expect("url")).await;
-        assert_eq!(
-            (trial.status, trial.content_type.as_str()),
-            (200, "audio/wav")
-        );
+        assert_eq!((trial.status, trial.content_type()), (200, "audio/wav"));
         assert!(trial.body.expect("bytes").starts_with(b"RIFF"));
     }
     let a = get(&app, &format!("{PRESET_VOICES}?pageSize=1000")).await;

@@ -26,12 +26,18 @@ pub fn key() -> String {
 pub struct Answer {
     pub status: u16,
     pub headers: HeaderMap,
-    pub content_type: String,
     /// The body, or why it broke off.
     pub body: Result<Vec<u8>, String>,
 }
 
 impl Answer {
+    /// The `Content-Type` header; empty when there is none.
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
     /// The body's bytes; panics if it broke off.
     pub fn bytes(&self) -> &[u8] {
         self.body.as_deref().expect("the whole body")
@@ -91,11 +97,6 @@ pub async fn call(
         .expect("answer");
     let status = res.status().as_u16();
     let headers = res.headers().clone();
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
     let body = res
         .into_body()
         .collect()
@@ -105,7 +106,6 @@ pub async fn call(
     Answer {
         status,
         headers,
-        content_type,
         body,
     }
 }
