@@ -494,7 +494,15 @@ pub fn test() -> Result<ExitCode, String> {
         ),
     ];
     for (name, args) in wasm_suites {
+        // ChromeDriver, started by the test runner without a profile, makes
+        // one under TMPDIR (about 20 MB) and the runner's kill leaves it
+        // there: each suite gets a folder of its own, removed after it.
+        let tmp = root().join("target/tmp/wasm-browser");
+        let _ = std::fs::remove_dir_all(&tmp);
         let (ok, out) = timed(&mut summary, name, || {
+            if let Err(e) = std::fs::create_dir_all(&tmp) {
+                return (false, format!("cannot create {}: {e}", tmp.display()));
+            }
             cmd("cargo", args)
                 .linted()
                 .env(
@@ -503,8 +511,10 @@ pub fn test() -> Result<ExitCode, String> {
                 )
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver")
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+                .env("TMPDIR", &tmp)
                 .run_captured()
         });
+        let _ = std::fs::remove_dir_all(&tmp);
         summary.tests(name, ok, &out);
     }
 
