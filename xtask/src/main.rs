@@ -9,6 +9,7 @@ mod ensure;
 mod first_load;
 mod precompress;
 mod run;
+mod short_imports;
 mod split;
 mod summary;
 

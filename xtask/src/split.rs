@@ -8,7 +8,8 @@
 //!   lazy function (and chunks they share) and the small JS module that
 //!   loads them;
 //! - wasm-bindgen runs on the main module with `--keep-lld-exports
-//!   --no-demangle` (the loader needs those names), and wasm-opt with the
+//!   --no-demangle` (the loader needs those names), its imports from the
+//!   glue get short names (`short_imports.rs`), and wasm-opt runs with the
 //!   flags the editor's link in `index.html` gives, on every wasm file;
 //! - the results replace Trunk's two files under Trunk's own names, and
 //!   `index.html` gets their new SRI digests plus a `modulepreload` of the
@@ -138,6 +139,9 @@ impl Split {
     }
 }
 
+/// The version of the steps below; a change makes earlier work stale.
+const RECIPE: &str = "2: glue imports shortened";
+
 /// Splits `bin`'s raw wasm, reusing an earlier split of the same wasm.
 fn split(bin: &Bin, opt_args: &[String]) -> Result<Split, String> {
     let raw_path = root()
@@ -145,7 +149,16 @@ fn split(bin: &Bin, opt_args: &[String]) -> Result<Split, String> {
         .join(format!("wasm32-unknown-unknown/release/{}.wasm", bin.name));
     let raw =
         fs::read(&raw_path).map_err(|e| format!("cannot read {}: {e}", raw_path.display()))?;
-    let digest = hex::encode(&Sha256::digest(&raw)[..8]);
+    // The work is kept by what it is made from: the raw wasm, the steps
+    // (their version, [`RECIPE`]) and wasm-opt's flags.
+    let mut hasher = Sha256::new();
+    hasher.update(&raw);
+    hasher.update(RECIPE);
+    for arg in opt_args {
+        hasher.update(arg.as_bytes());
+        hasher.update([0]);
+    }
+    let digest = hex::encode(&hasher.finalize()[..8]);
     let work = root()
         .join("target/wasm-split")
         .join(format!("{}-{digest}", bin.stem()));
@@ -195,8 +208,17 @@ fn split(bin: &Bin, opt_args: &[String]) -> Result<Split, String> {
             ],
         )
         .run()?;
-        fs::copy(bindgen.join(bin.glue()), out.join(bin.glue())).map_err(|e| e.to_string())?;
-        wasm_opt(&bindgen.join(bin.wasm()), &out.join(bin.wasm()), opt_args)?;
+        let read = |name: String| {
+            let path = bindgen.join(name);
+            fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+        };
+        let glue = String::from_utf8(read(bin.glue())?).map_err(|e| e.to_string())?;
+        let module = format!("./{}_bg.js", bin.stem());
+        let (wasm, glue) = crate::short_imports::shorten(&read(bin.wasm())?, &glue, &module)?;
+        let shortened = work.join("shortened.wasm");
+        fs::write(&shortened, wasm).map_err(|e| e.to_string())?;
+        fs::write(out.join(bin.glue()), glue).map_err(|e| e.to_string())?;
+        wasm_opt(&shortened, &out.join(bin.wasm()), opt_args)?;
         fs::write(&done, "").map_err(|e| e.to_string())?;
     }
     let mut files = Vec::new();
