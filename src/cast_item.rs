@@ -83,7 +83,8 @@ pub fn ThumbView(thumb: Thumb, #[prop(into)] name: String) -> impl IntoView {
             view! { <span class="thumb thumb-badge" aria-hidden="true">"EL"</span> }.into_any()
         }
         Thumb::None => {
-            let initial: String = name.chars().next().unwrap_or('?').to_uppercase().collect();
+            // A cast name is ASCII (`reference::is_name_char`).
+            let initial = name.chars().next().unwrap_or('?').to_ascii_uppercase().to_string();
             view! { <span class="thumb thumb-badge" aria-hidden="true">{initial}</span> }.into_any()
         }
     }

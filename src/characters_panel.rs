@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use storyreel_core::character::Character;
 
+use crate::case::lower;
 use crate::character_card::CharacterCard;
 use crate::character_form::CharacterForm;
 use crate::characters::Characters;
@@ -22,11 +23,11 @@ pub struct CharactersOpen(pub RwSignal<bool>);
 pub struct Deleted(pub RwSignal<Option<Character>>);
 
 fn matches(c: &Character, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
+    let q = lower(query.trim());
     q.is_empty()
-        || c.name.to_lowercase().contains(&q)
-        || c.description.to_lowercase().contains(&q)
-        || c.tag.label().to_lowercase().contains(&q)
+        || lower(&c.name).contains(&q)
+        || lower(&c.description).contains(&q)
+        || lower(c.tag.label()).contains(&q)
 }
 
 #[component]

@@ -11,6 +11,7 @@ mod lazy;
 
 mod app;
 mod autosave;
+mod case;
 mod cast_item;
 mod cast_panel;
 mod character_card;

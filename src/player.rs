@@ -24,7 +24,10 @@ pub fn file_name(take: &Take) -> String {
         .collect();
     let short = take.key.trim_start_matches("storyreel-");
     let short: String = short.chars().take(8).collect();
-    format!("{}-{short}.mp4", title.trim_matches('-').to_lowercase())
+    format!(
+        "{}-{short}.mp4",
+        crate::case::lower(title.trim_matches('-'))
+    )
 }
 
 #[component]

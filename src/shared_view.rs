@@ -107,7 +107,11 @@ pub fn SharedView(
 fn sentence(why: &str) -> String {
     let mut chars = why.chars();
     match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        Some(first) => format!(
+            "{}{}.",
+            crate::case::upper(first.encode_utf8(&mut [0; 4])),
+            chars.as_str()
+        ),
         None => String::new(),
     }
 }

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use storyreel_core::Board;
 
 use crate::autosave::Autosave;
+use crate::case::lower;
 use crate::library::{self, Item};
 use crate::state::{Editor, Status};
 
@@ -19,8 +20,8 @@ pub fn title_of(board: &Board) -> String {
 }
 
 fn matches(board: &Board, query: &str) -> bool {
-    let query = query.trim().to_lowercase();
-    query.is_empty() || title_of(board).to_lowercase().contains(&query)
+    let query = lower(query.trim());
+    query.is_empty() || lower(&title_of(board)).contains(&query)
 }
 
 /// Every signal of the panel with the handles its actions use; copied

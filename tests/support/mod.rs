@@ -127,14 +127,17 @@ impl Harness {
 
     async fn with_browser(base: String, server: Option<(Child, tempfile::TempDir)>) -> Harness {
         let port = free_port();
+        let profile = tempfile::tempdir().expect("profile dir");
+        // ChromeDriver's own scratch folders go inside the profile's, so
+        // they go with it even when the browser is killed.
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .env("TMPDIR", profile.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("chromedriver on PATH (cargo xtask test installs it)");
-        let profile = tempfile::tempdir().expect("profile dir");
         let caps = json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",

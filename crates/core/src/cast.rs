@@ -77,11 +77,15 @@ impl NoRoom {
     pub fn sentence(&self) -> String {
         let reason = self.to_string();
         let mut chars = reason.chars();
-        let first: String = chars
-            .next()
-            .map(|c| c.to_uppercase().collect())
-            .unwrap_or_default();
-        format!("{first}{}. {}", chars.as_str(), self.remedy())
+        // Every reason starts with an English word, a cast name or a
+        // quote: ASCII case is enough.
+        let first = chars.next().map(|c| c.to_ascii_uppercase());
+        format!(
+            "{}{}. {}",
+            first.map(String::from).unwrap_or_default(),
+            chars.as_str(),
+            self.remedy()
+        )
     }
 }
 
@@ -327,7 +331,9 @@ pub fn suggest_name_avoiding(file_name: &str, taken: &dyn Fn(&str) -> bool) -> S
         _ => file_name,
     };
     let mut base = String::new();
-    for c in stem.chars().flat_map(char::to_lowercase) {
+    // A name keeps only ASCII letters, digits, `_` and `-`, so ASCII case
+    // is all it needs; any other letter becomes `_` either way.
+    for c in stem.chars().map(|c| c.to_ascii_lowercase()) {
         let c = if is_name_char(c) { c } else { '_' };
         // No runs of `_` and no leading one.
         if c == '_' && (base.is_empty() || base.ends_with('_')) {
@@ -581,6 +587,8 @@ mod tests {
             "img_2024-01-05_3"
         );
         assert_eq!(suggest_name("日本.png", &b), "ref");
+        // A letter beyond ASCII becomes `_`, in upper case as in lower.
+        assert_eq!(suggest_name("Émile Été.jpg", &b), "mile_t");
         assert_eq!(suggest_name(".png", &b), "png");
         let long = suggest_name("a_very_long_file_name_for_a_cast_photo.png", &b);
         assert_eq!(long.chars().count(), MAX_NAME_CHARS);

@@ -156,7 +156,7 @@ fn plain_texts(board: &Board) -> Vec<String> {
         .filter(|t| t.contains('@'))
         .map(|t| mention::rewrite(t, &known, &|_| Some(" ".to_string())))
         .filter(|t| t.contains('@'))
-        .map(|t| t.to_lowercase())
+        .map(|t| t.to_ascii_lowercase())
         .collect()
 }
 
@@ -166,7 +166,7 @@ fn plain_texts(board: &Board) -> Vec<String> {
 fn clashes(inputs: &[Input<'_>], plain: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for input in inputs {
-        let cited = format!("@{}", input.id).to_lowercase();
+        let cited = format!("@{}", input.id).to_ascii_lowercase();
         for text in plain {
             if text.contains(&cited) && !out.contains(&cited) {
                 out.push(cited.clone());

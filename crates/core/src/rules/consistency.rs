@@ -143,7 +143,9 @@ fn colours_in_clause(text: &str) -> Vec<&'static str> {
         .filter(|w| !w.is_empty())
         .take(CLAUSE_WORDS)
     {
-        let lower = word.to_lowercase();
+        // The colours are ASCII words, so ASCII case is all that can
+        // match (and keeps Unicode's case tables out of the editor).
+        let lower = word.to_ascii_lowercase();
         // "red-haired" splits into "red" and "haired".
         if let Some(c) = COLOURS.iter().find(|c| **c == lower) {
             let c = match *c {
@@ -240,6 +242,9 @@ mod tests {
             vec!["grey"]
         );
         assert_eq!(colours_in_clause(" walks. Red sky"), Vec::<&str>::new());
+        // Upper case counts; a word with other letters is no colour.
+        assert_eq!(colours_in_clause(" in a RED coat"), vec!["red"]);
+        assert_eq!(colours_in_clause(" in a rédd coat"), Vec::<&str>::new());
         let b = board(&[
             "@mia, blond hair, waves at @lamp.",
             "@mia with blonde hair reads by @lamp.",
