@@ -1,12 +1,12 @@
-//! The keystroke benchmark: the same typing loop in the editor and in its
-//! peer, a page holding nothing but one prompt field.
-//!
-//! The peer is the floor any editor meets in this browser on this machine:
-//! the app's stylesheet, one shot panel with its label, counter, highlight
-//! backdrop and textarea, and an input handler in plain JavaScript that
-//! does the least a keystroke must (the backdrop's text and the counter,
-//! in a microtask as Leptos's effects run). No framework, no rules, no
-//! other panels.
+//! The keystroke benchmark: the same typing loop in the editor and in two
+//! peers that answer each key with an input handler in plain JavaScript
+//! doing the least a keystroke must (the backdrop's text and the counter,
+//! in a microtask as Leptos's effects run), no framework and no rules:
+//! - the floor, a page holding one shot panel alone (label, counter,
+//!   highlight backdrop and textarea) in the app's stylesheet;
+//! - the frozen editor, the editor's own page as the app drew it for the
+//!   bench board, its scripts taken out: what the page costs the browser
+//!   whatever code runs it.
 
 use std::path::Path;
 
@@ -43,9 +43,49 @@ pub async fn editor(h: &Harness, board: &str) -> Keys {
     typing(h).await
 }
 
-/// The same loop in the peer page, served with the editor's stylesheet
+/// The same loop on the floor page, served with the editor's stylesheet
 /// from `dist`; `prompt` is the text the field starts with.
 pub async fn floor(h: &Harness, dist: &Path, prompt: &str) -> Keys {
+    peer(
+        h,
+        dist,
+        &FLOOR_PAGE.replace("</body>", &format!("{HANDLER}</body>")),
+        prompt,
+    )
+    .await
+}
+
+/// The same loop on the editor's page as it stands in `h` (after
+/// [`editor`]): its markup with the scripts taken out and the plain
+/// handler put in.
+pub async fn frozen(h: &Harness, dist: &Path, prompt: &str) -> Keys {
+    let page = h
+        .eval(
+            "document.querySelectorAll('script, link[rel=modulepreload], link[rel=preload], link[rel=icon]')
+               .forEach(e => e.remove());
+             document.querySelectorAll('link[rel=stylesheet]').forEach(l => {
+               l.removeAttribute('integrity'); l.setAttribute('href', 'app.css'); });
+             return '<!doctype html>' + document.documentElement.outerHTML;",
+            vec![],
+        )
+        .await;
+    let page = page.as_str().expect("the editor's markup");
+    assert!(
+        page.contains("id=\"shot-2-prompt\""),
+        "the frozen page has shot 3's prompt"
+    );
+    peer(
+        h,
+        dist,
+        &page.replace("</body>", &format!("{HANDLER}</body>")),
+        prompt,
+    )
+    .await
+}
+
+/// Serves `page` with the editor's stylesheet as `app.css`, opens it, sets
+/// the prompt and types.
+async fn peer(h: &Harness, dist: &Path, page: &str, prompt: &str) -> Keys {
     let dir = tempfile::tempdir().expect("a folder for the peer page");
     let css = std::fs::read_dir(dist)
         .expect("the build's folder")
@@ -59,8 +99,8 @@ pub async fn floor(h: &Harness, dist: &Path, prompt: &str) -> Keys {
         })
         .expect("the editor's stylesheet in the build");
     std::fs::copy(&css, dir.path().join("app.css")).expect("copy the stylesheet");
-    std::fs::write(dir.path().join("index.html"), FLOOR_PAGE).expect("write the peer page");
-    let base = serve_static(dir.path().to_path_buf(), "/floor").await;
+    std::fs::write(dir.path().join("index.html"), page).expect("write the peer page");
+    let base = serve_static(dir.path().to_path_buf(), "/peer").await;
     h.client
         .goto(&format!("{base}/index.html"))
         .await
@@ -76,7 +116,7 @@ pub async fn floor(h: &Harness, dist: &Path, prompt: &str) -> Keys {
     keys
 }
 
-/// The peer page: one shot panel as the editor draws it.
+/// The floor page: one shot panel as the editor draws it.
 const FLOOR_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Keystroke floor</title>
 <link rel="stylesheet" href="app.css"></head>
@@ -85,18 +125,20 @@ const FLOOR_PAGE: &str = r#"<!doctype html>
 <div class="prompt-label-row"><label for="shot-2-prompt">Shot 3 prompt</label><span id="shot-2-prompt-count" class="counter"></span></div>
 <div class="prompt-box"><div class="prompt-backdrop" aria-hidden="true"></div><textarea id="shot-2-prompt" rows="4"></textarea></div>
 </div></li></ol></section></main>
-<script>
+</body></html>
+"#;
+
+/// The peers' input handler.
+const HANDLER: &str = r#"<script>
 const area = document.getElementById('shot-2-prompt');
-const mirror = document.querySelector('.prompt-backdrop').appendChild(document.createTextNode(''));
-const count = document.getElementById('shot-2-prompt-count').appendChild(document.createTextNode(''));
+const mirror = area.parentNode.querySelector('.prompt-backdrop');
+const count = document.getElementById('shot-2-prompt-count');
 const show = () => {
-  mirror.data = area.value + '\n';
-  count.data = `${[...area.value].length} / 512`;
+  mirror.textContent = area.value + '\n';
+  count.textContent = `${[...area.value].length} / 512`;
 };
 area.addEventListener('input', () => queueMicrotask(show));
-show();
-</script></body></html>
-"#;
+</script>"#;
 
 /// The loop: each sample sets the textarea's value, dispatches `input`,
 /// waits one message-channel turn (the microtasks of the page's updates
@@ -172,9 +214,11 @@ pub fn numbers(v: &Value) -> Vec<f64> {
     out
 }
 
-/// What the peer row of BENCHMARKS.md is.
-pub const PEER: &str = "The peer is the same loop, in the same browser and run, on a page holding one prompt field \
-    and nothing else: the editor's stylesheet, one shot panel with its label, counter, highlight backdrop \
-    and textarea, and a handler in plain JavaScript that writes the backdrop's text and the counter in a \
-    microtask (as Leptos's effects run), starting from shot 3's prompt. No framework, no rules, no other \
-    panels: the least any editor of this page pays per keystroke here.";
+/// What the peer rows of BENCHMARKS.md are.
+pub const PEERS: &str = "The two peers run the same loop in the same browser and run, starting from shot 3's \
+    prompt, with an input handler in plain JavaScript that writes the backdrop's text and the counter in a \
+    microtask (as Leptos's effects run): no framework, no rules. The floor is a page holding one shot \
+    panel (label, counter, highlight backdrop and textarea) in the editor's stylesheet and nothing else. \
+    The frozen editor is the editor's own page as the app drew it for this board, taken from the browser \
+    after the editor's run with its scripts removed: what the page itself costs the browser per \
+    keystroke (style, layout and frames), whatever code answers the keys.";

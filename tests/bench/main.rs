@@ -6,7 +6,8 @@
 //! - time from navigation to an interactive editor (cold and warm cache);
 //! - time per keystroke in a shot prompt of a 6-shot board over 1,000
 //!   inputs: input handler, re-render, rules and a forced layout; and the
-//!   same loop on a peer page of one prompt field alone (`keys.rs`).
+//!   same loop on two peer pages, the editor's page frozen and one prompt
+//!   field alone (`keys.rs`).
 
 mod keys;
 mod prepare;
@@ -170,7 +171,8 @@ async fn main() {
         ready_ms(&h).await;
         let board = six_shot_board().to_string();
         let app = keys::editor(&h, &board).await;
-        let peer = keys::floor(&h, &dist, &shot_three(&board)).await;
+        let frozen = keys::frozen(&h, &dist, &shot_three(&board)).await;
+        let floor = keys::floor(&h, &dist, &shot_three(&board)).await;
         h.close().await;
         for (name, part) in [
             ("handler", &app.handler),
@@ -186,7 +188,11 @@ async fn main() {
             percentile(&app.idle, 99.0),
             app.idle.last().copied().unwrap_or(f64::NAN),
         );
-        println!("peer, one prompt field alone: {}", figures(&peer.times));
+        println!("peer, the frozen editor: {}", figures(&frozen.times));
+        println!(
+            "peer, the floor (one prompt field alone): {}",
+            figures(&floor.times)
+        );
         return;
     }
     let h = Harness::start().await;
@@ -223,8 +229,10 @@ async fn main() {
     // 3. Keystrokes on a 6-shot board.
     let board = six_shot_board().to_string();
     let Keys { times, idle, .. } = keys::editor(&h, &board).await;
-    // The same loop in the peer: one prompt field alone.
-    let peer = keys::floor(&h, &dist, &shot_three(&board)).await;
+    // The same loop in the peers: the editor's page frozen, and one
+    // prompt field alone.
+    let frozen = keys::frozen(&h, &dist, &shot_three(&board)).await;
+    let floor = keys::floor(&h, &dist, &shot_three(&board)).await;
     // 4. Opening a share link of the 6-shot board: the decode in wasm.
     let six = storyreel_core::Board::from_json_draft(&board).expect("the bench board");
     let fragment = storyreel_core::share::encode(&six);
@@ -317,9 +325,10 @@ async fn main() {
     );
     let _ = writeln!(
         md,
-        "| page | median | p90 | p99 | max |\n|---|---:|---:|---:|---:|\n{}\n{}\n",
+        "| page | median | p90 | p99 | max |\n|---|---:|---:|---:|---:|\n{}\n{}\n{}\n",
         row("the editor, 6-shot board", &times),
-        row("peer: one prompt field alone", &peer.times),
+        row("peer: the frozen editor (its page, no app)", &frozen.times),
+        row("peer: the floor (one prompt field alone)", &floor.times),
     );
     let _ = writeln!(
         md,
@@ -329,7 +338,7 @@ async fn main() {
         percentile(&idle, 99.0),
         idle.last().copied().unwrap_or(f64::NAN)
     );
-    let _ = writeln!(md, "{}\n", keys::PEER);
+    let _ = writeln!(md, "{}\n", keys::PEERS);
     let verdict = |v: f64| if v < 2.0 { "under" } else { "over" };
     let _ = writeln!(
         md,
@@ -369,7 +378,11 @@ async fn main() {
          prompt box at a fixed height, on a fixed-size counter, on the shot panels) and \
          `content-visibility: auto` on the panels and the side column moved neither the layout nor the \
          frame by more than the runs' noise. Garbage collection is not the tail either: 2 minor \
-         collections (3.5 ms each) and one major (4.3 ms) in 1,000 keystrokes. \
+         collections (3.5 ms each) and one major (4.3 ms) in 1,000 keystrokes. The frozen editor \
+         (the table's middle row) tells the page's share from the app's: with no framework and no rules \
+         its p99 was 2.0 to 2.6 ms over five runs of 2026-12-05, so on this machine the editor's page \
+         alone passes the goal's 2 ms at p99, whatever code answers the keys; the app's own work (the \
+         input handler, the effects and the larger frames its samples catch) makes the rest. \
          The release profile is `opt-level = \"s\"`: `\"z\"` was about twice as slow per keystroke, and \
          `3` halved it again but grew the wasm to 273 KB gzip, over the size budget.\n",
         verdict(percentile(&times, 99.0)),
