@@ -380,8 +380,9 @@ async fn main() {
          frame by more than the runs' noise. Garbage collection is not the tail either: 2 minor \
          collections (3.5 ms each) and one major (4.3 ms) in 1,000 keystrokes. The frozen editor \
          (the table's middle row) tells the page's share from the app's: with no framework and no rules \
-         its p99 was 2.0 to 2.6 ms over five runs of 2026-12-05, so on this machine the editor's page \
-         alone passes the goal's 2 ms at p99, whatever code answers the keys; the app's own work (the \
+         its p99 was 2.0, 2.1 and 2.2 ms in three runs of 2026-12-05 (2.3 to 2.9 in eight runs with \
+         Chromium's trace on), so on this machine the editor's page alone reaches the goal's 2 ms at p99, \
+         whatever code answers the keys; the app's own work (the \
          input handler, the effects and the larger frames its samples catch) makes the rest. \
          The release profile is `opt-level = \"s\"`: `\"z\"` was about twice as slow per keystroke, and \
          `3` halved it again but grew the wasm to 273 KB gzip, over the size budget.\n",
