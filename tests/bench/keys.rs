@@ -46,18 +46,11 @@ pub async fn editor(h: &Harness, board: &str) -> Keys {
 /// The same loop on the floor page, served with the editor's stylesheet
 /// from `dist`; `prompt` is the text the field starts with.
 pub async fn floor(h: &Harness, dist: &Path, prompt: &str) -> Keys {
-    peer(
-        h,
-        dist,
-        &FLOOR_PAGE.replace("</body>", &format!("{HANDLER}</body>")),
-        prompt,
-    )
-    .await
+    peer(h, dist, FLOOR_PAGE, prompt).await
 }
 
 /// The same loop on the editor's page as it stands in `h` (after
-/// [`editor`]): its markup with the scripts taken out and the plain
-/// handler put in.
+/// [`editor`]): its markup with the scripts taken out.
 pub async fn frozen(h: &Harness, dist: &Path, prompt: &str) -> Keys {
     let page = h
         .eval(
@@ -74,17 +67,11 @@ pub async fn frozen(h: &Harness, dist: &Path, prompt: &str) -> Keys {
         page.contains("id=\"shot-2-prompt\""),
         "the frozen page has shot 3's prompt"
     );
-    peer(
-        h,
-        dist,
-        &page.replace("</body>", &format!("{HANDLER}</body>")),
-        prompt,
-    )
-    .await
+    peer(h, dist, page, prompt).await
 }
 
-/// Serves `page` with the editor's stylesheet as `app.css`, opens it, sets
-/// the prompt and types.
+/// Serves `page` with the plain handler put in and the editor's
+/// stylesheet as `app.css`, opens it, sets the prompt and types.
 async fn peer(h: &Harness, dist: &Path, page: &str, prompt: &str) -> Keys {
     let dir = tempfile::tempdir().expect("a folder for the peer page");
     let css = std::fs::read_dir(dist)
@@ -99,6 +86,7 @@ async fn peer(h: &Harness, dist: &Path, page: &str, prompt: &str) -> Keys {
         })
         .expect("the editor's stylesheet in the build");
     std::fs::copy(&css, dir.path().join("app.css")).expect("copy the stylesheet");
+    let page = page.replace("</body>", &format!("{HANDLER}</body>"));
     std::fs::write(dir.path().join("index.html"), page).expect("write the peer page");
     let base = serve_static(dir.path().to_path_buf(), "/peer").await;
     h.client
