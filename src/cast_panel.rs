@@ -23,7 +23,7 @@ pub fn CastPanel() -> impl IntoView {
     let intakes = Intakes::new();
     let dragging = RwSignal::new(false);
     let counts = Memo::new(move |_| {
-        board.with(|b| {
+        board.with_outline(|b| {
             (
                 b.images().count() + b.elements().count(),
                 b.max_images_and_elements(),

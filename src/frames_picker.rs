@@ -13,7 +13,7 @@ pub fn FramesPicker() -> impl IntoView {
     let editor = Editor::expect();
     let board = editor.board;
     let images = Memo::new(move |_| {
-        board.with(|b| {
+        board.with_outline(|b| {
             b.references
                 .iter()
                 .filter(|r| matches!(r.kind, ReferenceKind::Image { .. }))
@@ -21,12 +21,12 @@ pub fn FramesPicker() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let first = Memo::new(move |_| board.with(|b| b.first_frame.clone()));
-    let last = Memo::new(move |_| board.with(|b| b.last_frame.clone()));
+    let first = Memo::new(move |_| board.with_outline(|b| b.first_frame.clone()));
+    let last = Memo::new(move |_| board.with_outline(|b| b.last_frame.clone()));
     let kling_api = editor.kling_api;
     let destination = Memo::new(move |_| {
         let api = kling_api.get();
-        board.with(|b| storyreel_core::plan::destination(b, api))
+        board.with_outline(|b| storyreel_core::plan::destination(b, api))
     });
     let problems = Memo::new(move |_| {
         editor.report.with(|r| {

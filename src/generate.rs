@@ -35,7 +35,7 @@ pub fn Generate() -> impl IntoView {
     let studio = Studio::expect();
     let settings = Settings::expect();
     let board = editor.board;
-    let estimate = Memo::new(move |_| board.with(cost::estimate));
+    let estimate = Memo::new(move |_| board.with_outline(cost::estimate));
     let armed = RwSignal::new(false);
     let arm_count = StoredValue::new(0u32);
 
@@ -113,8 +113,10 @@ pub fn Generate() -> impl IntoView {
 
     let confirm_text = move || {
         let e = estimate.get();
-        let provider = board.with(|b| b.provider.label());
-        if settings.simulated() && board.with(|b| b.provider) == storyreel_core::Provider::Kling {
+        let provider = board.with_outline(|b| b.provider.label());
+        if settings.simulated()
+            && board.with_outline(|b| b.provider) == storyreel_core::Provider::Kling
+        {
             format!(
                 "Simulated run: nothing is charged. On Kling this would spend {}.",
                 price(&e)

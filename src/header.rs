@@ -30,9 +30,9 @@ pub fn Header() -> impl IntoView {
     let board = Editor::expect().board;
     // Narrow views of the board, so typing in a prompt re-runs none of the
     // controls below.
-    let provider = Memo::new(move |_| board.with(|b| b.provider));
-    let sound = Memo::new(move |_| board.with(|b| b.sound));
-    let has_video = Memo::new(move |_| board.with(|b| b.has_video()));
+    let provider = Memo::new(move |_| board.with_outline(|b| b.provider));
+    let sound = Memo::new(move |_| board.with_outline(|b| b.sound));
+    let has_video = Memo::new(move |_| board.with_outline(|b| b.has_video()));
 
     view! {
         <header class="topbar">

@@ -12,10 +12,10 @@ use leptos::task::spawn_local;
 use storyreel_core::journal::{Action, Entry, Take};
 use storyreel_core::response::{Charged, Failure, FailureCategory, Scope};
 use storyreel_core::transport::HttpCall;
-use storyreel_core::Board;
 use wasm_bindgen::prelude::*;
 
 use crate::settings::Settings;
+use crate::state::BoardSignal;
 use crate::studio::{Studio, TakeItem};
 use crate::{database, net, tabs};
 
@@ -30,7 +30,7 @@ fn announce() {
 
 /// Loads the journal and the takes, resumes unfinished jobs, and keeps
 /// watching (other tabs, lapsed leases, the clock).
-pub fn start(studio: Studio, settings: Settings, board: ReadSignal<Board>) {
+pub fn start(studio: Studio, settings: Settings, board: BoardSignal) {
     tabs::listen(CHANNEL, move |_| {
         spawn_local(async move {
             reload(studio).await;

@@ -8,7 +8,7 @@ use crate::state::Editor;
 #[component]
 pub fn OverallDirection() -> impl IntoView {
     let editor = Editor::expect();
-    let overall = Memo::new(move |_| editor.board.with(|b| b.prompt.clone()));
+    let overall = Memo::new(move |_| editor.board.with_outline(|b| b.prompt.clone()));
     let set_overall = Callback::new(move |text: String| editor.set_overall_prompt(text));
     view! {
         <section class="overall" aria-labelledby="overall-heading">

@@ -44,11 +44,13 @@ fn ShotPanel(key: u32) -> impl IntoView {
     let editor = Editor::expect();
     let board = editor.board;
     let index = Memo::new(move |_| editor.index_of(key).unwrap_or(0));
-    // This shot alone: the parts below follow it, so a keystroke in
-    // another shot's prompt re-runs none of them.
+    // This shot alone: the parts below follow it, and a keystroke in
+    // another shot's prompt does not even wake this memo.
     let shot = Memo::new(move |_| {
         let i = index.get();
-        board.with(|b| b.shots.get(i).cloned()).unwrap_or_default()
+        board
+            .with_shot(key, |b| b.shots.get(i).cloned())
+            .unwrap_or_default()
     });
     let prompt = Memo::new(move |_| shot.with(|s| s.prompt.clone()));
     let duration = Memo::new(move |_| shot.with(|s| s.duration));

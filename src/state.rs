@@ -3,10 +3,18 @@
 //! the undo history. Every edit goes through `storyreel_core::edit`, which
 //! refuses what would break the board.
 //!
+//! The board reads through [`BoardSignal`], whole, by outline or by shot,
+//! so typing in one shot's prompt wakes only what shows that shot or
+//! reads the whole board (`state/board_signal.rs`).
+//!
 //! Undo needs no help from the edits: an effect sees every change of the
 //! board and records the state before it (`storyreel_core::history`).
 //! Typing in one field within a second is one step; undo and redo only
 //! set the board, so they can never start a generation.
+
+mod board_signal;
+
+pub use board_signal::BoardSignal;
 
 use leptos::prelude::*;
 use storyreel_core::cast;
@@ -29,7 +37,7 @@ pub struct Status {
 #[derive(Clone, Copy)]
 pub struct Editor {
     /// The board, read-only: it changes only through this type's methods.
-    pub board: ReadSignal<Board>,
+    pub board: BoardSignal,
     /// The same board, writable; private so every change goes through a
     /// method here.
     writable: RwSignal<Board>,
@@ -76,7 +84,7 @@ impl Editor {
         let count = board.shots.len() as u32;
         let seen = StoredValue::new(board.clone());
         let writable = RwSignal::new(board);
-        let board = writable.read_only();
+        let board = BoardSignal::new(writable);
         let roster = RwSignal::new(Roster::default());
         let editor = Editor {
             board,
@@ -94,9 +102,11 @@ impl Editor {
                 board.with(|b| rules::check_with(b, &opts))
             }),
             names: Memo::new(move |_| {
-                board.with(|b| b.reference_names().map(str::to_string).collect())
+                board.with_outline(|b| b.reference_names().map(str::to_string).collect())
             }),
-            seconds: Memo::new(move |_| board.with(|b| (b.total_seconds(), b.max_total_seconds()))),
+            seconds: Memo::new(move |_| {
+                board.with_outline(|b| (b.total_seconds(), b.max_total_seconds()))
+            }),
             status: RwSignal::new(None),
             board_id: RwSignal::new(board_id),
             can_undo: RwSignal::new(false),
@@ -189,6 +199,7 @@ impl Editor {
                     keys.push(self.fresh_key());
                 }
             });
+            self.forget_gone_shots();
         }
         self.restoring.set_value(true);
         self.seen.set_value(board.clone());
@@ -203,6 +214,11 @@ impl Editor {
         let key = self.next_key.get_value();
         self.next_key.set_value(key + 1);
         key
+    }
+
+    /// Drops the prompt signals of shots no longer on the board.
+    fn forget_gone_shots(&self) {
+        self.keys.with_untracked(|k| self.board.retain_shots(k));
     }
 
     /// The current position of the shot with `key`.
@@ -285,6 +301,7 @@ impl Editor {
             self.keys.update(|k| {
                 k.remove(index);
             });
+            self.forget_gone_shots();
             self.say(format!("Shot {} deleted.", index + 1));
         }
     }
@@ -313,14 +330,15 @@ impl Editor {
             .is_some()
     }
 
+    /// A shot's prompt, as typed: wakes the readers of the whole board
+    /// and of this shot only.
     pub fn set_shot_prompt(&self, key: u32, prompt: String) {
-        if let Some(index) = self.index_of(key) {
+        if let Some(index) = self
+            .keys
+            .with_untracked(|k| k.iter().position(|x| *x == key))
+        {
             self.typing_in(key);
-            self.writable.update(|b| {
-                if let Some(shot) = b.shots.get_mut(index) {
-                    shot.prompt = prompt;
-                }
-            });
+            self.board.set_shot_prompt(index, key, prompt);
         }
     }
 
@@ -421,6 +439,7 @@ impl Editor {
         let count = board.shots.len();
         let keys: Vec<u32> = (0..count).map(|_| self.fresh_key()).collect();
         self.keys.set(keys);
+        self.forget_gone_shots();
         self.history.update_value(History::clear);
         self.restoring.set_value(true);
         self.seen.set_value(board.clone());
@@ -435,6 +454,7 @@ impl Editor {
         let count = board.shots.len();
         let keys: Vec<u32> = (0..count).map(|_| self.fresh_key()).collect();
         self.keys.set(keys);
+        self.forget_gone_shots();
         self.history.update_value(History::break_coalescing);
         self.writable.set(board);
     }

@@ -27,7 +27,7 @@ pub fn TakesGallery() -> impl IntoView {
     let editor = Editor::expect();
     let studio = Studio::expect();
     let all_boards = RwSignal::new(false);
-    let title = Memo::new(move |_| editor.board.with(|b| b.title.clone()));
+    let title = Memo::new(move |_| editor.board.with_outline(|b| b.title.clone()));
     let shown = Memo::new(move |_| {
         let every = all_boards.get();
         let t = title.get();

@@ -25,8 +25,9 @@ pub fn Timeline() -> impl IntoView {
     let board = editor.board;
     let total = Memo::new(move |_| editor.seconds.get().0);
     let max = Memo::new(move |_| editor.seconds.get().1);
-    let add_refusal =
-        Memo::new(move |_| board.with(|b| edit::can_add_shot(b).err().map(|e| e.to_string())));
+    let add_refusal = Memo::new(move |_| {
+        board.with_outline(|b| edit::can_add_shot(b).err().map(|e| e.to_string()))
+    });
     let track = NodeRef::<leptos::html::Div>::new();
     provide_context(TrackRef(track));
 

@@ -9,7 +9,7 @@ use crate::state::Editor;
 
 /// The detail of reference `name` on the editor's board.
 pub fn line(editor: Editor, name: &str) -> String {
-    editor.board.with(|b| {
+    editor.board.with_outline(|b| {
         b.reference(name)
             .map(|r| match &r.kind {
                 ReferenceKind::Image { src } => format!("image · {}", short_src(src)),

@@ -44,7 +44,7 @@ pub fn ResolutionChoice(
 ) -> impl IntoView {
     let editor = Editor::expect();
     let board = editor.board;
-    let resolution = Memo::new(move |_| board.with(|b| b.resolution));
+    let resolution = Memo::new(move |_| board.with_outline(|b| b.resolution));
     view! {
         <label>
             <span>"Resolution"</span>
@@ -86,7 +86,7 @@ pub fn ResolutionChoice(
 pub fn AspectChoice() -> impl IntoView {
     let editor = Editor::expect();
     let board = editor.board;
-    let aspect = Memo::new(move |_| board.with(|b| b.aspect_ratio));
+    let aspect = Memo::new(move |_| board.with_outline(|b| b.aspect_ratio));
     view! {
         <label>
             <span>"Aspect"</span>

@@ -9,11 +9,11 @@ use crate::state::Editor;
 pub fn CostSummary() -> impl IntoView {
     let editor = Editor::expect();
     let board = editor.board;
-    let estimate = Memo::new(move |_| board.with(cost::estimate));
+    let estimate = Memo::new(move |_| board.with_outline(cost::estimate));
     let kling_api = editor.kling_api;
     let destination = Memo::new(move |_| {
         let api = kling_api.get();
-        board.with(|b| storyreel_core::plan::destination(b, api))
+        board.with_outline(|b| storyreel_core::plan::destination(b, api))
     });
     let detail = move || {
         estimate.with(|e| {

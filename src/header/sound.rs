@@ -17,7 +17,7 @@ pub fn SoundSwitch(sound: Memo<bool>, has_video: Memo<bool>) -> impl IntoView {
     // What the price depends on, so a keystroke in a prompt does not
     // re-price the board twice over.
     let price_inputs = Memo::new(move |_| {
-        board.with(|b| {
+        board.with_outline(|b| {
             (
                 b.provider,
                 b.resolution,

@@ -8,7 +8,7 @@ use crate::state::Editor;
 pub fn TitleField() -> impl IntoView {
     let editor = Editor::expect();
     let board = editor.board;
-    let title = Memo::new(move |_| board.with(|b| b.title.clone()));
+    let title = Memo::new(move |_| board.with_outline(|b| b.title.clone()));
     view! {
         <label class="title-field">
             <span class="visually-hidden">"Board title"</span>

@@ -1,8 +1,6 @@
 //! Uploading the files only this browser holds, so a link carries their
 //! public addresses.
 
-use leptos::prelude::*;
-
 use crate::state::Editor;
 
 /// The upload offered in the share popover.

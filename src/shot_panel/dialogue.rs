@@ -28,7 +28,7 @@ pub fn ShotDialogue(
                 .map(|l| {
                     // A library character with a voice speaks in it.
                     let voice = l.speaker.and_then(|s| {
-                        board.with(|b| {
+                        board.with_outline(|b| {
                             b.reference(s)
                                 .and_then(|r| r.character_link())
                                 .and_then(|link| link.voice.as_ref())

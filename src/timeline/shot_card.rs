@@ -24,7 +24,7 @@ pub fn ShotCard(key: u32) -> impl IntoView {
         let i = index.get();
         editor
             .board
-            .with(|b| b.shots.get(i).cloned())
+            .with_shot(key, |b| b.shots.get(i).cloned())
             .unwrap_or_default()
     });
     let has_error = Memo::new(move |_| {
