@@ -385,8 +385,24 @@ async fn main() {
          in eight runs with Chromium's trace on), so on this machine the editor's page alone takes most \
          of the goal's 2 ms at p99, whatever code answers the keys; the app's own work (the input handler, \
          the effects and the larger frames its samples catch) more than doubles it. \
-         The release profile is `opt-level = \"s\"`: `\"z\"` was about twice as slow per keystroke, and \
-         `3` halved it again but grew the wasm to 273 KB gzip, over the size budget.\n",
+         Per-shot signals (2026-12-05): the board is read whole, by outline (everything but the shots' \
+         prompt texts) or by shot, and typing in a prompt wakes only the whole-board readers and that \
+         shot's panel and card. Side by side with the build before (four alternations of `bench keys`): \
+         p99 4.4 / 4.4 / 4.4 / 4.7 ms before and 3.9 / 3.9 / 4.0 / 3.9 after, p90 2.0 to 2.3 before and 1.9 \
+         after, median 1.2 to 1.3 before and 1.1 after; the reactive turn's median 0.6 to 0.5. What the app \
+         still does per keystroke, timed inside the wasm over 1,000 keystrokes with this loop (a probe \
+         build, not kept): autosave's effect 0.106 ms (the board's JSON and the local storage write), the \
+         input handler 0.054 (reading the textarea 0.012, the edit and its notifications 0.028, the \
+         completion menu 0.010), the rules 0.038, the backdrop's write 0.023, the cast's three usage \
+         counts 0.012, Generate's blocker 0.011, the history 0.010, the highlights, chips and the shot's \
+         memo under 0.006 each: about 0.27 ms, the rest of the app's 0.5 ms being Leptos's own scheduling. \
+         The release profile is `opt-level = \"s\"`. Measured again on 2026-12-05 with this loop, \
+         `\"z\"` for the whole app now costs less than it once did (about twice as slow, when the rules \
+         dominated a keystroke) but still costs: side by side in four alternations, p99 4.1 / 4.5 / 4.5 / \
+         3.9 ms with `\"s\"` against 4.2 / 5.1 / 4.5 / 4.7 with `\"z\"`, medians 1.1 to 1.2 against 1.2, \
+         for a first load 17,037 bytes of brotli smaller (302,962 to 285,925). Not taken: it moves the \
+         keystroke further from its goal than it moves the size towards its own. `3` halved the time \
+         again but grew the wasm to 273 KB gzip, over the size budget.\n",
         verdict(percentile(&times, 99.0)),
         verdict(percentile(&times, 50.0)),
     );
