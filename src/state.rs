@@ -333,10 +333,7 @@ impl Editor {
     /// A shot's prompt, as typed: wakes the readers of the whole board
     /// and of this shot only.
     pub fn set_shot_prompt(&self, key: u32, prompt: String) {
-        if let Some(index) = self
-            .keys
-            .with_untracked(|k| k.iter().position(|x| *x == key))
-        {
+        if let Some(index) = self.index_of(key) {
             self.typing_in(key);
             self.board.set_shot_prompt(index, key, prompt);
         }

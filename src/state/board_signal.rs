@@ -16,7 +16,7 @@ pub struct BoardSignal {
     /// The board. Its own subscribers are not woken by prompt typing.
     value: RwSignal<Board>,
     /// Woken when the text of any shot's prompt changes.
-    prompts: StoredValue<ArcTrigger>,
+    prompts: Trigger,
     /// Woken when the text of that shot's prompt changes, by shot key.
     shot_prompts: StoredValue<Vec<(u32, ArcTrigger)>>,
 }
@@ -25,7 +25,7 @@ impl BoardSignal {
     pub(super) fn new(value: RwSignal<Board>) -> BoardSignal {
         BoardSignal {
             value,
-            prompts: StoredValue::new(ArcTrigger::new()),
+            prompts: Trigger::new(),
             shot_prompts: StoredValue::new(Vec::new()),
         }
     }
@@ -38,7 +38,7 @@ impl BoardSignal {
 
     /// Follows every change of the board.
     pub fn track(&self) {
-        self.prompts.with_value(Track::track);
+        self.prompts.track();
         self.value.track();
     }
 
@@ -78,7 +78,7 @@ impl BoardSignal {
             });
         if changed == Some(true) {
             self.shot_trigger(key).notify();
-            self.prompts.with_value(Notify::notify);
+            self.prompts.notify();
         }
     }
 
