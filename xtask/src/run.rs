@@ -426,6 +426,17 @@ pub fn test() -> Result<ExitCode, String> {
     });
     summary.check(name, ok);
 
+    // The native tests are compiled while pip may still be installing the
+    // S3 server (it waits on the network, the compile on the cores); the
+    // run below then finds them built.
+    let name = "native tests: build (with clippy)";
+    let (ok, _) = timed(&mut summary, name, || {
+        native_test(&["--no-fail-fast", "--no-run"])
+            .linted()
+            .run_captured()
+    });
+    summary.check(name, ok);
+
     // The upload tests' S3 server. Without it those tests fail (they are
     // required here) and say why.
     let name = "ensure moto (S3 server for the upload tests)";
@@ -440,7 +451,7 @@ pub fn test() -> Result<ExitCode, String> {
         summary.check(name, ok);
     }
 
-    let name = "native tests (built with clippy)";
+    let name = "native tests: run";
     let (ok, out) = timed(&mut summary, name, || {
         // The end-to-end binary (`test = false`) is left for later; its
         // package is selected all the same, see [`NATIVE`]. Every test

@@ -100,7 +100,12 @@ fn run(board: &Board, provider: Provider, opts: &RequestOptions) -> Report {
     dialogue::check(board, &mut problems);
     characters::check(board, provider, &opts.roster, &mut problems);
     consistency::check(board, &mut problems);
-    problems.sort_by_key(|p| p.severity == Severity::Warning);
+    // Errors first, each group in the order found (a stable partition,
+    // not a sort: no sorting code in the editor's first load).
+    let (mut problems, warnings): (Vec<_>, Vec<_>) = problems
+        .into_iter()
+        .partition(|p| p.severity != Severity::Warning);
+    problems.extend(warnings);
     Report { problems }
 }
 

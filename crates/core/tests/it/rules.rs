@@ -1065,6 +1065,28 @@ fn kling_text_at_most_3072_characters_as_sent() {
 }
 
 #[test]
+fn errors_come_first_and_each_group_keeps_the_order_found() {
+    // Kling's checks find the frame's warning before the text's error.
+    let mut b = board_sending(3073);
+    b.aspect_ratio = AspectRatio::Portrait;
+    b.references.push(image("open"));
+    b.first_frame = Some("open".into());
+    let found = check(&b).problems;
+    let severities: Vec<Severity> = found.iter().map(|p| p.severity).collect();
+    let errors = severities.iter().filter(|s| **s == Severity::Error).count();
+    assert!(errors >= 1 && errors < found.len(), "{found:?}");
+    assert!(
+        severities[..errors].iter().all(|s| *s == Severity::Error),
+        "errors first: {found:?}"
+    );
+    assert!(matches!(found[0].kind, ProblemKind::SentTextTooLong { .. }));
+    let warnings: Vec<&Problem> = found[errors..].iter().collect();
+    assert_eq!(warnings[0], &aspect_warning("9:16"), "{found:?}");
+    // The consistency warnings, found last, stay last.
+    assert!(warnings[1..].iter().all(|p| p.kind.is_consistency()));
+}
+
+#[test]
 fn kling_warns_past_the_recommended_2500_characters() {
     let long = |p: &Problem| matches!(p.kind, ProblemKind::SentTextLong { .. });
     assert!(!check(&board_sending(2500)).problems.iter().any(long));
