@@ -12,6 +12,7 @@ mod run;
 mod short_imports;
 mod split;
 mod summary;
+mod wasm_opt;
 
 use std::process::ExitCode;
 

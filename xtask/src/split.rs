@@ -32,6 +32,7 @@ use base64::Engine;
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::run::{cmd, root};
+use crate::wasm_opt::Batch;
 
 /// The editor's files as Trunk names them: `storyreel-<hash>…`.
 struct Bin {
@@ -180,6 +181,7 @@ fn split(bin: &Bin, opt_args: &[String]) -> Result<Split, String> {
             .map_err(|e| format!("wasm-split could not cut {}: {e:#}", raw_path.display()))?;
         // The loader names each lazy part's file; those get the hash too.
         let loader_path = cut.join(bin.loader());
+        let mut parts = Vec::new();
         let mut js = fs::read_to_string(&loader_path)
             .map_err(|e| format!("cannot read {}: {e}", loader_path.display()))?;
         for part in &result.split_modules {
@@ -189,8 +191,10 @@ fn split(bin: &Bin, opt_args: &[String]) -> Result<Split, String> {
                 .ok_or_else(|| format!("odd part name {}", part.display()))?;
             let named = bin.part(stem);
             js = js.replace(&format!("\"./{stem}.wasm\""), &format!("\"./{named}\""));
-            wasm_opt(part, &out.join(&named), opt_args)?;
+            parts.push((part.clone(), out.join(&named)));
         }
+        // The parts are optimised while the main module goes on below.
+        let parts = Batch::start(&parts, opt_args)?;
         fs::write(out.join(bin.loader()), js).map_err(|e| e.to_string())?;
         let bindgen = work.join("bindgen");
         let out_dir = format!("--out-dir={}", bindgen.display());
@@ -218,7 +222,9 @@ fn split(bin: &Bin, opt_args: &[String]) -> Result<Split, String> {
         let shortened = work.join("shortened.wasm");
         fs::write(&shortened, wasm).map_err(|e| e.to_string())?;
         fs::write(out.join(bin.glue()), glue).map_err(|e| e.to_string())?;
-        wasm_opt(&shortened, &out.join(bin.wasm()), opt_args)?;
+        let main = Batch::start(&[(shortened, out.join(bin.wasm()))], opt_args)?;
+        main.wait()?;
+        parts.wait()?;
         fs::write(&done, "").map_err(|e| e.to_string())?;
     }
     let mut files = Vec::new();
@@ -229,15 +235,6 @@ fn split(bin: &Bin, opt_args: &[String]) -> Result<Split, String> {
     }
     files.sort();
     Ok(Split { files })
-}
-
-fn wasm_opt(input: &Path, output: &Path, opt_args: &[String]) -> Result<(), String> {
-    let output = format!("--output={}", output.display());
-    let input = input.to_string_lossy();
-    let mut args: Vec<&str> = vec![&output];
-    args.extend(opt_args.iter().map(String::as_str));
-    args.push(&input);
-    cmd("wasm-opt", &args).run()
 }
 
 fn copy_in(split: &Split, dist: &Path) -> Result<(), String> {
