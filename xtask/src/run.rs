@@ -132,17 +132,9 @@ impl Cmd {
     }
 
     /// Runs to completion; an error names the command.
-    pub fn run(mut self) -> Result<(), String> {
-        eprintln!("$ {}", self.shown);
-        let status = self
-            .inner
-            .status()
-            .map_err(|e| format!("cannot start `{}`: {e}", self.shown))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("`{}` failed ({status})", self.shown))
-        }
+    pub fn run(self) -> Result<(), String> {
+        let shown = self.shown.clone();
+        self.spawn_as(&shown)?.wait()
     }
 
     /// Becomes the program, so Ctrl-C and SIGTERM reach it directly.
