@@ -56,12 +56,13 @@ if (level === null) {
   console.error("wasm-opt.mjs: no -O level among the flags");
   process.exit(2);
 }
+const optimising = level[0] > 0 || level[1] > 0;
 binaryen.setOptimizeLevel(level[0]);
 binaryen.setShrinkLevel(level[1]);
 binaryen.setDebugInfo(false);
 // wasm-opt's CLI optimises the stack IR it writes whenever it optimises.
-binaryen.setGenerateStackIR(level[0] > 0 || level[1] > 0);
-binaryen.setOptimizeStackIR(level[0] > 0 || level[1] > 0);
+binaryen.setGenerateStackIR(optimising);
+binaryen.setOptimizeStackIR(optimising);
 
 for (const [input, output] of files) {
   const module = binaryen.readBinary(readFileSync(input));
@@ -69,7 +70,7 @@ for (const [input, output] of files) {
     console.error(`wasm-opt.mjs: ${input} is not valid wasm`);
     process.exit(1);
   }
-  if (level[0] > 0 || level[1] > 0) {
+  if (optimising) {
     module.optimize();
   }
   writeFileSync(output, module.emitBinary());

@@ -23,8 +23,9 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Starts wasm-opt with `flags` on every file; a batch runs in a
-    /// process of its own, beside whatever the caller does next.
+    /// Starts wasm-opt with `flags` on every file. Through the JS API the
+    /// batch runs in a process of its own, beside whatever the caller does
+    /// next; through the CLI it is done before this returns.
     pub fn start(files: &[(PathBuf, PathBuf)], flags: &[String]) -> Result<Batch, String> {
         let done = Batch {
             running: None,
@@ -57,17 +58,9 @@ impl Batch {
             flags.join(" "),
             files.len()
         );
-        // A file larger than nine in ten of them: big enough to go through
-        // most passes, small enough to take a second. A single
-        // file (the editor's main module, 13 s) is not done twice.
-        let mut by_size: Vec<&(PathBuf, PathBuf)> = files.iter().collect();
-        if files.len() == 1 {
-            by_size.clear();
-        }
-        by_size.sort_by_key(|(input, _)| std::fs::metadata(input).map(|m| m.len()).unwrap_or(0));
         Ok(Batch {
             running: Some(cmd("node", &args).spawn_as(&shown)?),
-            check: by_size.get(by_size.len() * 9 / 10).map(|f| (*f).clone()),
+            check: file_to_check(files),
             ..done
         })
     }
@@ -93,6 +86,19 @@ impl Batch {
         }
         Ok(())
     }
+}
+
+/// The file of a batch checked against the CLI: one larger than nine in
+/// ten of them, big enough to go through most passes and small enough to
+/// take a second. A batch of one file (the editor's main module, 13 s) is
+/// not optimised twice.
+fn file_to_check(files: &[(PathBuf, PathBuf)]) -> Option<(PathBuf, PathBuf)> {
+    if files.len() < 2 {
+        return None;
+    }
+    let mut by_size: Vec<&(PathBuf, PathBuf)> = files.iter().collect();
+    by_size.sort_by_cached_key(|(input, _)| std::fs::metadata(input).map(|m| m.len()).unwrap_or(0));
+    by_size.get(by_size.len() * 9 / 10).map(|f| (*f).clone())
 }
 
 /// One file through the `wasm-opt` command.
