@@ -9,7 +9,7 @@
 // The flags are wasm-opt's; those below are the ones understood. The
 // output is byte for byte what `wasm-opt FLAGS in.wasm -o out.wasm` of the
 // same binaryen writes (xtask/src/wasm_opt.rs checks one file of each
-// batch against the CLI).
+// batch of several against the CLI).
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
